@@ -1,0 +1,1 @@
+"""Queue facts of one module: computed once, read by every rule."""

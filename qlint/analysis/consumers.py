@@ -1,0 +1,200 @@
+"""Consumer loops: which loops take items from which queue, and what their paths do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import libcst as cst
+
+from qlint.analysis.model import CallSite, Scope
+from qlint.analysis.names import attribute_path
+from qlint.analysis.paths import (
+    ESCAPE,
+    GET,
+    HELPER_ALWAYS,
+    HELPER_SOMETIMES,
+    TASK_DONE,
+    PathFindings,
+    PathWalker,
+    State,
+    TooComplex,
+)
+from qlint.analysis.queues import QueueFacts, QueueGroup
+from qlint.analysis.walk import ModuleRecord, handler_names
+
+_BROAD = frozenset({"", "Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
+_ALWAYS, _SOMETIMES, _NEVER = "always", "sometimes", "never"
+
+
+@dataclass(eq=False)
+class ConsumerLoop:
+    """A loop that takes items from `group`, and what the walk of its paths found."""
+
+    node: cst.CSTNode
+    scope: Scope
+    group: QueueGroup
+    gets: list[cst.CSTNode]  # get() calls, or the `q.get` of `iter(q.get, SENTINEL)`
+    acknowledges: bool  # some task_done() of this queue inside (direct, helper or callback)
+    function_acknowledges: bool  # a task_done() of this queue elsewhere in the same function
+    paths: Optional[PathFindings]  # None when the loop was too complex to follow
+
+
+class ConsumerFacts:
+    """The consumer loops of a module, found and walked."""
+
+    def __init__(self, record: ModuleRecord, queues: QueueFacts) -> None:
+        self.record = record
+        self.queues = queues
+        self._helper_memo: dict[tuple[int, int], str] = {}
+        self._calls_in_loop: dict[int, list[CallSite]] = {}
+        for site in record.calls:
+            for loop in site.loops:
+                self._calls_in_loop.setdefault(id(loop), []).append(site)
+        self.loops = self._find_loops()
+
+    # -- how calls and handlers look from one queue ------------------------------------
+
+    def classify(self, group: QueueGroup, call: cst.Call) -> Optional[str]:
+        if self.queues.group_of_call.get(id(call)) is group and isinstance(call.func, cst.Attribute):
+            method = call.func.attr.value
+            if method in ("get", "get_nowait"):
+                return GET
+            if method == "task_done":
+                return TASK_DONE
+        callee = self.queues.callee_of_call.get(id(call))
+        if callee is not None:
+            summary = self.helper_summary(callee[0], group)
+            if summary == _ALWAYS:
+                return HELPER_ALWAYS
+            if summary == _SOMETIMES:
+                return HELPER_SOMETIMES
+        if any(g is group for g in self.queues.escapes_at.get(id(call), ())):
+            return ESCAPE
+        return None
+
+    def handler_kind(self, scope: Scope, handler: cst.ExceptHandler) -> str:
+        names = handler_names(handler.type)
+        resolved = []
+        for name in names:
+            if name == "":
+                return "broad"
+            expr = cst.parse_expression(name)
+            dotted = self.queues.dotted(scope, expr)
+            if dotted in _BROAD:
+                return "broad"
+            resolved.append(self.queues.is_empty_exception(scope, expr))
+        return "empty" if resolved and all(resolved) else "other"
+
+    def walker(self, group: QueueGroup, scope: Scope) -> PathWalker:
+        return PathWalker(
+            self.record.summaries,
+            lambda call: self.classify(group, call),
+            lambda handler: self.handler_kind(scope, handler),
+        )
+
+    def helper_summary(self, function: Scope, group: QueueGroup) -> str:
+        """Does `function` call task_done() on `group` on every path, some, or none?"""
+        key = (id(function.node), id(group))
+        if key in self._helper_memo:
+            return self._helper_memo[key]
+        self._helper_memo[key] = _SOMETIMES  # a recursive call: cannot tell
+        result = _NEVER
+        node = function.node
+        if isinstance(node, cst.FunctionDef):
+            walker = self.walker(group, function)
+            try:
+                ends = walker.function(node.body.body)
+            except TooComplex:
+                result = _SOMETIMES
+            else:
+                if walker.findings.saw_task_done:
+                    done = ends and all(s.done >= 1 and not s.unknown for s in ends)
+                    result = _ALWAYS if done else _SOMETIMES
+        self._helper_memo[key] = result
+        return result
+
+    # -- finding the loops -----------------------------------------------------------------
+
+    def _acknowledged_in(self, loop: cst.CSTNode, group: QueueGroup) -> bool:
+        for site in self._calls_in_loop.get(id(loop), ()):
+            if self.classify(group, site.node) in (TASK_DONE, HELPER_ALWAYS, HELPER_SOMETIMES):
+                return True
+        for site in group.methods.get("task_done", ()):
+            if loop in site.scope.loops_outside:
+                return True  # a callback defined in the loop acknowledges
+        return False
+
+    def _find_loops(self) -> list[ConsumerLoop]:
+        found: dict[tuple[int, int], ConsumerLoop] = {}
+        order: list[tuple[int, int]] = []
+
+        def add(loop: cst.CSTNode, scope: Scope, group: QueueGroup, get: cst.CSTNode) -> None:
+            key = (id(loop), id(group))
+            if key not in found:
+                found[key] = ConsumerLoop(loop, scope, group, [], False, False, None)
+                order.append(key)
+            found[key].gets.append(get)
+
+        for group in self.queues.groups.values():
+            if not group.is_queue:
+                continue
+            for method in ("get", "get_nowait"):
+                for site in group.methods.get(method, ()):
+                    if site.loops:
+                        add(self._consumer_loop_of(site, group), site.scope, group, site.node)
+        for loop, scope, _ in self.record.loops:
+            getter = _iter_get(loop)
+            if getter is not None:
+                group = self.queues.group(scope, getter.value)
+                if group is not None and group.is_queue:
+                    add(loop, scope, group, getter)
+        loops = [found[key] for key in order]
+        for consumer in loops:
+            self._analyse(consumer)
+        return loops
+
+    def _consumer_loop_of(self, site: CallSite, group: QueueGroup) -> cst.CSTNode:
+        """The innermost enclosing loop that acknowledges this queue, else the outermost."""
+        for loop in reversed(site.loops):
+            if self._acknowledged_in(loop, group):
+                return loop
+        return site.loops[0]
+
+    def _analyse(self, consumer: ConsumerLoop) -> None:
+        group, loop = consumer.group, consumer.node
+        consumer.acknowledges = self._acknowledged_in(loop, group)
+        consumer.function_acknowledges = any(
+            site.scope is consumer.scope for site in group.methods.get("task_done", ())
+        )
+        initial = State()
+        getter = _iter_get(loop)
+        if getter is not None and self.queues.group(consumer.scope, getter.value) is group:
+            target = loop.target  # type: ignore[attr-defined]
+            stores = self.record.summaries[id(loop)].stores if id(loop) in self.record.summaries else set()
+            initial = State(got=1, get_node=getter, tainted=frozenset(stores or _target_names(target)))
+        try:
+            consumer.paths = self.walker(group, consumer.scope).loop(loop, initial)
+        except TooComplex:
+            consumer.paths = None
+
+
+def _iter_get(loop: cst.CSTNode) -> Optional[cst.Attribute]:
+    """The `q.get` of `for item in iter(q.get, SENTINEL)`, if this loop is one."""
+    if not isinstance(loop, cst.For) or not isinstance(loop.iter, cst.Call):
+        return None
+    call = loop.iter
+    if attribute_path(call.func) != "iter" or len(call.args) != 2:
+        return None
+    getter = call.args[0].value
+    if isinstance(getter, cst.Attribute) and getter.attr.value in ("get", "get_nowait"):
+        return getter
+    return None
+
+
+def _target_names(target: cst.BaseExpression) -> set[str]:
+    if isinstance(target, cst.Name):
+        return {target.value}
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return {n for e in target.elements for n in _target_names(e.value)}
+    return set()

@@ -1,0 +1,29 @@
+"""The facts of one module that rules read: built once per file from one walk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from qlint.analysis.consumers import ConsumerFacts
+from qlint.analysis.queues import QueueFacts
+from qlint.analysis.walk import ModuleRecord, walk_module
+from qlint.settings import Settings
+
+
+@dataclass
+class ModuleFacts:
+    """Everything a rule may ask about a module."""
+
+    module: cst.Module
+    record: ModuleRecord
+    queues: QueueFacts
+    consumers: ConsumerFacts
+
+
+def module_facts(module: cst.Module, settings: Settings) -> ModuleFacts:
+    record = walk_module(module)
+    queues = QueueFacts(record, settings)
+    consumers = ConsumerFacts(record, queues)
+    return ModuleFacts(module, record, queues, consumers)

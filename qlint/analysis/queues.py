@@ -1,0 +1,440 @@
+"""Which objects are work queues (SPEC §2), and which names are the same queue.
+
+An identity is an access path in the scope that owns its root: a local or parameter of
+a function, `self.x` across the methods of one class, a module-level name across the
+module. Identities that one object flows between (`self.q = q`, `Thread(target=f,
+args=(q,))`, a direct call `f(q)`) are linked into one group; evidence is gathered
+per group.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+import libcst as cst
+
+from qlint.analysis.model import CallSite, Scope
+from qlint.analysis.names import (
+    FACTORY_CALLS,
+    JOINABLE_KINDS,
+    LITERAL_NODES,
+    NON_QUEUE_CALLS,
+    annotation_expression,
+    attribute_path,
+    normalise,
+    queue_kind,
+)
+from qlint.analysis.walk import ModuleRecord
+from qlint.settings import Settings
+
+Identity = tuple[int, str]  # (id of the owning scope node, access path)
+
+# Methods that only queues have (SPEC §2, evidence 4).
+QUEUE_ONLY_METHODS = frozenset({"task_done", "put_nowait", "get_nowait", "qsize"})
+EMPTY_EXCEPTIONS = frozenset({"queue.Empty", "asyncio.QueueEmpty", "asyncio.queues.QueueEmpty"})
+
+# Calls that hand a function and its arguments to something that will call it.
+_SUBMITTERS = {"submit": 0, "to_thread": 0, "partial": 0, "run_in_executor": 1, "start_new_thread": 0}
+# Builtins a queue may be passed to without anything happening to its protocol.
+_HARMLESS_CALLEES = frozenset(
+    {"print", "len", "id", "repr", "str", "isinstance", "type", "hash", "bool", "format", "vars", "dir"}
+)
+
+
+@dataclass(eq=False)
+class QueueGroup:
+    """Linked identities that hold one queue object, and the evidence about it."""
+
+    members: list[Identity] = field(default_factory=list)
+    kinds: set[str] = field(default_factory=set)
+    methods: dict[str, list[CallSite]] = field(default_factory=dict)
+    name_evidence: bool = False
+    known_not_queue: bool = False
+    get_catches_empty: bool = False
+    task_done_referenced: bool = False  # `q.task_done` handed on uncalled (a callback)
+    bad_get_arguments: bool = False  # `.get(key)`: a mapping, not a queue
+
+    def called(self, method: str) -> bool:
+        return bool(self.methods.get(method))
+
+    @property
+    def is_queue(self) -> bool:
+        """Evidence 1-5 of SPEC §2: enough for the protocol rules."""
+        if self.kinds:
+            return True
+        if self.known_not_queue or self.bad_get_arguments:
+            return False
+        if any(self.called(m) for m in QUEUE_ONLY_METHODS) or self.get_catches_empty:
+            return True
+        return self.name_evidence and (self.called("get") or self.called("join"))
+
+    @property
+    def is_joinable(self) -> bool:
+        """A queue with `task_done`/`join`: known joinable kinds, or unknown but a queue."""
+        if self.kinds:
+            return self.kinds <= JOINABLE_KINDS
+        return self.is_queue
+
+
+class QueueFacts:
+    """Identities, their groups, and how to resolve an expression to one."""
+
+    def __init__(self, record: ModuleRecord, settings: Settings) -> None:
+        self.record = record
+        self.settings = settings
+        self._parent: dict[Identity, Identity] = {}
+        self._names: dict[Identity, str] = {}
+        self._factories: dict[Identity, str] = {}
+        self._imported: set[Identity] = set()
+        self.groups: dict[Identity, QueueGroup] = {}
+        self.group_of_call: dict[int, QueueGroup] = {}  # id(call) -> group of its receiver
+        self.callee_of_call: dict[int, tuple[Scope, int]] = {}  # id(call) -> (function, skipped args)
+        self.escapes_at: dict[int, list[QueueGroup]] = {}  # id(call) -> queues it hands to unseen code
+        self._wired_calls: set[int] = set()  # calls whose function argument qlint resolved
+        self._build()
+
+    # -- identities -------------------------------------------------------------
+
+    def identity(self, scope: Scope, expr: cst.BaseExpression) -> Optional[Identity]:
+        path = attribute_path(expr)
+        if path is None:
+            return None
+        root, _, rest = path.partition(".")
+        owner = _owner(scope, root)
+        if owner.kind in ("function", "lambda") and rest:
+            method = _method_binding_self(owner, root)
+            if method is not None:
+                cls = method.owner_class
+                assert cls is not None
+                return self._known((id(cls.node), "self." + rest), rest.split(".")[-1])
+        ident = self._known((id(owner.node), path), path.split(".")[-1])
+        if not rest and root in owner.imported:
+            self._imported.add(ident)
+        return ident
+
+    def _known(self, ident: Identity, name: str) -> Identity:
+        if ident not in self._parent:
+            self._parent[ident] = ident
+            self._names[ident] = name
+        return ident
+
+    def _find(self, ident: Identity) -> Identity:
+        parent = self._parent[ident]
+        while parent != ident:
+            self._parent[ident] = self._parent[parent]
+            ident, parent = parent, self._parent[parent]
+        return ident
+
+    def _link(self, a: Optional[Identity], b: Optional[Identity]) -> None:
+        if a is None or b is None:
+            return
+        ra, rb = self._find(a), self._find(b)
+        if ra != rb:
+            self._parent[ra] = rb
+
+    def group(self, scope: Scope, expr: cst.BaseExpression) -> Optional[QueueGroup]:
+        ident = self.identity(scope, expr)
+        if ident is None:
+            return None
+        return self.groups.get(self._find(ident))
+
+    # -- dotted names through imports and factories ---------------------------------
+
+    def dotted(self, scope: Scope, expr: cst.BaseExpression) -> Optional[str]:
+        """`queue.Queue` for `q_mod.Queue` after `import queue as q_mod`, else None."""
+        suffix: list[str] = []
+        while True:
+            if attribute_path(expr) is not None:
+                factory = self._factories.get(self.identity(scope, expr))  # type: ignore[arg-type]
+                if factory is not None:
+                    base = factory
+                    break
+            if isinstance(expr, cst.Attribute):
+                suffix.append(expr.attr.value)
+                expr = expr.value
+                continue
+            if isinstance(expr, cst.Call):
+                inner = self.dotted(scope, expr.func)
+                if inner is None:
+                    return None
+                base = inner + "()"
+            elif isinstance(expr, cst.Name):
+                owner = _owner(scope, expr.value)
+                if expr.value in owner.imported:
+                    base = owner.imported[expr.value]
+                elif owner.kind == "module" and not owner.binds(expr.value):
+                    base = expr.value  # a builtin
+                else:
+                    return None
+            else:
+                return None
+            break
+        return ".".join([base, *reversed(suffix)])
+
+    # -- building ----------------------------------------------------------------------
+
+    def _build(self) -> None:
+        kinds: dict[Identity, set[str]] = {}
+        not_queue: set[Identity] = set()
+        extra = self.settings.extra_queue_classes
+        assignments = self.record.assignments
+        # Factories first: `ctx = mp.get_context()` may be assigned after its first use.
+        for assignment in assignments:
+            value = assignment.value
+            if isinstance(value, cst.Call):
+                made = self.dotted(assignment.scope, value.func)
+                if made is not None and normalise(made + "()") in FACTORY_CALLS:
+                    target = self.identity(assignment.scope, assignment.target)
+                    if target is not None:
+                        self._factories[target] = normalise(made + "()")
+        for assignment in assignments:
+            target = self.identity(assignment.scope, assignment.target)
+            if target is None:
+                continue
+            value = assignment.value
+            if assignment.annotation is not None:
+                annotated = annotation_expression(assignment.annotation)
+                kind = queue_kind(self.dotted(assignment.scope, annotated), extra) if annotated else None
+                if kind:
+                    kinds.setdefault(target, set()).add(kind)
+            if value is None or target in self._factories:
+                continue
+            if isinstance(value, cst.Await):
+                value = value.expression
+            if isinstance(value, cst.Call):
+                made = self.dotted(assignment.scope, value.func)
+                kind = queue_kind(made, extra)
+                if kind:
+                    kinds.setdefault(target, set()).add(kind)
+                elif made in NON_QUEUE_CALLS:
+                    not_queue.add(target)
+            elif isinstance(value, LITERAL_NODES):
+                not_queue.add(target)
+            elif attribute_path(value) is not None:
+                self._link(target, self.identity(assignment.scope, value))
+        for site in self.record.calls:
+            self._link_call(site)
+        # Every receiver and argument gets an identity before groups are formed.
+        for site in self.record.calls:
+            if isinstance(site.node.func, cst.Attribute):
+                self.identity(site.scope, site.node.func.value)
+            for arg in site.node.args:
+                self.identity(site.scope, arg.value)
+        for scope, reference in self.record.task_done_references:
+            self.identity(scope, reference.value)
+        self._collect_groups(kinds, not_queue)
+
+    def _link_call(self, site: CallSite) -> None:
+        """Link arguments to parameters where a same-module function receives them."""
+        call, scope = site.node, site.scope
+        callee = self.resolve_function(scope, call.func)
+        if callee is not None:
+            function, skipped = callee
+            self.callee_of_call[id(call)] = callee
+            self._link_arguments(scope, function, skipped, call.args)
+        method = call.func.attr.value if isinstance(call.func, cst.Attribute) else attribute_path(call.func)
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value == "target":
+                target = self.resolve_function(scope, arg.value)
+                if target is not None:
+                    self._wired_calls.add(id(call))
+                    self._link_thread_args(scope, target, call.args)
+        if method in _SUBMITTERS or (method and method.endswith(".partial")):
+            index = _SUBMITTERS.get(method.split(".")[-1], 0)
+            positional = [a for a in call.args if a.keyword is None and not a.star]
+            if len(positional) > index:
+                target = self.resolve_function(scope, positional[index].value)
+                if target is not None:
+                    self._wired_calls.add(id(call))
+                    function, skipped = target
+                    rest = positional[index + 1 :]
+                    if method.endswith("start_new_thread") and rest and isinstance(rest[0].value, cst.Tuple):
+                        self._link_values(scope, function, skipped, [e.value for e in rest[0].value.elements])
+                    else:
+                        self._link_arguments(scope, function, skipped, rest)
+
+    def _link_thread_args(self, scope: Scope, target: tuple[Scope, int], args: Iterable[cst.Arg]) -> None:
+        function, skipped = target
+        for arg in args:
+            if arg.keyword is None:
+                continue
+            if arg.keyword.value == "args" and isinstance(arg.value, (cst.Tuple, cst.List)):
+                self._link_values(scope, function, skipped, [e.value for e in arg.value.elements])
+            elif arg.keyword.value == "kwargs" and isinstance(arg.value, cst.Dict):
+                for element in arg.value.elements:
+                    if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
+                        name = element.key.evaluated_value
+                        if isinstance(name, str) and name in function.params:
+                            self._link(self.identity(scope, element.value), self.identity(function, cst.Name(name)))
+
+    def _link_values(self, scope: Scope, function: Scope, skipped: int, values: list[cst.BaseExpression]) -> None:
+        params = function.params[skipped:]
+        for param, value in zip(params, values):
+            self._link(self.identity(scope, value), self.identity(function, cst.Name(param)))
+
+    def _link_arguments(self, scope: Scope, function: Scope, skipped: int, args: Iterable[cst.Arg]) -> None:
+        params = function.params[skipped:]
+        position = 0
+        for arg in args:
+            if arg.star:
+                return
+            if arg.keyword is None:
+                if position < len(params):
+                    self._link(self.identity(scope, arg.value), self.identity(function, cst.Name(params[position])))
+                position += 1
+            elif arg.keyword.value in function.params:
+                self._link(self.identity(scope, arg.value), self.identity(function, cst.Name(arg.keyword.value)))
+
+    def resolve_function(self, scope: Scope, expr: cst.BaseExpression) -> Optional[tuple[Scope, int]]:
+        """The same-module function (and how many leading params it binds itself) `expr` names."""
+        if isinstance(expr, cst.Lambda):
+            return (self.record.scope_of_node[id(expr)], 0)
+        if isinstance(expr, cst.Call) and attribute_path(expr.func) in ("partial", "functools.partial"):
+            positional = [a for a in expr.args if a.keyword is None and not a.star]
+            if positional:
+                inner = self.resolve_function(scope, positional[0].value)
+                if inner is not None:
+                    return (inner[0], inner[1] + len(positional) - 1)
+            return None
+        path = attribute_path(expr)
+        if path is None:
+            return None
+        parts = path.split(".")
+        if len(parts) == 1:
+            found = _lookup_def(scope, parts[0])
+            if found is None:
+                return None
+            if found.kind == "class":
+                init = _method(found, "__init__")
+                return (init, 1) if init is not None else None
+            return (found, 0)
+        if len(parts) == 2:
+            owner = _owner(scope, parts[0])
+            method_scope = _method_binding_self(owner, parts[0]) if owner.kind != "module" else None
+            if method_scope is not None:
+                cls = method_scope.owner_class
+                assert cls is not None
+                method = _method(cls, parts[1])
+                if method is not None:
+                    return (method, 0 if method.is_static else 1)
+        return None
+
+    def _collect_groups(self, kinds: dict[Identity, set[str]], not_queue: set[Identity]) -> None:
+        pattern = self.settings.queue_name_pattern()
+        for ident in list(self._parent):
+            root = self._find(ident)
+            group = self.groups.get(root)
+            if group is None:
+                group = self.groups[root] = QueueGroup()
+            group.members.append(ident)
+            group.kinds |= kinds.get(ident, set())
+            if ident in not_queue or ident in self._imported or ident in self._factories:
+                group.known_not_queue = True
+            if pattern.fullmatch(self._names[ident].lower()):
+                group.name_evidence = True
+        for site in self.record.calls:
+            func = site.node.func
+            if isinstance(func, cst.Attribute):
+                group = self.group(site.scope, func.value)
+                if group is not None:
+                    method = func.attr.value
+                    group.methods.setdefault(method, []).append(site)
+                    self.group_of_call[id(site.node)] = group
+                    if method == "get" and _looks_like_mapping_get(site.node):
+                        group.bad_get_arguments = True
+                    if method in ("get", "get_nowait") and self._catches_empty(site):
+                        group.get_catches_empty = True
+            if id(site.node) in self.callee_of_call or id(site.node) in self._wired_calls:
+                continue
+            if attribute_path(func) in _HARMLESS_CALLEES:
+                continue
+            passed = []
+            for arg in site.node.args:
+                values = [arg.value]
+                if _is_thread_wiring(arg) and isinstance(arg.value, (cst.Tuple, cst.List)):
+                    values = [e.value for e in arg.value.elements]
+                for value in values:
+                    group = self.group(site.scope, value)
+                    if group is not None:
+                        passed.append(group)
+            if passed:
+                self.escapes_at[id(site.node)] = passed
+        for scope, reference in self.record.task_done_references:
+            group = self.group(scope, reference.value)
+            if group is not None:
+                group.task_done_referenced = True
+
+    def _catches_empty(self, site: CallSite) -> bool:
+        for name in site.empty_handlers:
+            if not name:
+                continue
+            dotted = self.dotted(site.scope, _expression_of(name))
+            if dotted in EMPTY_EXCEPTIONS:
+                return True
+        return False
+
+    def is_empty_exception(self, scope: Scope, expr: cst.BaseExpression) -> bool:
+        return self.dotted(scope, expr) in EMPTY_EXCEPTIONS
+
+
+def _is_thread_wiring(arg: cst.Arg) -> bool:
+    return arg.keyword is not None and arg.keyword.value in ("target", "args", "kwargs")
+
+
+def _looks_like_mapping_get(call: cst.Call) -> bool:
+    """`d.get("key")`: Queue.get's first positional is `block`, a bool."""
+    positional = [a for a in call.args if a.keyword is None]
+    if not positional:
+        return False
+    first = positional[0].value
+    return not (isinstance(first, cst.Name) and first.value in ("True", "False", "block"))
+
+
+def _expression_of(dotted: str) -> cst.BaseExpression:
+    expr: cst.BaseExpression = cst.Name(dotted.split(".")[0])
+    for part in dotted.split(".")[1:]:
+        expr = cst.Attribute(value=expr, attr=cst.Name(part))
+    return expr
+
+
+def _owner(scope: Scope, name: str) -> Scope:
+    """The scope that binds `name` when it is read in `scope` (class bodies are skipped)."""
+    current: Optional[Scope] = scope
+    first = True
+    while current is not None:
+        if current.kind == "module":
+            return current
+        if name in current.declared_global:
+            break
+        if (first or current.kind != "class") and current.binds(name):
+            return current
+        first = False
+        current = current.parent
+    while scope.parent is not None:
+        scope = scope.parent
+    return scope
+
+
+def _method_binding_self(owner: Scope, root: str) -> Optional[Scope]:
+    """The method whose `self` parameter `root` is, if it is one."""
+    if owner.self_name == root:
+        return owner
+    return None
+
+
+def _lookup_def(scope: Scope, name: str) -> Optional[Scope]:
+    owner = _owner(scope, name)
+    return owner.functions.get(name) or owner.classes.get(name)
+
+
+def _method(cls: Scope, name: str) -> Optional[Scope]:
+    seen = 0
+    while cls is not None and seen < 20:
+        if name in cls.functions:
+            return cls.functions[name]
+        parent = cls.parent
+        base = next((parent.classes.get(b) for b in cls.bases if parent and parent.classes.get(b)), None)
+        cls = base  # type: ignore[assignment]
+        seen += 1
+    return None

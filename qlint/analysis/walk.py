@@ -1,0 +1,365 @@
+"""The one walk over a parsed module: it records, it does not judge.
+
+Everything later (which names are queues, which loops consume them, the paths through
+those loops) is computed from what this walk records, without walking the tree again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+import libcst as cst
+
+from qlint.analysis.model import Assignment, CallSite, LoopStack, Scope, StatementSummary
+from qlint.analysis.names import attribute_path
+
+# Compound statements whose header expressions get a summary of their own,
+# keyed by the compound node: (node type, attribute) pairs.
+_HEADERS = {
+    (cst.If, "test"),
+    (cst.While, "test"),
+    (cst.For, "target"),
+    (cst.For, "iter"),
+    (cst.With, "items"),
+    (cst.Match, "subject"),
+    (cst.MatchCase, "pattern"),
+    (cst.MatchCase, "guard"),
+    (cst.ExceptHandler, "type"),
+    (cst.ExceptStarHandler, "type"),
+}
+
+_OUTPUT_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
+
+
+@dataclass
+class ModuleRecord:
+    """What the walk saw in one module."""
+
+    module: Scope
+    scopes: list[Scope] = field(default_factory=list)
+    calls: list[CallSite] = field(default_factory=list)
+    assignments: list[Assignment] = field(default_factory=list)
+    loops: list[tuple[cst.CSTNode, Scope, LoopStack]] = field(default_factory=list)
+    summaries: dict[int, StatementSummary] = field(default_factory=dict)
+    task_done_references: list[tuple[Scope, cst.Attribute]] = field(default_factory=list)
+    scope_of_node: dict[int, Scope] = field(default_factory=dict)
+
+
+class _Walker(cst.CSTVisitor):
+    def __init__(self, module: cst.Module) -> None:
+        top = Scope(node=module, kind="module", name="<module>", parent=None)
+        self.record = ModuleRecord(module=top, scopes=[top])
+        self.record.scope_of_node[id(module)] = top
+        self._scope = top
+        self._loops: list[cst.CSTNode] = []
+        self._loop_stacks: list[list[cst.CSTNode]] = []
+        self._handlers: list[tuple[str, ...]] = []
+        self._handler_stacks: list[list[tuple[str, ...]]] = []
+        self._summaries: list[StatementSummary] = []
+        self._not_loads: set[int] = set()
+        self._called: set[int] = set()
+
+    # -- scopes ---------------------------------------------------------------
+
+    def _enter_scope(self, node: cst.CSTNode, kind: str, name: str) -> Scope:
+        parent = self._scope
+        scope = Scope(
+            node=node,
+            kind=kind,
+            name=name,
+            parent=parent,
+            loops_outside=parent.loops_outside + tuple(self._loops),
+        )
+        self.record.scopes.append(scope)
+        self.record.scope_of_node[id(node)] = scope
+        self._loop_stacks.append(self._loops)
+        self._loops = []
+        self._handler_stacks.append(self._handlers)
+        self._handlers = []
+        self._scope = scope
+        return scope
+
+    def _leave_scope(self) -> None:
+        assert self._scope.parent is not None
+        self._scope = self._scope.parent
+        self._loops = self._loop_stacks.pop()
+        self._handlers = self._handler_stacks.pop()
+
+    def _add_params(self, scope: Scope, params: cst.Parameters) -> None:
+        every = [*params.posonly_params, *params.params, *params.kwonly_params]
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                every.append(star)
+        for param in every:
+            scope.params.append(param.name.value)
+            self._not_loads.add(id(param.name))
+            if param.annotation is not None:
+                self.record.assignments.append(
+                    Assignment(scope, param.name, None, param.annotation.annotation)
+                )
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        parent = self._scope
+        parent.assigned.add(node.name.value)
+        self._not_loads.add(id(node.name))
+        scope = self._enter_scope(node, "function", node.name.value)
+        parent.functions[node.name.value] = scope
+        scope.is_async = node.asynchronous is not None
+        scope.is_static = any(
+            attribute_path(d.decorator) in ("staticmethod", "classmethod") for d in node.decorators
+        )
+        self._add_params(scope, node.params)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._leave_scope()
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        scope = self._enter_scope(node, "lambda", "<lambda>")
+        self._add_params(scope, node.params)
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self._leave_scope()
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        parent = self._scope
+        parent.assigned.add(node.name.value)
+        self._not_loads.add(id(node.name))
+        scope = self._enter_scope(node, "class", node.name.value)
+        parent.classes[node.name.value] = scope
+        scope.bases = [p for p in (attribute_path(a.value) for a in node.bases) if p]
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._leave_scope()
+
+    # -- names bound ----------------------------------------------------------
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            dotted = attribute_path(alias.name)
+            if dotted is None:
+                continue
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self._scope.imported[alias.asname.name.value] = dotted
+            else:
+                root = dotted.split(".")[0]
+                self._scope.imported[root] = root
+        return None
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> Optional[bool]:
+        if node.relative or node.module is None:
+            base = None
+        else:
+            base = attribute_path(node.module)
+        if isinstance(node.names, cst.ImportStar):
+            return False
+        for alias in node.names:
+            name = attribute_path(alias.name)
+            if name is None:
+                continue
+            local = name
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                local = alias.asname.name.value
+            # A relative import never names a standard-library queue.
+            self._scope.imported[local] = f"{base}.{name}" if base else f".{name}"
+        return False
+
+    def visit_Global(self, node: cst.Global) -> None:
+        self._scope.declared_global.update(n.name.value for n in node.names)
+
+    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
+        self._scope.declared_nonlocal.update(n.name.value for n in node.names)
+
+    def _bind_target(self, target: cst.BaseExpression) -> None:
+        """Record the names a target binds, as stores of the current statement."""
+        if isinstance(target, cst.Name):
+            self._scope.assigned.add(target.value)
+            self._not_loads.add(id(target))
+            if self._summaries:
+                self._summaries[-1].stores.add(target.value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._bind_target(element.value)
+        elif isinstance(target, cst.StarredElement):
+            self._bind_target(target.value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._bind_target(target.target)
+            self.record.assignments.append(Assignment(self._scope, target.target, node.value))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._bind_target(node.target)
+        self.record.assignments.append(
+            Assignment(self._scope, node.target, node.value, node.annotation.annotation)
+        )
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.target, cst.Name):
+            self._scope.assigned.add(node.target.value)
+            if self._summaries:
+                self._summaries[-1].stores.add(node.target.value)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._bind_target(node.target)
+        self.record.assignments.append(Assignment(self._scope, node.target, node.value))
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._bind_target(node.asname.name)
+            self.record.assignments.append(Assignment(self._scope, node.asname.name, node.item))
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None:
+            self._bind_target(node.name.name)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        # Comprehension variables are local to the comprehension: not loads worth tracking.
+        for name in _names_in(node.target):
+            self._not_loads.add(id(name))
+
+    def visit_MatchAs(self, node: cst.MatchAs) -> None:
+        if node.name is not None:
+            self._bind_target(node.name)
+
+    # -- loops, tries, statements ----------------------------------------------
+
+    def visit_For(self, node: cst.For) -> None:
+        self.record.loops.append((node, self._scope, tuple(self._loops)))
+        self._loops.append(node)
+
+    def leave_For(self, original_node: cst.For) -> None:
+        self._loops.pop()
+
+    def visit_While(self, node: cst.While) -> None:
+        self.record.loops.append((node, self._scope, tuple(self._loops)))
+        self._loops.append(node)
+
+    def leave_While(self, original_node: cst.While) -> None:
+        self._loops.pop()
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        if (type(node), attribute) in _HEADERS:
+            summary = self.record.summaries.get(id(node))
+            if summary is None:
+                summary = self.record.summaries[id(node)] = StatementSummary()
+            self._summaries.append(summary)
+            if isinstance(node, cst.For) and attribute == "target":
+                self._bind_target(node.target)
+        elif isinstance(node, (cst.Try, cst.TryStar)) and attribute == "body":
+            names: list[str] = []
+            for handler in node.handlers:
+                names.extend(_handler_names(handler.type))
+            self._handlers.append(tuple(names))
+        super().on_visit_attribute(node, attribute)
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        if (type(original_node), attribute) in _HEADERS:
+            self._summaries.pop()
+        elif isinstance(original_node, (cst.Try, cst.TryStar)) and attribute == "body":
+            self._handlers.pop()
+        super().on_leave_attribute(original_node, attribute)
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, cst.BaseSmallStatement):
+            summary = StatementSummary()
+            self.record.summaries[id(node)] = summary
+            self._summaries.append(summary)
+            if isinstance(node, (cst.Raise, cst.Assert)):
+                summary.raisers.append(node)
+            elif isinstance(node, cst.Expr) and _is_output_call(node.value):
+                summary.is_output_call = True
+        return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        if isinstance(original_node, cst.BaseSmallStatement):
+            self._summaries.pop()
+        super().on_leave(original_node)
+
+    # -- expressions ------------------------------------------------------------
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self._called.add(id(node.func))
+        self.record.calls.append(
+            CallSite(node, self._scope, tuple(self._loops), tuple(self._handler_names()))
+        )
+        if self._summaries:
+            summary = self._summaries[-1]
+            summary.calls.append(node)
+            summary.raisers.append(node)
+
+    def _handler_names(self) -> list[str]:
+        names: list[str] = []
+        for group in self._handlers:
+            names.extend(group)
+        return names
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._not_loads.add(id(node.attr))
+        if node.attr.value == "task_done" and id(node) not in self._called:
+            self.record.task_done_references.append((self._scope, node))
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self._not_loads.add(id(node.keyword))
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if self._summaries and id(node) not in self._not_loads:
+            self._summaries[-1].loads.add(node.value)
+
+    def visit_Await(self, node: cst.Await) -> None:
+        if self._summaries:
+            self._summaries[-1].raisers.append(node)
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        if self._summaries:
+            self._summaries[-1].raisers.append(node)
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        if self._summaries:
+            self._summaries[-1].yields = True
+
+
+def _names_in(target: cst.BaseExpression) -> list[cst.Name]:
+    if isinstance(target, cst.Name):
+        return [target]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for e in target.elements for n in _names_in(e.value)]
+    if isinstance(target, cst.StarredElement):
+        return _names_in(target.value)
+    return []
+
+
+def _handler_names(handler_type: Optional[cst.BaseExpression]) -> list[str]:
+    """Dotted names an `except` clause catches; "" for a bare `except:`."""
+    if handler_type is None:
+        return [""]
+    if isinstance(handler_type, cst.Tuple):
+        return [p for p in (attribute_path(e.value) for e in handler_type.elements) if p]
+    path = attribute_path(handler_type)
+    return [path] if path else []
+
+
+def _is_output_call(expr: cst.BaseExpression) -> bool:
+    """`print(...)` or a logging call: output, not processing of an item."""
+    if not isinstance(expr, cst.Call):
+        return False
+    path = attribute_path(expr.func)
+    if path is None:
+        return False
+    if path == "print":
+        return True
+    parts = path.split(".")
+    return len(parts) >= 2 and parts[-1] in _OUTPUT_METHODS and "log" in parts[-2].lower()
+
+
+def handler_names(handler_type: Optional[cst.BaseExpression]) -> list[str]:
+    """Public view of the names an `except` clause catches."""
+    return _handler_names(handler_type)
+
+
+def walk_module(module: cst.Module) -> ModuleRecord:
+    """Walk `module` once and return what it binds, calls and assigns."""
+    walker = _Walker(module)
+    module.visit(walker)
+    return walker.record

@@ -1,0 +1,121 @@
+"""The engine every surface calls: source -> parse -> facts -> rules -> noqa -> findings."""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from dataclasses import dataclass, field
+from typing import Union
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from qlint.analysis.facts import module_facts
+from qlint.diagnostic import Diagnostic
+from qlint.noqa import NoqaMap
+from qlint.rules import RULES, SYNTAX_ERROR
+from qlint.settings import DEFAULT_QUEUE_NAME_REGEX, Settings
+
+_NAME_EVIDENCE = re.compile(r"queue|\bq\b|_q\b", re.IGNORECASE)
+
+
+@dataclass
+class FileReport:
+    """Findings for one file, and what could not be done (rule crashes)."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def lint_source(source: Union[str, bytes], path: str, settings: Settings = Settings()) -> list[Diagnostic]:
+    """Findings for one file's source, sorted, `# noqa` applied."""
+    return check_source(source, path, settings).diagnostics
+
+
+def decode(source: Union[str, bytes]) -> str:
+    """Text of a file as Python reads it: PEP 263 cookie or BOM, else UTF-8."""
+    if isinstance(source, str):
+        return source
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
+    text = source.decode(encoding)
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def may_have_findings(text: str, settings: Settings) -> bool:
+    """A sound gate on the text: False only if no rule can fire, so no parse is needed.
+
+    Every rule so far needs a consumer loop (`get`), and either an acknowledgement
+    (`task_done`) or a reason to acknowledge (`join`, `JoinableQueue`) on something
+    that is a queue by its class or name.
+    """
+    if "get" not in text:
+        return False
+    if "task_done" in text:
+        return True
+    if "join" not in text.lower():
+        return False
+    if settings.queue_name_regex != DEFAULT_QUEUE_NAME_REGEX:
+        return True
+    if _NAME_EVIDENCE.search(text):
+        return True
+    return any(name.rsplit(".", 1)[-1] in text for name in settings.extra_queue_classes)
+
+
+def check_source(
+    source: Union[str, bytes], path: str, settings: Settings = Settings(), *, apply_noqa: bool = True
+) -> FileReport:
+    """Lint one file; never raises on bad input."""
+    report = FileReport()
+    try:
+        text = decode(source)
+    except (SyntaxError, UnicodeDecodeError, LookupError) as error:
+        report.diagnostics.append(Diagnostic(path, 1, 1, SYNTAX_ERROR, f"cannot decode file: {_one_line(error)}"))
+        return report
+    if not may_have_findings(text, settings):
+        return report
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        report.diagnostics.append(
+            Diagnostic(path, max(error.raw_line, 1), error.raw_column + 1, SYNTAX_ERROR,
+                       f"syntax error: {_one_line(error.message)}")
+        )
+        return report
+    except (RecursionError, MemoryError, Exception) as error:  # LibCST gave up on valid input
+        report.diagnostics.append(
+            Diagnostic(path, 1, 1, SYNTAX_ERROR, f"cannot parse file: {type(error).__name__}: {_one_line(error)}")
+        )
+        return report
+    try:
+        facts = module_facts(module, settings)
+    except RecursionError:
+        report.errors.append(f"{path}: too deeply nested to analyse")
+        return report
+    except Exception as error:  # a bug in qlint: name the file, keep going
+        report.errors.append(f"{path}: internal error while analysing: {type(error).__name__}: {_one_line(error)}")
+        return report
+    found: list[tuple[cst.CSTNode, str, str]] = []
+    for rule in RULES:
+        if not settings.is_enabled(rule.code):
+            continue
+        try:
+            found.extend((node, rule.code, rule.message) for node in rule.check(facts))
+        except Exception as error:
+            report.errors.append(f"{path}: rule {rule.code} crashed: {type(error).__name__}: {_one_line(error)}")
+    if not found:
+        return report
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    noqa = NoqaMap(text) if apply_noqa else None
+    diagnostics = set()
+    for node, code, message in found:
+        start = positions[node].start
+        if noqa is not None and noqa.silences(start.line, code):
+            continue
+        diagnostics.add(Diagnostic(path, start.line, start.column + 1, code, message))
+    report.diagnostics = sorted(diagnostics)
+    return report
+
+
+def _one_line(error: object) -> str:
+    return " ".join(str(error).split())

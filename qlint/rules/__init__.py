@@ -1,0 +1,26 @@
+"""Every rule qlint has, in code order."""
+
+from __future__ import annotations
+
+from qlint.rules import (
+    ql101_get_without_task_done,
+    ql102_path_skips_task_done,
+    ql103_task_done_before_processing,
+    ql104_task_done_not_in_finally,
+)
+from qlint.rules.base import Rule, rule_from_module
+
+RULES: tuple[Rule, ...] = tuple(
+    rule_from_module(m)
+    for m in (
+        ql101_get_without_task_done,
+        ql102_path_skips_task_done,
+        ql103_task_done_before_processing,
+        ql104_task_done_not_in_finally,
+    )
+)
+
+RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
+
+# Not a rule: a file qlint could not parse.
+SYNTAX_ERROR = "QL000"

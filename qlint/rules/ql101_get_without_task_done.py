@@ -1,0 +1,68 @@
+"""QL101 get-without-task-done
+
+## What it does
+Finds a consumer loop that takes items from a joinable queue with `get()` and never
+calls `task_done()` for them, when something waits on that queue: it is `join()`ed in
+the module, is a `multiprocessing.JoinableQueue`, or has `task_done()` called elsewhere.
+
+## Why is this bad?
+`put()` raises the queue's count of unfinished tasks and only `task_done()` lowers it.
+An item that is taken and never acknowledged keeps the count above zero, so
+`q.join()` blocks forever: the program hangs at shutdown, with no error.
+
+## Example
+```python
+def worker(q):
+    while True:
+        item = q.get()
+        process(item)
+
+q = queue.Queue()
+threading.Thread(target=worker, args=(q,), daemon=True).start()
+q.join()
+```
+
+## Use instead
+```python
+def worker(q):
+    while True:
+        item = q.get()
+        try:
+            process(item)
+        finally:
+            q.task_done()
+```
+
+## Fix safety
+No autofix: where the acknowledgement belongs depends on what "done" means.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import libcst as cst
+
+from qlint.analysis.facts import ModuleFacts
+from qlint.analysis.names import PROCESS
+
+CODE = "QL101"
+NAME = "get-without-task-done"
+MESSAGE = (
+    "item taken with get() is never acknowledged: join() on this queue blocks forever; "
+    "call task_done() in a finally after processing it"
+)
+
+
+def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
+    for loop in facts.consumers.loops:
+        group, paths = loop.group, loop.paths
+        if paths is None or loop.acknowledges or loop.function_acknowledges:
+            continue
+        if not group.is_joinable or group.task_done_referenced:
+            continue
+        if not (group.called("join") or PROCESS in group.kinds or group.called("task_done")):
+            continue
+        if paths.item_handed_out or paths.queue_handed_out:
+            continue
+        yield loop.gets[0]

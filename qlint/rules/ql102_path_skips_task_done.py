@@ -1,0 +1,63 @@
+"""QL102 path-skips-task-done
+
+## What it does
+Finds a consumer loop that calls `task_done()`, but has a path from its `get()` back
+to the next `get()` (a `continue`, or the end of the loop body) that does not.
+
+## Why is this bad?
+Every item taken must be acknowledged exactly once. An item that goes round the loop
+unacknowledged, typically skipped by an early `continue`, leaves the unfinished-task
+count above zero and `q.join()` blocks forever.
+
+## Example
+```python
+while True:
+    item = q.get()
+    if item.is_stale():
+        continue
+    process(item)
+    q.task_done()
+```
+
+## Use instead
+```python
+while True:
+    item = q.get()
+    try:
+        if item.is_stale():
+            continue
+        process(item)
+    finally:
+        q.task_done()
+```
+
+## Fix safety
+No autofix.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import libcst as cst
+
+from qlint.analysis.facts import ModuleFacts
+from qlint.analysis.paths import unique
+
+CODE = "QL102"
+NAME = "path-skips-task-done"
+MESSAGE = (
+    "this path goes back to the next get() without task_done(): join() waits forever for "
+    "the item; acknowledge it on every path (a try/finally around the body)"
+)
+
+
+def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
+    for loop in facts.consumers.loops:
+        paths = loop.paths
+        if paths is None or not loop.acknowledges:
+            continue
+        # An exception path that skips task_done() is QL104's finding when it has one.
+        quiet_exceptions = bool(paths.not_in_finally)
+        nodes = [node for node, via_exception in paths.skipped_at if not (via_exception and quiet_exceptions)]
+        yield from unique(nodes)

@@ -1,0 +1,54 @@
+"""QL103 task-done-before-processing
+
+## What it does
+Finds a `task_done()` after which the item (or a value computed from it) is still
+used in the same iteration of the consumer loop.
+
+## Why is this bad?
+`task_done()` tells `q.join()` the item is finished. Called before the work, it lets
+`join()` return while the item is still being processed: the main thread goes on (or
+exits, killing daemon workers) with work half done.
+
+## Example
+```python
+while True:
+    item = q.get()
+    q.task_done()
+    process(item)
+```
+
+## Use instead
+```python
+while True:
+    item = q.get()
+    try:
+        process(item)
+    finally:
+        q.task_done()
+```
+
+## Fix safety
+No autofix yet.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import libcst as cst
+
+from qlint.analysis.facts import ModuleFacts
+from qlint.analysis.paths import unique
+
+CODE = "QL103"
+NAME = "task-done-before-processing"
+MESSAGE = (
+    "task_done() before the item is processed: join() can return while the work is still "
+    "running; call task_done() after the processing, in a finally"
+)
+
+
+def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
+    for loop in facts.consumers.loops:
+        if loop.paths is not None:
+            yield from unique(loop.paths.used_after_done)
