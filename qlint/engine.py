@@ -15,9 +15,9 @@ from qlint.analysis.facts import module_facts
 from qlint.diagnostic import Diagnostic
 from qlint.noqa import NoqaMap
 from qlint.rules import RULES, SYNTAX_ERROR
-from qlint.settings import DEFAULT_QUEUE_NAME_REGEX, Settings
+from qlint.settings import Settings
 
-_NAME_EVIDENCE = re.compile(r"queue|\bq\b|_q\b", re.IGNORECASE)
+_EMPTY_JOIN = re.compile(r"\.\s*join\s*\(\s*\)")
 
 
 @dataclass
@@ -45,21 +45,13 @@ def decode(source: Union[str, bytes]) -> str:
 def may_have_findings(text: str, settings: Settings) -> bool:
     """A sound gate on the text: False only if no rule can fire, so no parse is needed.
 
-    Every rule so far needs a consumer loop (`get`), and either an acknowledgement
-    (`task_done`) or a reason to acknowledge (`join`, `JoinableQueue`) on something
-    that is a queue by its class or name.
+    Every rule so far needs a consumer loop (`get`) and one of: an acknowledgement
+    (`task_done`), a `join()` of the queue (`Queue.join` takes no argument, so it
+    reads `.join()`), or a `JoinableQueue`.
     """
     if "get" not in text:
         return False
-    if "task_done" in text:
-        return True
-    if "join" not in text.lower():
-        return False
-    if settings.queue_name_regex != DEFAULT_QUEUE_NAME_REGEX:
-        return True
-    if _NAME_EVIDENCE.search(text):
-        return True
-    return any(name.rsplit(".", 1)[-1] in text for name in settings.extra_queue_classes)
+    return "task_done" in text or "JoinableQueue" in text or _EMPTY_JOIN.search(text) is not None
 
 
 def check_source(

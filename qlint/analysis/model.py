@@ -81,4 +81,5 @@ class StatementSummary:
     loads: set[str] = field(default_factory=set)
     stores: set[str] = field(default_factory=set)
     yields: bool = False
-    is_output_call: bool = False  # print(...) / logging: not "processing"
+    returns: bool = False
+    hands_on: bool = False  # print / logging / collecting the item: not "processing" it

@@ -250,7 +250,7 @@ class PathWalker:
                 if event is not None:
                     events.add(event)
             raisers = raisers or bool(self._other_raisers(summary))
-            if not summary.is_output_call:
+            if not (summary.hands_on or summary.yields or summary.returns):
                 used |= summary.loads
             if summary.yields:
                 self.findings.item_handed_out = True
@@ -316,7 +316,8 @@ class PathWalker:
                 accumulator.extend((s, has_get) for s in states)
         if summary.yields:
             self.findings.item_handed_out = True
-        counts_as_use = not summary.is_output_call and not (header and not raisers)
+        # Handing the item on (yield, return, print, collect) is not processing it.
+        counts_as_use = not (summary.hands_on or summary.yields or summary.returns) and not (header and not raisers)
         result = set()
         for state in states:
             if (

@@ -30,6 +30,11 @@ _HEADERS = {
 }
 
 _OUTPUT_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
+# Calls that hand an item on rather than process it: collecting it, forwarding it.
+_COLLECTING_METHODS = frozenset({"append", "appendleft", "add", "put", "put_nowait"})
+# Calls that do not raise in practice: not "code that can raise" for QL104.
+_QUIET_CALLS = frozenset({"len", "isinstance", "id", "time.sleep", "sleep"})
+_QUIET_METHODS = frozenset({"append", "appendleft", "add"})
 
 
 @dataclass
@@ -267,14 +272,22 @@ class _Walker(cst.CSTVisitor):
             self._summaries.append(summary)
             if isinstance(node, (cst.Raise, cst.Assert)):
                 summary.raisers.append(node)
-            elif isinstance(node, cst.Expr) and _is_output_call(node.value):
-                summary.is_output_call = True
+            elif isinstance(node, cst.Return):
+                summary.returns = True
+            elif isinstance(node, cst.Expr) and _hands_on(node.value, self._local_names()):
+                summary.hands_on = True
         return super().on_visit(node)
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
         if isinstance(original_node, cst.BaseSmallStatement):
             self._summaries.pop()
         super().on_leave(original_node)
+
+    def _local_names(self) -> set[str]:
+        """Names the current function has bound so far (none at module level)."""
+        if self._scope.kind in ("function", "lambda"):
+            return self._scope.assigned - self._scope.declared_global - self._scope.declared_nonlocal
+        return set()
 
     # -- expressions ------------------------------------------------------------
 
@@ -286,7 +299,8 @@ class _Walker(cst.CSTVisitor):
         if self._summaries:
             summary = self._summaries[-1]
             summary.calls.append(node)
-            summary.raisers.append(node)
+            if not _is_quiet(node):
+                summary.raisers.append(node)
 
     def _handler_names(self) -> list[str]:
         names: list[str] = []
@@ -340,8 +354,12 @@ def _handler_names(handler_type: Optional[cst.BaseExpression]) -> list[str]:
     return [path] if path else []
 
 
-def _is_output_call(expr: cst.BaseExpression) -> bool:
-    """`print(...)` or a logging call: output, not processing of an item."""
+def _hands_on(expr: cst.BaseExpression, local_names: set[str]) -> bool:
+    """`print(...)`, a logging call, `local_list.append(item)`: not processing of an item.
+
+    Collecting into a function's own list hands the item on; appending to `self.x` or a
+    module-level list publishes a result that whoever joined the queue may read.
+    """
     if not isinstance(expr, cst.Call):
         return False
     path = attribute_path(expr.func)
@@ -350,7 +368,23 @@ def _is_output_call(expr: cst.BaseExpression) -> bool:
     if path == "print":
         return True
     parts = path.split(".")
-    return len(parts) >= 2 and parts[-1] in _OUTPUT_METHODS and "log" in parts[-2].lower()
+    if len(parts) < 2:
+        return False
+    if parts[-1] in _OUTPUT_METHODS and "log" in parts[-2].lower():
+        return True
+    return (
+        len(parts) == 2
+        and parts[0] in local_names
+        and parts[-1] in _COLLECTING_METHODS
+        and all(attribute_path(arg.value) is not None for arg in expr.args)
+    )
+
+
+def _is_quiet(call: cst.Call) -> bool:
+    path = attribute_path(call.func)
+    if path is None:
+        return False
+    return path in _QUIET_CALLS or (isinstance(call.func, cst.Attribute) and call.func.attr.value in _QUIET_METHODS)
 
 
 def handler_names(handler_type: Optional[cst.BaseExpression]) -> list[str]:
