@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import tokenize
@@ -68,16 +69,8 @@ def check_source(
         return report
     try:
         module = cst.parse_module(source)
-    except cst.ParserSyntaxError as error:
-        report.diagnostics.append(
-            Diagnostic(path, max(error.raw_line, 1), error.raw_column + 1, SYNTAX_ERROR,
-                       f"syntax error: {_one_line(error.message)}")
-        )
-        return report
-    except (RecursionError, MemoryError, Exception) as error:  # LibCST gave up on valid input
-        report.diagnostics.append(
-            Diagnostic(path, 1, 1, SYNTAX_ERROR, f"cannot parse file: {type(error).__name__}: {_one_line(error)}")
-        )
+    except Exception as error:  # ParserSyntaxError, or RecursionError on deep nesting
+        report.diagnostics.append(_parse_failure(text, path, error))
         return report
     try:
         facts = module_facts(module, settings)
@@ -107,6 +100,24 @@ def check_source(
         diagnostics.add(Diagnostic(path, start.line, start.column + 1, code, message))
     report.diagnostics = sorted(diagnostics)
     return report
+
+
+def _parse_failure(text: str, path: str, error: Exception) -> Diagnostic:
+    """QL000 where CPython places the error; LibCST's positions are less exact."""
+    try:
+        ast.parse(text, filename=path)
+    except SyntaxError as syntax:
+        line, col = syntax.lineno or 1, syntax.offset or 1
+        return Diagnostic(path, max(line, 1), max(col, 1), SYNTAX_ERROR, f"syntax error: {_one_line(syntax.msg)}")
+    except (RecursionError, MemoryError, ValueError):
+        pass
+    detail = error.message if isinstance(error, cst.ParserSyntaxError) else type(error).__name__
+    line = error.raw_line if isinstance(error, cst.ParserSyntaxError) else 1
+    column = error.raw_column + 1 if isinstance(error, cst.ParserSyntaxError) else 1
+    return Diagnostic(
+        path, max(line, 1), max(column, 1), SYNTAX_ERROR,
+        f"LibCST cannot parse this file, so it was not checked: {_one_line(detail)}",
+    )
 
 
 def _one_line(error: object) -> str:
