@@ -29,7 +29,10 @@ class FileReport:
     errors: list[str] = field(default_factory=list)
 
 
-def lint_source(source: Union[str, bytes], path: str, settings: Settings = Settings()) -> list[Diagnostic]:
+DEFAULT_SETTINGS = Settings()
+
+
+def lint_source(source: Union[str, bytes], path: str, settings: Settings = DEFAULT_SETTINGS) -> list[Diagnostic]:
     """Findings for one file's source, sorted, `# noqa` applied."""
     return check_source(source, path, settings).diagnostics
 
@@ -56,7 +59,7 @@ def may_have_findings(text: str, settings: Settings) -> bool:
 
 
 def check_source(
-    source: Union[str, bytes], path: str, settings: Settings = Settings(), *, apply_noqa: bool = True
+    source: Union[str, bytes], path: str, settings: Settings = DEFAULT_SETTINGS, *, apply_noqa: bool = True
 ) -> FileReport:
     """Lint one file; never raises on bad input."""
     report = FileReport()

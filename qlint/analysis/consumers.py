@@ -8,7 +8,7 @@ from typing import Optional
 import libcst as cst
 
 from qlint.analysis.model import CallSite, Scope
-from qlint.analysis.names import attribute_path
+from qlint.analysis.names import attribute_path, dotted_expression
 from qlint.analysis.paths import (
     ESCAPE,
     GET,
@@ -79,7 +79,7 @@ class ConsumerFacts:
         for name in names:
             if name == "":
                 return "broad"
-            expr = cst.parse_expression(name)
+            expr = dotted_expression(name)
             dotted = self.queues.dotted(scope, expr)
             if dotted in _BROAD:
                 return "broad"
@@ -170,9 +170,8 @@ class ConsumerFacts:
         initial = State()
         getter = _iter_get(loop)
         if getter is not None and self.queues.group(consumer.scope, getter.value) is group:
-            target = loop.target  # type: ignore[attr-defined]
-            stores = self.record.summaries[id(loop)].stores if id(loop) in self.record.summaries else set()
-            initial = State(got=1, get_node=getter, tainted=frozenset(stores or _target_names(target)))
+            header = self.record.summaries.get(id(loop))  # the `for` target's names are its stores
+            initial = State(got=1, get_node=getter, tainted=frozenset(header.stores if header else ()))
         try:
             consumer.paths = self.walker(group, consumer.scope).loop(loop, initial)
         except TooComplex:
@@ -191,10 +190,3 @@ def _iter_get(loop: cst.CSTNode) -> Optional[cst.Attribute]:
         return getter
     return None
 
-
-def _target_names(target: cst.BaseExpression) -> set[str]:
-    if isinstance(target, cst.Name):
-        return {target.value}
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return {n for e in target.elements for n in _target_names(e.value)}
-    return set()

@@ -107,6 +107,15 @@ def attribute_path(expr: cst.BaseExpression) -> Optional[str]:
     return ".".join(reversed(parts))
 
 
+def dotted_expression(dotted: str) -> cst.BaseExpression:
+    """The expression `a.b.c` for the dotted name "a.b.c"."""
+    parts = dotted.split(".")
+    expr: cst.BaseExpression = cst.Name(parts[0])
+    for part in parts[1:]:
+        expr = cst.Attribute(value=expr, attr=cst.Name(part))
+    return expr
+
+
 def annotation_expression(annotation: cst.BaseExpression) -> Optional[cst.BaseExpression]:
     """The class part of an annotation: `queue.Queue[int]` and `"asyncio.Queue[Job]"`."""
     if isinstance(annotation, cst.SimpleString):

@@ -22,6 +22,7 @@ from qlint.analysis.names import (
     NON_QUEUE_CALLS,
     annotation_expression,
     attribute_path,
+    dotted_expression,
     normalise,
     queue_kind,
 )
@@ -369,7 +370,7 @@ class QueueFacts:
         for name in site.empty_handlers:
             if not name:
                 continue
-            dotted = self.dotted(site.scope, _expression_of(name))
+            dotted = self.dotted(site.scope, dotted_expression(name))
             if dotted in EMPTY_EXCEPTIONS:
                 return True
         return False
@@ -389,13 +390,6 @@ def _looks_like_mapping_get(call: cst.Call) -> bool:
         return False
     first = positional[0].value
     return not (isinstance(first, cst.Name) and first.value in ("True", "False", "block"))
-
-
-def _expression_of(dotted: str) -> cst.BaseExpression:
-    expr: cst.BaseExpression = cst.Name(dotted.split(".")[0])
-    for part in dotted.split(".")[1:]:
-        expr = cst.Attribute(value=expr, attr=cst.Name(part))
-    return expr
 
 
 def _owner(scope: Scope, name: str) -> Scope:

@@ -43,7 +43,7 @@ _SKIPPED_FIELDS = frozenset(
     {"lpar", "rpar", "comma", "semicolon", "leading_lines", "lines_after_decorators", "header",
      "footer", "trailing_whitespace", "newline", "indent", "lbracket", "rbracket", "lbrace",
      "rbrace", "colon", "equal", "dot", "operator", "asynchronous", "first_line", "star",
-     "default_indent", "default_newline", "has_trailing_newline", "encoding", "semicolon"}
+     "default_indent", "default_newline", "has_trailing_newline", "encoding"}
 )
 _HOOKED_FIELDS = _HEADERS | {(cst.Try, "body"), (cst.TryStar, "body")}
 
@@ -282,7 +282,7 @@ class _Walker:
         elif isinstance(node, (cst.Try, cst.TryStar)) and attribute == "body":
             names: list[str] = []
             for handler in node.handlers:
-                names.extend(_handler_names(handler.type))
+                names.extend(handler_names(handler.type))
             self._handlers.append(tuple(names))
 
     def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
@@ -353,7 +353,7 @@ class _Walker:
     def visit_Call(self, node: cst.Call) -> None:
         self._called.add(id(node.func))
         self.record.calls.append(
-            CallSite(node, self._scope, tuple(self._loops), tuple(self._handler_names()))
+            CallSite(node, self._scope, tuple(self._loops), tuple(self._enclosing_handler_names()))
         )
         if self._summaries:
             summary = self._summaries[-1]
@@ -361,7 +361,7 @@ class _Walker:
             if not _is_quiet(node):
                 summary.raisers.append(node)
 
-    def _handler_names(self) -> list[str]:
+    def _enclosing_handler_names(self) -> list[str]:
         names: list[str] = []
         for group in self._handlers:
             names.extend(group)
@@ -403,7 +403,7 @@ def _names_in(target: cst.BaseExpression) -> list[cst.Name]:
     return []
 
 
-def _handler_names(handler_type: Optional[cst.BaseExpression]) -> list[str]:
+def handler_names(handler_type: Optional[cst.BaseExpression]) -> list[str]:
     """Dotted names an `except` clause catches; "" for a bare `except:`."""
     if handler_type is None:
         return [""]
@@ -444,11 +444,6 @@ def _is_quiet(call: cst.Call) -> bool:
     if path is None:
         return False
     return path in _QUIET_CALLS or (isinstance(call.func, cst.Attribute) and call.func.attr.value in _QUIET_METHODS)
-
-
-def handler_names(handler_type: Optional[cst.BaseExpression]) -> list[str]:
-    """Public view of the names an `except` clause catches."""
-    return _handler_names(handler_type)
 
 
 def walk_module(module: cst.Module) -> ModuleRecord:
