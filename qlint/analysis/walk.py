@@ -6,7 +6,6 @@ those loops) is computed from what this walk records, without walking the tree a
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -14,6 +13,7 @@ import libcst as cst
 
 from qlint.analysis.model import Assignment, CallSite, LoopStack, Scope, StatementSummary
 from qlint.analysis.names import attribute_path
+from qlint.analysis.traversal import FieldWalker
 
 # Compound statements whose header expressions get a summary of their own,
 # keyed by the compound node: (node type, attribute) pairs.
@@ -38,33 +38,6 @@ _QUIET_CALLS = frozenset({"len", "isinstance", "id", "time.sleep", "sleep"})
 _QUIET_METHODS = frozenset({"append", "appendleft", "add"})
 
 
-# Fields that hold only whitespace, punctuation or operators: never code we read.
-_SKIPPED_FIELDS = frozenset(
-    {"lpar", "rpar", "comma", "semicolon", "leading_lines", "lines_after_decorators", "header",
-     "footer", "trailing_whitespace", "newline", "indent", "lbracket", "rbracket", "lbrace",
-     "rbrace", "colon", "equal", "dot", "operator", "asynchronous", "first_line", "star",
-     "default_indent", "default_newline", "has_trailing_newline", "encoding"}
-)
-_HOOKED_FIELDS = _HEADERS | {(cst.Try, "body"), (cst.TryStar, "body")}
-
-
-class _Plan:
-    """How to walk one node type: its visit/leave methods and the fields worth entering."""
-
-    def __init__(self, cls: type, walker: type) -> None:
-        self.small_statement = issubclass(cls, cst.BaseSmallStatement)
-        self.visit = getattr(walker, "visit_" + cls.__name__, None)
-        self.leave = getattr(walker, "leave_" + cls.__name__, None)
-        self.fields = tuple(
-            (f.name, (cls, f.name) in _HOOKED_FIELDS)
-            for f in dataclasses.fields(cls)
-            if not f.name.startswith("whitespace") and f.name not in _SKIPPED_FIELDS
-        )
-
-
-_PLANS: dict[type, _Plan] = {}
-
-
 @dataclass
 class ModuleRecord:
     """What the walk saw in one module."""
@@ -79,7 +52,7 @@ class ModuleRecord:
     scope_of_node: dict[int, Scope] = field(default_factory=dict)
 
 
-class _Walker:
+class _Walker(FieldWalker):
     def __init__(self, module: cst.Module) -> None:
         top = Scope(node=module, kind="module", name="<module>", parent=None)
         self.record = ModuleRecord(module=top, scopes=[top])
@@ -291,6 +264,11 @@ class _Walker:
         elif isinstance(original_node, (cst.Try, cst.TryStar)) and attribute == "body":
             self._handlers.pop()
 
+    hooked_fields = frozenset(_HEADERS | {(cst.Try, "body"), (cst.TryStar, "body")})
+
+    def _leave_small_statement(self) -> None:
+        self._summaries.pop()
+
     def _enter_small_statement(self, node: cst.CSTNode) -> None:
         summary = StatementSummary()
         self.record.summaries[id(node)] = summary
@@ -301,46 +279,6 @@ class _Walker:
             summary.returns = True
         elif isinstance(node, cst.Expr) and _hands_on(node.value, self._local_names()):
             summary.hands_on = True
-
-    # -- the traversal -------------------------------------------------------------
-
-    def traverse(self, node: cst.CSTNode) -> None:
-        """Visit `node` and the children that can hold code, in source order."""
-        cls = type(node)
-        plan = _PLANS.get(cls)
-        if plan is None:
-            plan = _PLANS[cls] = _Plan(cls, type(self))
-        if plan.small_statement:
-            self._enter_small_statement(node)
-        descend = plan.visit is None or plan.visit(self, node) is not False
-        if descend:
-            for name, hooked in plan.fields:
-                value = getattr(node, name)
-                if hooked:
-                    self.on_visit_attribute(node, name)
-                if isinstance(value, cst.CSTNode):
-                    if isinstance(value, cst.ConcatenatedString):
-                        self._traverse_concatenation(value)
-                    else:
-                        self.traverse(value)
-                elif isinstance(value, (list, tuple)):
-                    for item in value:
-                        if isinstance(item, cst.CSTNode):
-                            self.traverse(item)
-                if hooked:
-                    self.on_leave_attribute(node, name)
-        if plan.leave is not None:
-            plan.leave(self, node)
-        if plan.small_statement:
-            self._summaries.pop()
-
-    def _traverse_concatenation(self, node: cst.ConcatenatedString) -> None:
-        """`"a" "b" "c"` nests to the right once per string: walk it as a list."""
-        current: cst.BaseExpression = node
-        while isinstance(current, cst.ConcatenatedString):
-            self.traverse(current.left)
-            current = current.right
-        self.traverse(current)
 
     def _local_names(self) -> set[str]:
         """Names the current function has bound so far (none at module level)."""
