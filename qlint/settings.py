@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -41,11 +42,6 @@ def _longest_prefix(code: str, prefixes: tuple[str, ...]) -> int:
     return best
 
 
-_PATTERNS: dict[str, re.Pattern[str]] = {}
-
-
+@functools.lru_cache(maxsize=None)
 def _compiled(regex: str) -> re.Pattern[str]:
-    pattern = _PATTERNS.get(regex)
-    if pattern is None:
-        pattern = _PATTERNS[regex] = re.compile(regex)
-    return pattern
+    return re.compile(regex)

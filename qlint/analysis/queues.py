@@ -234,15 +234,16 @@ class QueueFacts:
             function, skipped = callee
             self.callee_of_call[id(call)] = callee
             self._link_arguments(scope, function, skipped, call.args)
-        method = call.func.attr.value if isinstance(call.func, cst.Attribute) else attribute_path(call.func)
+        func = call.func
+        method = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
         for arg in call.args:
             if arg.keyword is not None and arg.keyword.value == "target":
                 target = self.resolve_function(scope, arg.value)
                 if target is not None:
                     self._wired_calls.add(id(call))
                     self._link_thread_args(scope, target, call.args)
-        if method in _SUBMITTERS or (method and method.endswith(".partial")):
-            index = _SUBMITTERS.get(method.split(".")[-1], 0)
+        if method in _SUBMITTERS:
+            index = _SUBMITTERS[method]
             positional = [a for a in call.args if a.keyword is None and not a.star]
             if len(positional) > index:
                 target = self.resolve_function(scope, positional[index].value)
@@ -250,7 +251,7 @@ class QueueFacts:
                     self._wired_calls.add(id(call))
                     function, skipped = target
                     rest = positional[index + 1 :]
-                    if method.endswith("start_new_thread") and rest and isinstance(rest[0].value, cst.Tuple):
+                    if method == "start_new_thread" and rest and isinstance(rest[0].value, cst.Tuple):
                         self._link_values(scope, function, skipped, [e.value for e in rest[0].value.elements])
                     else:
                         self._link_arguments(scope, function, skipped, rest)
