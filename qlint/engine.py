@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import io
-import re
 import tokenize
 from dataclasses import dataclass, field
 from typing import Union
@@ -17,8 +16,6 @@ from qlint.diagnostic import Diagnostic
 from qlint.noqa import NoqaMap
 from qlint.rules import RULES, SYNTAX_ERROR
 from qlint.settings import Settings
-
-_EMPTY_JOIN = re.compile(r"\.\s*join\s*\(\s*\)")
 
 
 @dataclass
@@ -47,15 +44,8 @@ def decode(source: Union[str, bytes]) -> str:
 
 
 def may_have_findings(text: str, settings: Settings) -> bool:
-    """A sound gate on the text: False only if no rule can fire, so no parse is needed.
-
-    Every rule so far needs a consumer loop (`get`) and one of: an acknowledgement
-    (`task_done`), a `join()` of the queue (`Queue.join` takes no argument, so it
-    reads `.join()`), or a `JoinableQueue`.
-    """
-    if "get" not in text:
-        return False
-    return "task_done" in text or "JoinableQueue" in text or _EMPTY_JOIN.search(text) is not None
+    """False only if no enabled rule can fire in this text: then there is nothing to parse."""
+    return any(rule.gate(text) for rule in RULES if settings.is_enabled(rule.code))
 
 
 def check_source(
@@ -88,7 +78,9 @@ def check_source(
         if not settings.is_enabled(rule.code):
             continue
         try:
-            found.extend((node, rule.code, rule.message) for node in rule.check(facts))
+            for item in rule.check(facts):
+                node, message = item if isinstance(item, tuple) else (item, rule.message)
+                found.append((node, rule.code, message))
         except Exception as error:
             report.errors.append(f"{path}: rule {rule.code} crashed: {type(error).__name__}: {_one_line(error)}")
     if not found:

@@ -14,6 +14,7 @@ from qlint.analysis.paths import (
     GET,
     HELPER_ALWAYS,
     HELPER_SOMETIMES,
+    JOIN,
     TASK_DONE,
     PathFindings,
     PathWalker,
@@ -62,6 +63,8 @@ class ConsumerFacts:
                 return GET
             if method == "task_done":
                 return TASK_DONE
+            if method == "join":
+                return JOIN
         callee = self.queues.callee_of_call.get(id(call))
         if callee is not None:
             summary = self.helper_summary(callee[0], group)

@@ -8,6 +8,7 @@ import libcst as cst
 
 from qlint.analysis.consumers import ConsumerFacts
 from qlint.analysis.queues import QueueFacts
+from qlint.analysis.threads import ThreadFacts
 from qlint.analysis.walk import ModuleRecord, walk_module
 from qlint.settings import Settings
 
@@ -20,10 +21,12 @@ class ModuleFacts:
     record: ModuleRecord
     queues: QueueFacts
     consumers: ConsumerFacts
+    threads: ThreadFacts
 
 
 def module_facts(module: cst.Module, settings: Settings) -> ModuleFacts:
     record = walk_module(module)
     queues = QueueFacts(record, settings)
     consumers = ConsumerFacts(record, queues)
-    return ModuleFacts(module, record, queues, consumers)
+    threads = ThreadFacts(record, queues, consumers)
+    return ModuleFacts(module, record, queues, consumers, threads)

@@ -26,6 +26,7 @@ TASK_DONE = "task_done"
 HELPER_ALWAYS = "helper-always"  # a same-module function that acknowledges on every path
 HELPER_SOMETIMES = "helper-sometimes"
 ESCAPE = "escape"  # the queue is handed to code qlint cannot see
+JOIN = "join"  # q.join() on the queue itself
 
 
 class TooComplex(Exception):
@@ -58,6 +59,7 @@ class PathFindings:
     used_after_done: list[cst.CSTNode] = field(default_factory=list)
     not_in_finally: list[cst.CSTNode] = field(default_factory=list)
     done_twice: list[cst.CSTNode] = field(default_factory=list)
+    join_while_holding: list[cst.CSTNode] = field(default_factory=list)  # q.join() before this item's ack
     item_handed_out: bool = False  # yielded or returned: its receiver acknowledges it
     queue_handed_out: bool = False  # passed to code qlint cannot see
     saw_task_done: bool = False
@@ -247,7 +249,9 @@ class PathWalker:
         for summary in self._summaries_in(node):
             for call in summary.calls:
                 event = self.classify(call)
-                if event is not None:
+                if event == JOIN:
+                    self._join(states, call)
+                elif event is not None:
                     events.add(event)
             raisers = raisers or bool(self._other_raisers(summary))
             if not (summary.hands_on or summary.yields or summary.returns):
@@ -343,9 +347,16 @@ class PathWalker:
             result.add(state)
         return result
 
+    def _join(self, states: Iterable[State], call: cst.Call) -> None:
+        if any(s.got == 1 and s.done == 0 and not s.unknown for s in states):
+            self.findings.join_while_holding.append(call)
+
     def _event(
         self, state: State, event: str, call: cst.Call, ctx: _Context, summary: StatementSummary
     ) -> State:
+        if event == JOIN:
+            self._join([state], call)
+            return state
         if event == GET:
             if state.got == 0 and not state.unknown:
                 return replace(

@@ -35,6 +35,7 @@ Identity = tuple[int, str]  # (id of the owning scope node, access path)
 QUEUE_ONLY_METHODS = frozenset({"task_done", "put_nowait", "get_nowait", "qsize"})
 EMPTY_EXCEPTIONS = frozenset({"queue.Empty", "asyncio.QueueEmpty", "asyncio.queues.QueueEmpty"})
 
+_CONSTANT_NAMES = frozenset({"None", "True", "False", "Ellipsis", "NotImplemented"})
 # Calls that hand a function and its arguments to something that will call it.
 _SUBMITTERS = {"submit": 0, "to_thread": 0, "partial": 0, "run_in_executor": 1, "start_new_thread": 0}
 # Builtins a queue may be passed to without anything happening to its protocol.
@@ -89,6 +90,8 @@ class QueueFacts:
         self._factories: dict[Identity, str] = {}
         self._imported: set[Identity] = set()
         self.groups: dict[Identity, QueueGroup] = {}
+        self._sources: dict[Identity, set[Identity]] = {}  # target -> identities that flow into it
+        self._own_kinds: dict[Identity, set[str]] = {}  # kinds from construction or annotation
         self.group_of_call: dict[int, QueueGroup] = {}  # id(call) -> group of its receiver
         self.callee_of_call: dict[int, tuple[Scope, int]] = {}  # id(call) -> (function, skipped args)
         self.escapes_at: dict[int, list[QueueGroup]] = {}  # id(call) -> queues it hands to unseen code
@@ -99,8 +102,8 @@ class QueueFacts:
 
     def identity(self, scope: Scope, expr: cst.BaseExpression) -> Optional[Identity]:
         path = attribute_path(expr)
-        if path is None:
-            return None
+        if path is None or path in _CONSTANT_NAMES:
+            return None  # `x = None` links nothing
         root, _, rest = path.partition(".")
         owner = _owner(scope, root)
         if owner.kind in ("function", "lambda") and rest:
@@ -127,12 +130,20 @@ class QueueFacts:
             ident, parent = parent, self._parent[parent]
         return ident
 
-    def _link(self, a: Optional[Identity], b: Optional[Identity]) -> None:
-        if a is None or b is None:
+    def _link(self, source: Optional[Identity], target: Optional[Identity]) -> None:
+        """The object in `source` flows into `target`: one group, and a directed edge."""
+        if source is None or target is None:
             return
+        self._sources.setdefault(target, set()).add(source)
+        a, b = source, target
         ra, rb = self._find(a), self._find(b)
         if ra != rb:
             self._parent[ra] = rb
+
+    def root(self, scope: Scope, expr: cst.BaseExpression) -> Optional[Identity]:
+        """The identity that stands for all names linked to `expr`."""
+        ident = self.identity(scope, expr)
+        return self._find(ident) if ident is not None else None
 
     def group(self, scope: Scope, expr: cst.BaseExpression) -> Optional[QueueGroup]:
         ident = self.identity(scope, expr)
@@ -213,9 +224,10 @@ class QueueFacts:
             elif isinstance(value, LITERAL_NODES):
                 not_queue.add(target)
             elif attribute_path(value) is not None:
-                self._link(target, self.identity(assignment.scope, value))
+                self._link(self.identity(assignment.scope, value), target)
         for site in self.record.calls:
             self._link_call(site)
+        self._own_kinds = kinds
         # Every receiver and argument gets an identity before groups are formed.
         for site in self.record.calls:
             if isinstance(site.node.func, cst.Attribute):
@@ -321,6 +333,35 @@ class QueueFacts:
                 if method is not None:
                     return (method, 0 if method.is_static else 1)
         return None
+
+    def origins(self, scope: Scope, expr: cst.BaseExpression) -> set[Identity]:
+        """`expr` and every identity whose object can flow into it, following flows one way.
+
+        Unlike a group, this does not let two callers of one helper share their queues.
+        """
+        start = self.identity(scope, expr)
+        if start is None:
+            return set()
+        seen, stack = {start}, [start]
+        while stack:
+            for source in self._sources.get(stack.pop(), ()):
+                if source not in seen:
+                    seen.add(source)
+                    stack.append(source)
+        return seen
+
+    def kinds_reaching(self, scope: Scope, expr: cst.BaseExpression) -> set[str]:
+        """Kinds of the objects that can flow into `expr` (SPEC §2, evidence 1-3)."""
+        kinds: set[str] = set()
+        for ident in self.origins(scope, expr):
+            kinds |= self._own_kinds.get(ident, set())
+        return kinds
+
+    def resolve_class(self, scope: Scope, expr: cst.BaseExpression) -> Optional[Scope]:
+        """The same-module class a name refers to, if it is one."""
+        if not isinstance(expr, cst.Name):
+            return None
+        return _owner(scope, expr.value).classes.get(expr.value)
 
     def _collect_groups(self, kinds: dict[Identity, set[str]], not_queue: set[Identity]) -> None:
         pattern = self.settings.queue_name_pattern()

@@ -11,7 +11,13 @@ from typing import Optional
 
 import libcst as cst
 
-from qlint.analysis.model import Assignment, CallSite, LoopStack, Scope, StatementSummary
+from qlint.analysis.model import (
+    Assignment,
+    CallSite,
+    LoopStack,
+    Scope,
+    StatementSummary,
+)
 from qlint.analysis.names import attribute_path
 from qlint.analysis.traversal import FieldWalker
 
@@ -50,6 +56,10 @@ class ModuleRecord:
     summaries: dict[int, StatementSummary] = field(default_factory=dict)
     task_done_references: list[tuple[Scope, cst.Attribute]] = field(default_factory=list)
     scope_of_node: dict[int, Scope] = field(default_factory=dict)
+    # Source order: a call's position is its index in `calls`; an await or a `with` exit
+    # sits between the calls before it and the next one, half a position earlier.
+    awaits: list[tuple[Scope, cst.Await, float]] = field(default_factory=list)
+    with_exits: list[tuple[Scope, cst.With, float]] = field(default_factory=list)
 
 
 class _Walker(FieldWalker):
@@ -112,9 +122,8 @@ class _Walker(FieldWalker):
         scope = self._enter_scope(node, "function", node.name.value)
         parent.functions[node.name.value] = scope
         scope.is_async = node.asynchronous is not None
-        scope.is_static = any(
-            attribute_path(d.decorator) in ("staticmethod", "classmethod") for d in node.decorators
-        )
+        # A staticmethod binds no first parameter; a classmethod binds `cls` as a method binds `self`.
+        scope.is_static = any(attribute_path(d.decorator) == "staticmethod" for d in node.decorators)
         self._add_params(scope, node.params)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
@@ -318,7 +327,11 @@ class _Walker(FieldWalker):
         if self._summaries and id(node) not in self._not_loads:
             self._summaries[-1].loads.add(node.value)
 
+    def leave_With(self, original_node: cst.With) -> None:
+        self.record.with_exits.append((self._scope, original_node, len(self.record.calls) - 0.5))
+
     def visit_Await(self, node: cst.Await) -> None:
+        self.record.awaits.append((self._scope, node, len(self.record.calls) - 0.5))
         if self._summaries:
             self._summaries[-1].raisers.append(node)
 

@@ -7,6 +7,11 @@ from qlint.rules import (
     ql102_path_skips_task_done,
     ql103_task_done_before_processing,
     ql104_task_done_not_in_finally,
+    ql201_queue_join_with_timeout,
+    ql202_join_on_non_joinable,
+    ql203_thread_join_on_endless_consumer,
+    ql204_queue_join_before_producers_done,
+    ql205_queue_join_inside_consumer,
 )
 from qlint.rules.base import Rule, rule_from_module
 
@@ -17,6 +22,11 @@ RULES: tuple[Rule, ...] = tuple(
         ql102_path_skips_task_done,
         ql103_task_done_before_processing,
         ql104_task_done_not_in_finally,
+        ql201_queue_join_with_timeout,
+        ql202_join_on_non_joinable,
+        ql203_thread_join_on_endless_consumer,
+        ql204_queue_join_before_producers_done,
+        ql205_queue_join_inside_consumer,
     )
 )
 

@@ -3,15 +3,57 @@
 from __future__ import annotations
 
 import inspect
+import re
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Union
 
 import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
 
-Check = Callable[[ModuleFacts], Iterable[cst.CSTNode]]
+# A check yields the node a finding points at, or (node, message) when the message
+# names something of the finding (a producer thread, a worker function).
+Check = Callable[[ModuleFacts], Iterable[Union[cst.CSTNode, tuple[cst.CSTNode, str]]]]
+
+
+# A sound test on a file's text: False only if the rule cannot fire in that file.
+Gate = Callable[[str], bool]
+
+_EMPTY_JOIN = re.compile(r"\.\s*join\s*\(\s*\)")
+_UNTIMED_JOIN = re.compile(r"\.\s*join\s*\(\s*(?:(?:timeout\s*=\s*)?None\s*)?\)")
+_JOIN_WITH_ARGUMENT = re.compile(r"\.\s*join\s*\(\s*[^)\s]")
+_WORKER_MAKERS = ("Thread", "Process", "create_task", "ensure_future", "submit")
+
+
+def consumer_gate(text: str) -> bool:
+    """A consumer loop (`get`) and a reason to acknowledge: `task_done`, `q.join()`
+    (Queue.join takes no argument, so it reads `.join()`), or a `JoinableQueue`."""
+    return "get" in text and ("task_done" in text or "JoinableQueue" in text or _EMPTY_JOIN.search(text) is not None)
+
+
+def join_with_argument_gate(text: str) -> bool:
+    """A queue class named in the text (every known one ends in `Queue`), joined with an argument."""
+    return "Queue" in text and _JOIN_WITH_ARGUMENT.search(text) is not None
+
+
+def non_joinable_gate(text: str) -> bool:
+    """A non-joinable class can only come from `SimpleQueue` or the multiprocessing module."""
+    return ("SimpleQueue" in text or "multiprocessing" in text) and ("join" in text or "task_done" in text)
+
+
+def untimed_join_gate(text: str) -> bool:
+    """`x.join()`, `x.join(None)` or `x.join(timeout=None)` somewhere in the text."""
+    return _UNTIMED_JOIN.search(text) is not None
+
+
+def empty_join_gate(text: str) -> bool:
+    return _EMPTY_JOIN.search(text) is not None
+
+
+def worker_gate(text: str) -> bool:
+    """Something that starts a thread, process or task."""
+    return any(maker in text for maker in _WORKER_MAKERS)
 
 
 @dataclass(frozen=True)
@@ -21,14 +63,16 @@ class Rule:
     message: str
     doc: str
     check: Check
+    gate: Gate
 
 
 def rule_from_module(module: ModuleType) -> Rule:
-    """A rule module holds CODE, NAME, MESSAGE, a docstring and `check(facts)`."""
+    """A rule module holds CODE, NAME, MESSAGE, a docstring, `check(facts)` and `gate(text)`."""
     return Rule(
         code=module.CODE,
         name=module.NAME,
         message=module.MESSAGE,
         doc=inspect.cleandoc(module.__doc__ or ""),
         check=module.check,
+        gate=module.gate,
     )

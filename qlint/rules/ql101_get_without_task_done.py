@@ -45,6 +45,7 @@ import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.names import PROCESS
+from qlint.rules.base import consumer_gate
 
 CODE = "QL101"
 NAME = "get-without-task-done"
@@ -66,3 +67,6 @@ def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
         if paths.item_handed_out or paths.queue_handed_out:
             continue
         yield loop.gets[0]
+
+
+gate = consumer_gate

@@ -43,6 +43,7 @@ import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.paths import unique
+from qlint.rules.base import consumer_gate
 
 CODE = "QL102"
 NAME = "path-skips-task-done"
@@ -61,3 +62,6 @@ def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
         quiet_exceptions = bool(paths.not_in_finally)
         nodes = [node for node, via_exception in paths.skipped_at if not (via_exception and quiet_exceptions)]
         yield from unique(nodes)
+
+
+gate = consumer_gate

@@ -39,6 +39,7 @@ import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.paths import unique
+from qlint.rules.base import consumer_gate
 
 CODE = "QL103"
 NAME = "task-done-before-processing"
@@ -52,3 +53,6 @@ def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
     for loop in facts.consumers.loops:
         if loop.paths is not None:
             yield from unique(loop.paths.used_after_done)
+
+
+gate = consumer_gate

@@ -44,6 +44,7 @@ import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.paths import unique
+from qlint.rules.base import consumer_gate
 
 CODE = "QL104"
 NAME = "task-done-not-in-finally"
@@ -57,3 +58,6 @@ def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
     for loop in facts.consumers.loops:
         if loop.paths is not None:
             yield from unique(loop.paths.not_in_finally)
+
+
+gate = consumer_gate

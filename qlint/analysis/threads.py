@@ -1,0 +1,358 @@
+"""Threads, processes and tasks: which function each runs, when it starts, when it is joined.
+
+A worker is made by `threading.Thread(target=...)`, `multiprocessing.Process(...)`, a
+`Thread` subclass defined in the module, `asyncio.create_task(f(...))` (or a task
+group's / loop's `create_task`), or `executor.submit(f, ...)`. It is held by names,
+lists (`append`, comprehensions, literals) and attributes, and `for t in threads:`
+binds `t` to each. Positions are source order (the number of calls before a point),
+within the function that makes the worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+import libcst as cst
+
+from qlint.analysis.consumers import ConsumerFacts, ConsumerLoop
+from qlint.analysis.model import CallSite, Scope
+from qlint.analysis.names import attribute_path, dotted_expression, normalise
+from qlint.analysis.queues import Identity, QueueFacts, QueueGroup
+from qlint.analysis.walk import ModuleRecord
+
+_THREAD_CLASSES = {
+    "threading.Thread": "thread",
+    "multiprocessing.Process": "process",
+    "multiprocessing.dummy.Process": "thread",
+}
+_TASK_FACTORIES = frozenset({"asyncio.create_task", "asyncio.ensure_future"})
+_WAITERS = frozenset({"gather", "wait", "wait_for", "as_completed"})
+_EXITS = frozenset({"sys.exit", "exit", "quit", "os._exit"})
+
+
+@dataclass(eq=False)
+class Worker:
+    """One thread, process, task or future, and what happens to it in its function."""
+
+    node: cst.Call
+    kind: str  # "thread" | "process" | "task" | "future"
+    scope: Scope
+    target: Optional[Scope]
+    creator: Optional[Identity] = None  # the executor or task group that made it
+    started_at: Optional[float] = None
+    joins: list[tuple[float, cst.CSTNode, bool]] = field(default_factory=list)  # (position, node, timed)
+    stopped_at: list[float] = field(default_factory=list)  # terminate(), kill(), cancel()
+
+    @property
+    def name(self) -> str:
+        """How a message names it: `produce()`, `a lambda`, or `a worker` when unknown."""
+        if self.target is None:
+            return "a worker"
+        if self.target.kind == "lambda":
+            return "a lambda"
+        return f"{self.target.name}()"
+
+    def joined_before(self, position: float) -> bool:
+        return any(at < position for at, _, _ in self.joins)
+
+
+class ThreadFacts:
+    """The workers of a module, and which of them produce into or endlessly consume a queue."""
+
+    def __init__(self, record: ModuleRecord, queues: QueueFacts, consumers: ConsumerFacts) -> None:
+        self.record = record
+        self.queues = queues
+        self.consumers = consumers
+        self.position = {id(site.node): index for index, site in enumerate(record.calls)}
+        self.workers: list[Worker] = []
+        self._made: dict[int, Worker] = {}  # id(creating call) -> worker
+        self._held: dict[Identity, set[Worker]] = {}
+        # Calls by the function they run in: a lambda's calls run in the function around it.
+        self._calls_by_runner: dict[int, list[CallSite]] = {}
+        for site in record.calls:
+            runner = site.scope
+            while runner.kind == "lambda" and runner.parent is not None:
+                runner = runner.parent
+            self._calls_by_runner.setdefault(id(runner.node), []).append(site)
+        self._puts: dict[int, frozenset[CallSite]] = {}
+        self._endless: dict[int, frozenset[int]] = {}
+        self._find_workers()
+        self._find_holders()
+        self._find_events()
+
+    # -- what a function does with queues ---------------------------------------------------
+
+    def puts_into(self, function: Optional[Scope], scope: Scope, queue: cst.BaseExpression) -> bool:
+        """True if `function` (or one it calls) puts into the queue `queue` names in `scope`.
+
+        The put's queue and `queue` must share an origin: the same object can reach both.
+        """
+        if function is None:
+            return False
+        wanted = self.queues.origins(scope, queue)
+        return any(
+            self.queues.origins(site.scope, site.node.func.value) & wanted  # type: ignore[attr-defined]
+            for site in self._transitive(function, self._puts, self._own_puts)
+        )
+
+    def consumes(self, function: Optional[Scope], group: QueueGroup) -> bool:
+        return function is not None and any(
+            loop.group is group and loop.scope is function for loop in self.consumers.loops
+        )
+
+    def endless_consumer(self, function: Optional[Scope]) -> bool:
+        """True if `function` (or one it calls) runs a consumer loop that can never end."""
+        return function is not None and bool(self._transitive(function, self._endless, self._own_endless))
+
+    def _transitive(self, function: Scope, memo: dict, own) -> frozenset:
+        key = id(function.node)
+        if key in memo:
+            return memo[key]
+        memo[key] = frozenset()  # recursion: what is known so far
+        found = set(own(function))
+        for site in self._calls_in(function):
+            callee = self.queues.callee_of_call.get(id(site.node))
+            if callee is not None:
+                found |= self._transitive(callee[0], memo, own)
+        memo[key] = frozenset(found)
+        return memo[key]
+
+    def _calls_in(self, function: Scope) -> Iterable[CallSite]:
+        """Calls in `function` and in the lambdas inside it (they run as part of it)."""
+        if function.kind == "lambda":
+            return [site for site in self.record.calls if site.scope is function]
+        return self._calls_by_runner.get(id(function.node), ())
+
+    def _own_puts(self, function: Scope) -> set[CallSite]:
+        return {
+            site
+            for site in self._calls_in(function)
+            if isinstance(site.node.func, cst.Attribute)
+            and site.node.func.attr.value in ("put", "put_nowait")
+            and id(site.node) in self.queues.group_of_call
+        }
+
+    def _own_endless(self, function: Scope) -> set[int]:
+        return {id(loop.group) for loop in self.consumers.loops if loop.scope is function and _never_ends(loop)}
+
+    # -- finding workers ---------------------------------------------------------------------
+
+    def _find_workers(self) -> None:
+        for site in self.record.calls:
+            worker = self._worker_made_by(site)
+            if worker is not None:
+                self.workers.append(worker)
+                self._made[id(site.node)] = worker
+
+    def _worker_made_by(self, site: CallSite) -> Optional[Worker]:
+        call, scope = site.node, site.scope
+        made = self.queues.dotted(scope, call.func)
+        kind = _THREAD_CLASSES.get(normalise(made)) if made else None
+        if kind is not None:
+            target = next(
+                (self.queues.resolve_function(scope, a.value) for a in call.args if _keyword(a) == "target"),
+                None,
+            )
+            return Worker(call, kind, scope, target[0] if target else None)
+        subclass_run = self._thread_subclass_run(scope, call.func)
+        if subclass_run is not None:
+            return Worker(call, subclass_run[1], scope, subclass_run[0])
+        method = call.func.attr.value if isinstance(call.func, cst.Attribute) else None
+        positional = [a.value for a in call.args if a.keyword is None and not a.star]
+        if made in _TASK_FACTORIES or method == "create_task":
+            inner = positional[0] if positional else None
+            callee = self.queues.callee_of_call.get(id(inner)) if isinstance(inner, cst.Call) else None
+            creator = self._creator(scope, call) if method == "create_task" else None
+            return Worker(call, "task", scope, callee[0] if callee else None, creator, self.position[id(call)])
+        if method == "submit" and positional:
+            target = self.queues.resolve_function(scope, positional[0])
+            return Worker(
+                call, "future", scope, target[0] if target else None, self._creator(scope, call), self.position[id(call)]
+            )
+        return None
+
+    def _creator(self, scope: Scope, call: cst.Call) -> Optional[Identity]:
+        assert isinstance(call.func, cst.Attribute)
+        return self.queues.root(scope, call.func.value)
+
+    def _thread_subclass_run(self, scope: Scope, func: cst.BaseExpression) -> Optional[tuple[Scope, str]]:
+        cls = self.queues.resolve_class(scope, func)
+        if cls is None or cls.parent is None:
+            return None
+        for base in cls.bases:
+            kind = _THREAD_CLASSES.get(normalise(self.queues.dotted(cls.parent, dotted_expression(base)) or ""))
+            if kind is not None and "run" in cls.functions:
+                return cls.functions["run"], kind
+        return None
+
+    # -- who holds which worker ------------------------------------------------------------------
+
+    def held_by(self, scope: Scope, expr: cst.BaseExpression) -> set[Worker]:
+        """Workers an expression may hold: a name, a list of them, or the creating call itself."""
+        if isinstance(expr, cst.Call) and id(expr) in self._made:
+            return {self._made[id(expr)]}
+        root = self.queues.root(scope, expr)
+        return self._held.get(root, set()) if root is not None else set()
+
+    def _hold(self, scope: Scope, target: cst.BaseExpression, workers: set[Worker]) -> None:
+        root = self.queues.root(scope, target)
+        if root is not None and workers:
+            self._held.setdefault(root, set()).update(workers)
+
+    def _find_holders(self) -> None:
+        for _ in range(2):  # lists of lists, and loops over them, settle in two rounds
+            for assignment in self.record.assignments:
+                value = assignment.value
+                if value is None:
+                    continue
+                held = self._held_by_value(assignment.scope, value)
+                self._hold(assignment.scope, assignment.target, held)
+            for site in self.record.calls:
+                func = site.node.func
+                if isinstance(func, cst.Attribute) and func.attr.value in ("append", "add", "extend", "insert"):
+                    for arg in site.node.args:
+                        self._hold(site.scope, func.value, self._held_by_value(site.scope, arg.value))
+            for loop, scope, _ in self.record.loops:
+                if isinstance(loop, cst.For):
+                    self._hold(scope, loop.target, self._held_by_value(scope, loop.iter))
+
+    def _held_by_value(self, scope: Scope, value: cst.BaseExpression) -> set[Worker]:
+        if isinstance(value, (cst.ListComp, cst.GeneratorExp, cst.SetComp)):
+            return self._held_by_value(scope, value.elt)
+        if isinstance(value, (cst.List, cst.Tuple, cst.Set)):
+            return {w for e in value.elements for w in self._held_by_value(scope, e.value)}
+        if isinstance(value, cst.BinaryOperation):  # producers + consumers
+            return self._held_by_value(scope, value.left) | self._held_by_value(scope, value.right)
+        return self.held_by(scope, value)
+
+    # -- starts, joins, stops ------------------------------------------------------------------
+
+    def _find_events(self) -> None:
+        for site in self.record.calls:
+            call, scope = site.node, site.scope
+            at = self.position[id(call)]
+            func = call.func
+            name = attribute_path(func) or ""
+            last = func.attr.value if isinstance(func, cst.Attribute) else name
+            if last in _WAITERS:
+                for arg in call.args:
+                    for worker in self._held_by_value(scope, arg.value):
+                        worker.joins.append((at, call, False))
+                continue
+            if not isinstance(func, cst.Attribute):
+                continue
+            held = self.held_by(scope, func.value)
+            if last == "start":
+                for worker in held:
+                    if worker.started_at is None or at < worker.started_at:
+                        worker.started_at = at
+            elif last == "join" and call.args and not _is_none(call.args[0].value):
+                for worker in held:
+                    worker.joins.append((at, call, True))
+            elif last in ("join", "result"):
+                for worker in held:
+                    worker.joins.append((at, call, False))
+            elif last in ("terminate", "kill", "cancel"):
+                for worker in held:
+                    worker.stopped_at.append(at)
+            elif last == "shutdown":
+                self._join_made_by(self.queues.root(scope, func.value), at, call)
+        for scope, node, at in self.record.awaits:
+            for worker in self.held_by(scope, node.expression):
+                worker.joins.append((at, node, False))
+        for scope, node, at in self.record.with_exits:
+            for item in node.items:
+                if item.asname is not None:
+                    self._join_made_by(self.queues.root(scope, item.asname.name), at, node)
+
+    def _join_made_by(self, creator: Optional[Identity], at: float, node: cst.CSTNode) -> None:
+        if creator is None:
+            return
+        for worker in self.workers:
+            if worker.creator == creator:
+                worker.joins.append((at, node, False))
+
+
+def _keyword(arg: cst.Arg) -> Optional[str]:
+    return arg.keyword.value if arg.keyword is not None else None
+
+
+def _is_none(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "None"
+
+
+def _never_ends(loop: ConsumerLoop) -> bool:
+    """`while True:` around blocking gets, with no break, return, raise or exit in it."""
+    node = loop.node
+    if not isinstance(node, cst.While) or not _always_true(node.test):
+        return False
+    for get in loop.gets:
+        if not isinstance(get, cst.Call) or not _blocking_get(get):
+            return False  # get_nowait() / get(timeout=...) can end the loop with Empty
+    return not _leaves(node.body.body, own_loop=True)
+
+
+def _always_true(test: cst.BaseExpression) -> bool:
+    if isinstance(test, cst.Name):
+        return test.value == "True"
+    return isinstance(test, cst.Integer) and test.value not in ("0", "0x0", "0o0", "0b0")
+
+
+def _blocking_get(call: cst.Call) -> bool:
+    func = call.func
+    if not isinstance(func, cst.Attribute) or func.attr.value != "get":
+        return False
+    for arg in call.args:
+        keyword = _keyword(arg)
+        if keyword == "timeout" and not _is_none(arg.value):
+            return False
+        if keyword in (None, "block") and not (isinstance(arg.value, cst.Name) and arg.value.value == "True"):
+            return False
+    return True
+
+
+def _leaves(statements: Iterable[cst.CSTNode], own_loop: bool) -> bool:
+    """True if a break (of this loop), return, raise or exit call sits in `statements`."""
+    for statement in statements:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, (cst.Return, cst.Raise)) or (own_loop and isinstance(small, cst.Break)):
+                    return True
+                if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+                    if attribute_path(small.value.func) in _EXITS:
+                        return True
+        elif isinstance(statement, (cst.For, cst.While)):
+            # A break in a nested loop ends that loop; one in its `else:` ends ours.
+            if _leaves(statement.body.body, own_loop=False) or (
+                statement.orelse is not None and _leaves(statement.orelse.body.body, own_loop)
+            ):
+                return True
+        elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            continue
+        elif isinstance(statement, cst.BaseCompoundStatement):
+            if any(_leaves(block, own_loop) for block in _blocks(statement)):
+                return True
+    return False
+
+
+def _blocks(statement: cst.BaseCompoundStatement) -> Iterable[Iterable[cst.CSTNode]]:
+    """The statement lists directly inside a compound statement."""
+    if isinstance(statement, cst.If):
+        yield statement.body.body
+        if isinstance(statement.orelse, cst.If):
+            yield [statement.orelse]
+        elif statement.orelse is not None:
+            yield statement.orelse.body.body
+    elif isinstance(statement, (cst.Try, cst.TryStar)):
+        yield statement.body.body
+        for handler in statement.handlers:
+            yield handler.body.body
+        for extra in (statement.orelse, statement.finalbody):
+            if extra is not None:
+                yield extra.body.body
+    elif isinstance(statement, cst.With):
+        yield statement.body.body
+    elif isinstance(statement, cst.Match):
+        for case in statement.cases:
+            yield case.body.body

@@ -1,0 +1,59 @@
+"""QL201 queue-join-with-timeout
+
+## What it does
+Finds `q.join(...)` called with an argument on a standard-library queue (`queue.Queue`
+and friends, `asyncio.Queue`, `multiprocessing.JoinableQueue`), known from how it was
+built, annotated or passed in.
+
+## Why is this bad?
+`Queue.join()` takes no argument: `q.join(timeout=5)` raises `TypeError` at run time.
+`Thread.join(timeout)` does take one, which is where the habit comes from. Queues of
+other libraries (`tornado.queues.Queue`, a project's own class) may accept a timeout and
+are not reported.
+
+## Example
+```python
+q = queue.Queue()
+...
+q.join(timeout=30)
+```
+
+## Use instead
+```python
+q.join()  # or wait for the work in a daemon thread and join that thread with a timeout
+```
+
+## Fix safety
+No autofix: the timeout was meant to bound the wait, and dropping it changes that.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import libcst as cst
+
+from qlint.analysis.facts import ModuleFacts
+from qlint.analysis.names import ASYNCIO, PROCESS, THREAD
+from qlint.rules.base import join_with_argument_gate
+
+CODE = "QL201"
+NAME = "queue-join-with-timeout"
+MESSAGE = (
+    "Queue.join() takes no argument: this call raises TypeError; call join() without one "
+    "(to bound the wait, join in a daemon thread and join that thread with a timeout)"
+)
+_STANDARD = frozenset({THREAD, PROCESS, ASYNCIO})
+
+
+def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
+    queues = facts.queues
+    for group in queues.groups.values():
+        for site in group.methods.get("join", ()):
+            if site.node.args:
+                kinds = queues.kinds_reaching(site.scope, site.node.func.value)  # type: ignore[attr-defined]
+                if kinds and kinds <= _STANDARD:
+                    yield site.node
+
+
+gate = join_with_argument_gate

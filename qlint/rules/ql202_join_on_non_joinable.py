@@ -1,0 +1,57 @@
+"""QL202 join-on-non-joinable
+
+## What it does
+Finds `join()` or `task_done()` called on a queue that has neither:
+`queue.SimpleQueue`, `multiprocessing.Queue`, `multiprocessing.SimpleQueue`.
+
+## Why is this bad?
+These classes do not count unfinished tasks, so the call raises `AttributeError` at run
+time. (`multiprocessing.Queue.join_thread()` is something else: it waits for the
+queue's feeder thread, not for the work.)
+
+## Example
+```python
+q = multiprocessing.Queue()
+...
+q.join()
+```
+
+## Use instead
+```python
+q = multiprocessing.JoinableQueue()
+...
+q.join()  # with q.task_done() in the consumers
+```
+
+## Fix safety
+No autofix: the consumers must also call `task_done()`.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import libcst as cst
+
+from qlint.analysis.facts import ModuleFacts
+from qlint.analysis.names import NOT_JOINABLE
+from qlint.rules.base import non_joinable_gate
+
+CODE = "QL202"
+NAME = "join-on-non-joinable"
+MESSAGE = (
+    "this queue class has no join() or task_done(): AttributeError at run time; use "
+    "queue.Queue or multiprocessing.JoinableQueue to wait for the work"
+)
+
+
+def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
+    queues = facts.queues
+    for group in queues.groups.values():
+        for method in ("join", "task_done"):
+            for site in group.methods.get(method, ()):
+                if queues.kinds_reaching(site.scope, site.node.func.value) == {NOT_JOINABLE}:  # type: ignore[attr-defined]
+                    yield site.node
+
+
+gate = non_joinable_gate

@@ -1,0 +1,80 @@
+"""QL203 thread-join-on-endless-consumer
+
+## What it does
+Finds `t.join()` without a timeout on a thread or process (or on each of a list of them)
+whose target runs a consumer loop that can never end: a `while True:` around blocking
+`get()` calls, with no `break`, `return` or `raise` that leaves it.
+
+## Why is this bad?
+The worker waits in `get()` for ever, so `t.join()` never returns and the program hangs
+at shutdown. Waiting for the *work* is `q.join()`; ending the worker needs a sentinel
+it breaks on, or a daemon thread that dies with the program.
+
+## Example
+```python
+def worker(q):
+    while True:
+        item = q.get()
+        try:
+            handle(item)
+        finally:
+            q.task_done()
+
+t = threading.Thread(target=worker, args=(q,))
+t.start()
+...
+t.join()
+```
+
+## Use instead
+```python
+q.join()  # all work done
+q.put(None)  # and the worker breaks on the sentinel before t.join()
+```
+
+## Fix safety
+No autofix.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import libcst as cst
+
+from qlint.analysis.facts import ModuleFacts
+from qlint.rules.base import untimed_join_gate, worker_gate
+
+CODE = "QL203"
+NAME = "thread-join-on-endless-consumer"
+MESSAGE = (
+    "the worker's consumer loop never ends, so this join() blocks forever; wait for the "
+    "work with q.join(), and end workers with a sentinel (or make them daemons)"
+)
+
+
+def check(facts: ModuleFacts) -> Iterator[tuple[cst.CSTNode, str]]:
+    threads = facts.threads
+    seen: set[int] = set()
+    for worker in threads.workers:
+        if worker.kind not in ("thread", "process") or worker.stopped_at:
+            continue
+        if not threads.endless_consumer(worker.target):
+            continue
+        for _, node, timed in worker.joins:
+            if timed or id(node) in seen or not _is_join_call(node):
+                continue
+            seen.add(id(node))
+            yield node, (
+                f"{worker.name} runs a consumer loop that never ends, so this join() blocks "
+                "forever; wait for the work with q.join(), and end workers with a sentinel "
+                "(or make them daemons)"
+            )
+
+
+def _is_join_call(node: cst.CSTNode) -> bool:
+    return isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "join"
+
+
+def gate(text: str) -> bool:
+    return "get" in text and "while" in text and untimed_join_gate(text) and worker_gate(text)

@@ -1,0 +1,78 @@
+"""QL204 queue-join-before-producers-done
+
+## What it does
+Finds `q.join()` while threads, processes or tasks started earlier in the same function,
+whose target puts into `q`, have not been joined (or awaited) yet.
+
+## Why is this bad?
+`q.join()` returns as soon as every item put *so far* is acknowledged. If consumers
+catch up with a producer that is still running, the count touches zero and `join()`
+returns before all the work was queued: the program goes on (or exits) with work
+undone, depending on timing.
+
+## Example
+```python
+producer = threading.Thread(target=produce, args=(q,))
+producer.start()
+q.join()
+```
+
+## Use instead
+```python
+producer.start()
+producer.join()  # everything is queued
+q.join()  # everything is done
+```
+
+## Fix safety
+No autofix.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import libcst as cst
+
+from qlint.analysis.facts import ModuleFacts
+from qlint.rules.base import empty_join_gate, worker_gate
+
+CODE = "QL204"
+NAME = "queue-join-before-producers-done"
+MESSAGE = (
+    "q.join() while producers may still be putting: join() can return before all work "
+    "was queued; join the producers first"
+)
+
+
+def check(facts: ModuleFacts) -> Iterator[tuple[cst.CSTNode, str]]:
+    threads = facts.threads
+    for group in facts.queues.groups.values():
+        if not group.is_queue:
+            continue
+        for site in group.methods.get("join", ()):
+            if site.node.args:
+                continue  # Queue.join() takes none: that is QL201's TypeError, not a race
+            at = threads.position[id(site.node)]
+            producers = sorted(
+                {
+                    worker.name
+                    for worker in threads.workers
+                    if worker.scope is site.scope
+                    and worker.started_at is not None
+                    and worker.started_at < at
+                    and threads.puts_into(worker.target, site.scope, site.node.func.value)  # type: ignore[attr-defined]
+                    and not threads.consumes(worker.target, group)
+                    and not worker.joined_before(at)
+                }
+            )
+            if producers:
+                names = ", ".join(producers)
+                yield site.node, (
+                    f"q.join() while producers ({names}) may still be putting: join() can "
+                    "return before all work was queued; join the producers first"
+                )
+
+
+def gate(text: str) -> bool:
+    return "put" in text and empty_join_gate(text) and worker_gate(text)

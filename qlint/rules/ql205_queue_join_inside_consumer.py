@@ -1,0 +1,60 @@
+"""QL205 queue-join-inside-consumer
+
+## What it does
+Finds `q.join()` inside a consumer loop of the same `q`, reached while the item that
+loop took has not been acknowledged yet.
+
+## Why is this bad?
+`q.join()` waits until every item is acknowledged, including the one this worker holds
+and will only acknowledge after `join()` returns: the worker waits for itself. With
+one worker the program deadlocks; with several, it deadlocks once they all get there.
+
+## Example
+```python
+while True:
+    item = q.get()
+    handle(item)
+    q.join()
+    q.task_done()
+```
+
+## Use instead
+```python
+while True:
+    item = q.get()
+    try:
+        handle(item)
+    finally:
+        q.task_done()
+# and q.join() in the thread that put the work
+```
+
+## Fix safety
+No autofix.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import libcst as cst
+
+from qlint.analysis.facts import ModuleFacts
+from qlint.analysis.paths import unique
+from qlint.rules.base import consumer_gate
+
+CODE = "QL205"
+NAME = "queue-join-inside-consumer"
+MESSAGE = (
+    "q.join() inside a consumer loop, before this item is acknowledged: the worker waits "
+    "for itself and deadlocks; call join() in the thread that puts the work"
+)
+
+
+def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
+    for loop in facts.consumers.loops:
+        if loop.paths is not None:
+            yield from unique(loop.paths.join_while_holding)
+
+
+gate = consumer_gate
