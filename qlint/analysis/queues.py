@@ -26,6 +26,7 @@ from qlint.analysis.names import (
     normalise,
     queue_kind,
 )
+from qlint.analysis.scopes import binding_scope, method_binding_self, resolve_function
 from qlint.analysis.walk import ModuleRecord
 from qlint.settings import Settings
 
@@ -105,9 +106,9 @@ class QueueFacts:
         if path is None or path in _CONSTANT_NAMES:
             return None  # `x = None` links nothing
         root, _, rest = path.partition(".")
-        owner = _owner(scope, root)
+        owner = binding_scope(scope, root)
         if owner.kind in ("function", "lambda") and rest:
-            method = _method_binding_self(owner, root)
+            method = method_binding_self(owner, root)
             if method is not None:
                 cls = method.owner_class
                 assert cls is not None
@@ -172,7 +173,7 @@ class QueueFacts:
                     return None
                 base = inner + "()"
             elif isinstance(expr, cst.Name):
-                owner = _owner(scope, expr.value)
+                owner = binding_scope(scope, expr.value)
                 if expr.value in owner.imported:
                     base = owner.imported[expr.value]
                 elif owner.kind == "module" and not owner.binds(expr.value):
@@ -241,7 +242,7 @@ class QueueFacts:
     def _link_call(self, site: CallSite) -> None:
         """Link arguments to parameters where a same-module function receives them."""
         call, scope = site.node, site.scope
-        callee = self.resolve_function(scope, call.func)
+        callee = resolve_function(self.record, scope, call.func)
         if callee is not None:
             function, skipped = callee
             self.callee_of_call[id(call)] = callee
@@ -250,7 +251,7 @@ class QueueFacts:
         method = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
         for arg in call.args:
             if arg.keyword is not None and arg.keyword.value == "target":
-                target = self.resolve_function(scope, arg.value)
+                target = resolve_function(self.record, scope, arg.value)
                 if target is not None:
                     self._wired_calls.add(id(call))
                     self._link_thread_args(scope, target, call.args)
@@ -258,7 +259,7 @@ class QueueFacts:
             index = _SUBMITTERS[method]
             positional = [a for a in call.args if a.keyword is None and not a.star]
             if len(positional) > index:
-                target = self.resolve_function(scope, positional[index].value)
+                target = resolve_function(self.record, scope, positional[index].value)
                 if target is not None:
                     self._wired_calls.add(id(call))
                     function, skipped = target
@@ -300,40 +301,6 @@ class QueueFacts:
             elif arg.keyword.value in function.params:
                 self._link(self.identity(scope, arg.value), self.identity(function, cst.Name(arg.keyword.value)))
 
-    def resolve_function(self, scope: Scope, expr: cst.BaseExpression) -> Optional[tuple[Scope, int]]:
-        """The same-module function (and how many leading params it binds itself) `expr` names."""
-        if isinstance(expr, cst.Lambda):
-            return (self.record.scope_of_node[id(expr)], 0)
-        if isinstance(expr, cst.Call) and attribute_path(expr.func) in ("partial", "functools.partial"):
-            positional = [a for a in expr.args if a.keyword is None and not a.star]
-            if positional:
-                inner = self.resolve_function(scope, positional[0].value)
-                if inner is not None:
-                    return (inner[0], inner[1] + len(positional) - 1)
-            return None
-        path = attribute_path(expr)
-        if path is None:
-            return None
-        parts = path.split(".")
-        if len(parts) == 1:
-            found = _lookup_def(scope, parts[0])
-            if found is None:
-                return None
-            if found.kind == "class":
-                init = _method(found, "__init__")
-                return (init, 1) if init is not None else None
-            return (found, 0)
-        if len(parts) == 2:
-            owner = _owner(scope, parts[0])
-            method_scope = _method_binding_self(owner, parts[0]) if owner.kind != "module" else None
-            if method_scope is not None:
-                cls = method_scope.owner_class
-                assert cls is not None
-                method = _method(cls, parts[1])
-                if method is not None:
-                    return (method, 0 if method.is_static else 1)
-        return None
-
     def origins(self, scope: Scope, expr: cst.BaseExpression) -> set[Identity]:
         """`expr` and every identity whose object can flow into it, following flows one way.
 
@@ -356,12 +323,6 @@ class QueueFacts:
         for ident in self.origins(scope, expr):
             kinds |= self._own_kinds.get(ident, set())
         return kinds
-
-    def resolve_class(self, scope: Scope, expr: cst.BaseExpression) -> Optional[Scope]:
-        """The same-module class a name refers to, if it is one."""
-        if not isinstance(expr, cst.Name):
-            return None
-        return _owner(scope, expr.value).classes.get(expr.value)
 
     def _collect_groups(self, kinds: dict[Identity, set[str]], not_queue: set[Identity]) -> None:
         pattern = self.settings.queue_name_pattern()
@@ -432,45 +393,3 @@ def _looks_like_mapping_get(call: cst.Call) -> bool:
         return False
     first = positional[0].value
     return not (isinstance(first, cst.Name) and first.value in ("True", "False", "block"))
-
-
-def _owner(scope: Scope, name: str) -> Scope:
-    """The scope that binds `name` when it is read in `scope` (class bodies are skipped)."""
-    current: Optional[Scope] = scope
-    first = True
-    while current is not None:
-        if current.kind == "module":
-            return current
-        if name in current.declared_global:
-            break
-        if (first or current.kind != "class") and current.binds(name):
-            return current
-        first = False
-        current = current.parent
-    while scope.parent is not None:
-        scope = scope.parent
-    return scope
-
-
-def _method_binding_self(owner: Scope, root: str) -> Optional[Scope]:
-    """The method whose `self` parameter `root` is, if it is one."""
-    if owner.self_name == root:
-        return owner
-    return None
-
-
-def _lookup_def(scope: Scope, name: str) -> Optional[Scope]:
-    owner = _owner(scope, name)
-    return owner.functions.get(name) or owner.classes.get(name)
-
-
-def _method(cls: Scope, name: str) -> Optional[Scope]:
-    seen = 0
-    while cls is not None and seen < 20:
-        if name in cls.functions:
-            return cls.functions[name]
-        parent = cls.parent
-        base = next((parent.classes.get(b) for b in cls.bases if parent and parent.classes.get(b)), None)
-        cls = base  # type: ignore[assignment]
-        seen += 1
-    return None

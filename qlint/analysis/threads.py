@@ -19,6 +19,7 @@ from qlint.analysis.consumers import ConsumerFacts, ConsumerLoop
 from qlint.analysis.model import CallSite, Scope
 from qlint.analysis.names import attribute_path, dotted_expression, normalise
 from qlint.analysis.queues import Identity, QueueFacts, QueueGroup
+from qlint.analysis.scopes import resolve_class, resolve_function
 from qlint.analysis.walk import ModuleRecord
 
 _THREAD_CLASSES = {
@@ -151,7 +152,7 @@ class ThreadFacts:
         kind = _THREAD_CLASSES.get(normalise(made)) if made else None
         if kind is not None:
             target = next(
-                (self.queues.resolve_function(scope, a.value) for a in call.args if _keyword(a) == "target"),
+                (resolve_function(self.record, scope, a.value) for a in call.args if _keyword(a) == "target"),
                 None,
             )
             return Worker(call, kind, scope, target[0] if target else None)
@@ -166,7 +167,7 @@ class ThreadFacts:
             creator = self._creator(scope, call) if method == "create_task" else None
             return Worker(call, "task", scope, callee[0] if callee else None, creator, self.position[id(call)])
         if method == "submit" and positional:
-            target = self.queues.resolve_function(scope, positional[0])
+            target = resolve_function(self.record, scope, positional[0])
             return Worker(
                 call, "future", scope, target[0] if target else None, self._creator(scope, call), self.position[id(call)]
             )
@@ -177,7 +178,7 @@ class ThreadFacts:
         return self.queues.root(scope, call.func.value)
 
     def _thread_subclass_run(self, scope: Scope, func: cst.BaseExpression) -> Optional[tuple[Scope, str]]:
-        cls = self.queues.resolve_class(scope, func)
+        cls = resolve_class(scope, func)
         if cls is None or cls.parent is None:
             return None
         for base in cls.bases:
