@@ -14,7 +14,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from qlint.analysis.facts import module_facts
 from qlint.diagnostic import Diagnostic
 from qlint.noqa import NoqaMap
-from qlint.rules import RULES, SYNTAX_ERROR
+from qlint.rules import RULES, SYNTAX_ERROR, Rule
 from qlint.settings import Settings
 
 
@@ -43,9 +43,12 @@ def decode(source: Union[str, bytes]) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def may_have_findings(text: str, settings: Settings) -> bool:
-    """False only if no enabled rule can fire in this text: then there is nothing to parse."""
-    return any(rule.gate(text) for rule in RULES if settings.is_enabled(rule.code))
+def rules_for(text: str, settings: Settings) -> list[Rule]:
+    """The enabled rules whose text gate passes: only they can fire, only they run.
+
+    Running no other rule keeps a rule's findings independent of which others are selected.
+    """
+    return [rule for rule in RULES if settings.is_enabled(rule.code) and rule.gate(text)]
 
 
 def check_source(
@@ -58,7 +61,8 @@ def check_source(
     except (SyntaxError, UnicodeDecodeError, LookupError) as error:
         report.diagnostics.append(Diagnostic(path, 1, 1, SYNTAX_ERROR, f"cannot decode file: {_one_line(error)}"))
         return report
-    if not may_have_findings(text, settings):
+    rules = rules_for(text, settings)
+    if not rules:
         return report
     try:
         module = cst.parse_module(source)
@@ -74,9 +78,7 @@ def check_source(
         report.errors.append(f"{path}: internal error while analysing: {type(error).__name__}: {_one_line(error)}")
         return report
     found: list[tuple[cst.CSTNode, str, str]] = []
-    for rule in RULES:
-        if not settings.is_enabled(rule.code):
-            continue
+    for rule in rules:
         try:
             for item in rule.check(facts):
                 node, message = item if isinstance(item, tuple) else (item, rule.message)

@@ -101,7 +101,7 @@ class ConsumerFacts:
         key = (id(function.node), id(group))
         if key in self._helper_memo:
             return self._helper_memo[key]
-        self._helper_memo[key] = _SOMETIMES  # a recursive call: cannot tell
+        self._helper_memo[key] = _NEVER  # a recursive call adds no acknowledgement of its own
         result = _NEVER
         node = function.node
         if isinstance(node, cst.FunctionDef):
@@ -111,7 +111,7 @@ class ConsumerFacts:
             except TooComplex:
                 result = _SOMETIMES
             else:
-                if walker.findings.saw_task_done:
+                if walker.findings.saw_task_done or walker.findings.saw_maybe_task_done:
                     done = ends and all(s.done >= 1 and not s.unknown for s in ends)
                     result = _ALWAYS if done else _SOMETIMES
         self._helper_memo[key] = result

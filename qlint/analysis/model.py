@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Iterator, Optional
 
 import libcst as cst
 
@@ -83,3 +83,22 @@ class StatementSummary:
     yields: bool = False
     returns: bool = False
     hands_on: bool = False  # print / logging / collecting the item: not "processing" it
+
+
+_STATEMENT_PARTS = (
+    cst.BaseSmallStatement, cst.BaseCompoundStatement, cst.BaseSuite, cst.SimpleStatementLine,
+    cst.ExceptHandler, cst.ExceptStarHandler, cst.Else, cst.Finally, cst.MatchCase,
+)
+
+
+def summaries_under(summaries: dict[int, StatementSummary], node: cst.CSTNode) -> Iterator[StatementSummary]:
+    """Summaries of every statement and header under `node`, nested defs and classes excluded."""
+    own = summaries.get(id(node))
+    if own is not None:
+        yield own
+    for child in node.children:
+        if isinstance(child, (cst.FunctionDef, cst.ClassDef)):
+            continue
+        if isinstance(child, _STATEMENT_PARTS):
+            yield from summaries_under(summaries, child)
+

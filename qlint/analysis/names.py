@@ -131,6 +131,23 @@ def annotation_expression(annotation: cst.BaseExpression) -> Optional[cst.BaseEx
     return annotation
 
 
+def blocking_get(call: cst.Call) -> bool:
+    """`q.get()`, `q.get(True)`, `q.get(timeout=None)`: a get that waits and never raises Empty."""
+    func = call.func
+    if not isinstance(func, cst.Attribute) or func.attr.value != "get":
+        return False
+    position = 0
+    for arg in call.args:
+        if arg.star:
+            return False
+        name = arg.keyword.value if arg.keyword is not None else ("block", "timeout")[min(position, 1)]
+        position += arg.keyword is None
+        wanted = "True" if name == "block" else "None"
+        if not (isinstance(arg.value, cst.Name) and arg.value.value == wanted):
+            return False
+    return True
+
+
 LITERAL_NODES = (
     cst.Dict,
     cst.List,

@@ -11,11 +11,12 @@ only, the queue handed to unseen code) is marked `unknown` and never reported on
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable, Iterator, Optional, Sequence
+from typing import Callable, Iterable, Optional, Sequence
 
 import libcst as cst
 
-from qlint.analysis.model import StatementSummary
+from qlint.analysis.model import StatementSummary, summaries_under
+from qlint.analysis.names import blocking_get
 
 MANY = 2  # `got` of a path that took two items: nothing can be counted on it
 MAX_STATES = 256
@@ -27,6 +28,7 @@ HELPER_ALWAYS = "helper-always"  # a same-module function that acknowledges on e
 HELPER_SOMETIMES = "helper-sometimes"
 ESCAPE = "escape"  # the queue is handed to code qlint cannot see
 JOIN = "join"  # q.join() on the queue itself
+WAITS, MAY_FAIL = "waits", "may-fail"  # a blocking get; a get that raises Empty when there is none
 
 
 class TooComplex(Exception):
@@ -42,6 +44,7 @@ class State:
     raisable: bool = False  # code that can raise ran after the get, unprotected
     unknown: bool = False
     via_exception: bool = False
+    failed_get: bool = False  # in a handler or finally after a get that raised Empty
     tainted: frozenset[str] = frozenset()
 
 
@@ -60,15 +63,20 @@ class PathFindings:
     not_in_finally: list[cst.CSTNode] = field(default_factory=list)
     done_twice: list[cst.CSTNode] = field(default_factory=list)
     join_while_holding: list[cst.CSTNode] = field(default_factory=list)  # q.join() before this item's ack
+    done_after_failed_get: list[cst.CSTNode] = field(default_factory=list)
     item_handed_out: bool = False  # yielded or returned: its receiver acknowledges it
     queue_handed_out: bool = False  # passed to code qlint cannot see
-    saw_task_done: bool = False
+    saw_task_done: bool = False  # a task_done() or a helper that always calls it
+    saw_maybe_task_done: bool = False  # a helper that calls it on some paths
 
 
 @dataclass(frozen=True)
 class _Context:
     in_finally: bool = False
-    accumulators: tuple[list[tuple[State, bool]], ...] = ()
+    finally_acknowledges: bool = False  # inside a try whose finally calls task_done()
+    # For each enclosing `try` of the loop: states where an exception may start, and
+    # whether that statement gets: None, WAITS (a blocking get) or MAY_FAIL (nowait/timeout).
+    accumulators: tuple[list[tuple[State, Optional[str]]], ...] = ()
 
 
 # What the walker needs to know about calls and handlers, from the facts.
@@ -187,20 +195,26 @@ class PathWalker:
         return Flow(normal, exits)
 
     def _try(self, node: cst.Try | cst.TryStar, states: set[State], ctx: _Context) -> Flow:
-        raised: list[tuple[State, bool]] = []
-        inner = replace(ctx, accumulators=ctx.accumulators + (raised,))
+        raised: list[tuple[State, Optional[str]]] = []
+        # An exception in the body or a handler runs the finally: if that acknowledges,
+        # code that can raise here does not skip the acknowledgement (QL104).
+        covering = node.finalbody is not None and self._acknowledges(node.finalbody)
+        inner = replace(
+            ctx, accumulators=ctx.accumulators + (raised,), finally_acknowledges=ctx.finally_acknowledges or covering
+        )
         body = self.block(node.body.body, states, inner)
         normal: set[State] = set()
         exits = list(body.exits)
         covered = False
         for handler in node.handlers:
             kind = self.handler_kind(handler)  # type: ignore[arg-type]
-            if kind == "empty":
-                entry = {s for s, had_get in raised if had_get}
+            if kind == "empty":  # no item was taken; with a blocking get it never runs (QL301)
+                entry = {replace(s, failed_get=get == MAY_FAIL) for s, get in raised if get}
             else:
                 entry = {replace(s, via_exception=True) for s, _ in raised}
-            entry = self._apply(self.summaries.get(id(handler)), entry, ctx, header=True)
-            flow = self.block(handler.body.body, entry, ctx)
+            handler_ctx = replace(ctx, finally_acknowledges=inner.finally_acknowledges)
+            entry = self._apply(self.summaries.get(id(handler)), entry, handler_ctx, header=True)
+            flow = self.block(handler.body.body, entry, handler_ctx)
             normal |= flow.normal
             exits += flow.exits
             if kind == "broad" and (not self._reraises(handler) or self._acknowledges(handler)):
@@ -219,6 +233,9 @@ class PathWalker:
             return Flow(normal, exits)
         final_ctx = replace(ctx, in_finally=True)
         statements = node.finalbody.body.body
+        # The exception of a get that found nothing also runs the finally (QL105).
+        failed = {replace(s, failed_get=True) for s, get in raised if get == MAY_FAIL}
+        self.block(statements, failed, final_ctx)
         result = self.block(statements, normal, final_ctx)
         for kind, state, at in exits:
             through = self.block(statements, {state}, final_ctx)
@@ -229,13 +246,13 @@ class PathWalker:
     def _reraises(self, handler: cst.CSTNode) -> bool:
         """True if a `raise` statement sits anywhere in the handler."""
         return any(
-            isinstance(raiser, cst.Raise) for summary in self._summaries_in(handler) for raiser in summary.raisers
+            isinstance(raiser, cst.Raise) for summary in summaries_under(self.summaries, handler) for raiser in summary.raisers
         )
 
     def _acknowledges(self, handler: cst.CSTNode) -> bool:
         return any(
             self.classify(call) in (TASK_DONE, HELPER_ALWAYS)
-            for summary in self._summaries_in(handler)
+            for summary in summaries_under(self.summaries, handler)
             for call in summary.calls
         )
 
@@ -246,7 +263,7 @@ class PathWalker:
         events: set[str] = set()
         raisers = False
         used: set[str] = set()
-        for summary in self._summaries_in(node):
+        for summary in summaries_under(self.summaries, node):
             for call in summary.calls:
                 event = self.classify(call)
                 if event == JOIN:
@@ -258,13 +275,15 @@ class PathWalker:
                 used |= summary.loads
             if summary.yields:
                 self.findings.item_handed_out = True
-        if events & {TASK_DONE, HELPER_ALWAYS, HELPER_SOMETIMES}:
+        if events & {TASK_DONE, HELPER_ALWAYS}:
             self.findings.saw_task_done = True
+        if HELPER_SOMETIMES in events:
+            self.findings.saw_maybe_task_done = True
         if ESCAPE in events:
             self.findings.queue_handed_out = True
         if raisers or GET in events:
             for accumulator in ctx.accumulators:
-                accumulator.extend((s, GET in events) for s in states)
+                accumulator.extend((s, WAITS if GET in events else None) for s in states)
         result = set()
         for state in states:
             if state.done >= 1 and state.got == 1 and not state.unknown and used & state.tainted:
@@ -272,23 +291,10 @@ class PathWalker:
                     self.findings.used_after_done.append(state.first_done)
             if events:
                 state = replace(state, unknown=True)
-            elif raisers and state.got == 1 and state.done == 0:
+            elif raisers and not ctx.finally_acknowledges and state.got == 1 and state.done == 0:
                 state = replace(state, raisable=True)
             result.add(state)
         return result | states if not events else result
-
-    def _summaries_in(self, node: cst.CSTNode) -> Iterator[StatementSummary]:
-        """Summaries of every statement and header under `node`, nested defs excluded."""
-        own = self.summaries.get(id(node))
-        if own is not None:
-            yield own
-        for child in node.children:
-            if isinstance(child, (cst.FunctionDef, cst.ClassDef)):
-                continue
-            if isinstance(child, (cst.BaseSmallStatement, cst.BaseCompoundStatement, cst.BaseSuite,
-                                  cst.SimpleStatementLine, cst.ExceptHandler, cst.ExceptStarHandler,
-                                  cst.Else, cst.Finally, cst.MatchCase)):
-                yield from self._summaries_in(child)
 
     # -- one statement's effect ------------------------------------------------------------
 
@@ -316,8 +322,12 @@ class PathWalker:
         has_get = any(e == GET for e, _ in events)
         raisers = self._other_raisers(summary)
         if raisers or has_get:
+            get_kind = None
+            if has_get:
+                failing = any(e == GET and not blocking_get(c) for e, c in events)
+                get_kind = MAY_FAIL if failing else WAITS
             for accumulator in ctx.accumulators:
-                accumulator.extend((s, has_get) for s in states)
+                accumulator.extend((s, get_kind) for s in states)
         if summary.yields:
             self.findings.item_handed_out = True
         # Handing the item on (yield, return, print, collect) is not processing it.
@@ -333,11 +343,12 @@ class PathWalker:
                 and summary.loads & state.tainted
             ):
                 self.findings.used_after_done.append(state.first_done)
-            if raisers and not has_get and state.got == 1 and state.done == 0:
+            unprotected = raisers and not ctx.finally_acknowledges
+            if unprotected and not has_get and state.got == 1 and state.done == 0:
                 state = replace(state, raisable=True)
             for event, call in events:
                 state = self._event(state, event, call, ctx, summary)
-            if raisers and has_get and state.got == 1 and state.done == 0:
+            if unprotected and has_get and state.got == 1 and state.done == 0:
                 state = replace(state, raisable=True)
             if not has_get and summary.stores:
                 if summary.loads & state.tainted:
@@ -361,17 +372,19 @@ class PathWalker:
             if state.got == 0 and not state.unknown:
                 return replace(
                     state, got=1, get_node=call, done=0, first_done=None, raisable=False,
-                    tainted=frozenset(summary.stores),
+                    failed_get=False, tainted=frozenset(summary.stores),
                 )
             return replace(state, got=MANY, unknown=True)
         if event in (ESCAPE, HELPER_SOMETIMES):
-            self.findings.saw_task_done |= event == HELPER_SOMETIMES
+            self.findings.saw_maybe_task_done |= event == HELPER_SOMETIMES
             self.findings.queue_handed_out |= event == ESCAPE
             return replace(state, unknown=True)
         self.findings.saw_task_done = True
         if state.unknown:
             return state
         if state.got != 1:
+            if state.failed_get and event == TASK_DONE:
+                self.findings.done_after_failed_get.append(call)
             return replace(state, unknown=True)
         if event == HELPER_ALWAYS:
             if state.done:

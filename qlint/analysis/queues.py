@@ -26,8 +26,13 @@ from qlint.analysis.names import (
     normalise,
     queue_kind,
 )
-from qlint.analysis.scopes import binding_scope, method_binding_self, resolve_function
-from qlint.analysis.walk import ModuleRecord
+from qlint.analysis.scopes import (
+    binding_scope,
+    method_binding_self,
+    resolve_class,
+    resolve_function,
+)
+from qlint.analysis.walk import ModuleRecord, handler_names
 from qlint.settings import Settings
 
 Identity = tuple[int, str]  # (id of the owning scope node, access path)
@@ -93,6 +98,7 @@ class QueueFacts:
         self.groups: dict[Identity, QueueGroup] = {}
         self._sources: dict[Identity, set[Identity]] = {}  # target -> identities that flow into it
         self._own_kinds: dict[Identity, set[str]] = {}  # kinds from construction or annotation
+        self._not_queue: set[Identity] = set()  # built by a known other class, or a literal
         self.group_of_call: dict[int, QueueGroup] = {}  # id(call) -> group of its receiver
         self.callee_of_call: dict[int, tuple[Scope, int]] = {}  # id(call) -> (function, skipped args)
         self.escapes_at: dict[int, list[QueueGroup]] = {}  # id(call) -> queues it hands to unseen code
@@ -187,9 +193,39 @@ class QueueFacts:
 
     # -- building ----------------------------------------------------------------------
 
+    def _built_kind(self, scope: Scope, call: cst.Call) -> tuple[Optional[str], bool]:
+        """(kind of queue a call builds, whether it is known to build something else)."""
+        made = self.dotted(scope, call.func)
+        kind = queue_kind(made, self.settings.extra_queue_classes)
+        if kind is not None:
+            return kind, False
+        cls = resolve_class(scope, call.func)
+        if cls is not None and cls.parent is not None:  # a class of this module
+            for base in cls.bases:
+                kind = queue_kind(self.dotted(cls.parent, dotted_expression(base)), self.settings.extra_queue_classes)
+                if kind is not None:
+                    return kind, False  # class JobQueue(queue.Queue)
+            return None, True  # any other class of ours is not a standard-library queue
+        return None, made in NON_QUEUE_CALLS
+
+    def _flow(self, scope: Scope, value: cst.BaseExpression, target: Optional[Identity]) -> None:
+        """`value` flows into `target`: an assignment, an argument, a thread's `args=`."""
+        if target is None:
+            return
+        if isinstance(value, cst.Await):
+            value = value.expression
+        if isinstance(value, cst.Call):
+            kind, other = self._built_kind(scope, value)
+            if kind is not None:
+                self._own_kinds.setdefault(target, set()).add(kind)
+            elif other:
+                self._not_queue.add(target)
+        elif isinstance(value, LITERAL_NODES):
+            self._not_queue.add(target)
+        else:
+            self._link(self.identity(scope, value), target)
+
     def _build(self) -> None:
-        kinds: dict[Identity, set[str]] = {}
-        not_queue: set[Identity] = set()
         extra = self.settings.extra_queue_classes
         assignments = self.record.assignments
         # Factories first: `ctx = mp.get_context()` may be assigned after its first use.
@@ -210,25 +246,11 @@ class QueueFacts:
                 annotated = annotation_expression(assignment.annotation)
                 kind = queue_kind(self.dotted(assignment.scope, annotated), extra) if annotated else None
                 if kind:
-                    kinds.setdefault(target, set()).add(kind)
-            if value is None or target in self._factories:
-                continue
-            if isinstance(value, cst.Await):
-                value = value.expression
-            if isinstance(value, cst.Call):
-                made = self.dotted(assignment.scope, value.func)
-                kind = queue_kind(made, extra)
-                if kind:
-                    kinds.setdefault(target, set()).add(kind)
-                elif made in NON_QUEUE_CALLS:
-                    not_queue.add(target)
-            elif isinstance(value, LITERAL_NODES):
-                not_queue.add(target)
-            elif attribute_path(value) is not None:
-                self._link(self.identity(assignment.scope, value), target)
+                    self._own_kinds.setdefault(target, set()).add(kind)
+            if value is not None and target not in self._factories:
+                self._flow(assignment.scope, value, target)
         for site in self.record.calls:
             self._link_call(site)
-        self._own_kinds = kinds
         # Every receiver and argument gets an identity before groups are formed.
         for site in self.record.calls:
             if isinstance(site.node.func, cst.Attribute):
@@ -237,7 +259,7 @@ class QueueFacts:
                 self.identity(site.scope, arg.value)
         for scope, reference in self.record.task_done_references:
             self.identity(scope, reference.value)
-        self._collect_groups(kinds, not_queue)
+        self._collect_groups()
 
     def _link_call(self, site: CallSite) -> None:
         """Link arguments to parameters where a same-module function receives them."""
@@ -281,12 +303,12 @@ class QueueFacts:
                     if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
                         name = element.key.evaluated_value
                         if isinstance(name, str) and name in function.params:
-                            self._link(self.identity(scope, element.value), self.identity(function, cst.Name(name)))
+                            self._flow(scope, element.value, self.identity(function, cst.Name(name)))
 
     def _link_values(self, scope: Scope, function: Scope, skipped: int, values: list[cst.BaseExpression]) -> None:
         params = function.params[skipped:]
         for param, value in zip(params, values):
-            self._link(self.identity(scope, value), self.identity(function, cst.Name(param)))
+            self._flow(scope, value, self.identity(function, cst.Name(param)))
 
     def _link_arguments(self, scope: Scope, function: Scope, skipped: int, args: Iterable[cst.Arg]) -> None:
         params = function.params[skipped:]
@@ -296,10 +318,10 @@ class QueueFacts:
                 return
             if arg.keyword is None:
                 if position < len(params):
-                    self._link(self.identity(scope, arg.value), self.identity(function, cst.Name(params[position])))
+                    self._flow(scope, arg.value, self.identity(function, cst.Name(params[position])))
                 position += 1
             elif arg.keyword.value in function.params:
-                self._link(self.identity(scope, arg.value), self.identity(function, cst.Name(arg.keyword.value)))
+                self._flow(scope, arg.value, self.identity(function, cst.Name(arg.keyword.value)))
 
     def origins(self, scope: Scope, expr: cst.BaseExpression) -> set[Identity]:
         """`expr` and every identity whose object can flow into it, following flows one way.
@@ -324,7 +346,7 @@ class QueueFacts:
             kinds |= self._own_kinds.get(ident, set())
         return kinds
 
-    def _collect_groups(self, kinds: dict[Identity, set[str]], not_queue: set[Identity]) -> None:
+    def _collect_groups(self) -> None:
         pattern = self.settings.queue_name_pattern()
         for ident in list(self._parent):
             root = self._find(ident)
@@ -332,8 +354,8 @@ class QueueFacts:
             if group is None:
                 group = self.groups[root] = QueueGroup()
             group.members.append(ident)
-            group.kinds |= kinds.get(ident, set())
-            if ident in not_queue or ident in self._imported or ident in self._factories:
+            group.kinds |= self._own_kinds.get(ident, set())
+            if ident in self._not_queue or ident in self._imported or ident in self._factories:
                 group.known_not_queue = True
             if pattern.fullmatch(self._names[ident].lower()):
                 group.name_evidence = True
@@ -377,6 +399,10 @@ class QueueFacts:
             if dotted in EMPTY_EXCEPTIONS:
                 return True
         return False
+
+    def caught(self, scope: Scope, handler: cst.ExceptHandler) -> list[Optional[str]]:
+        """Dotted names an `except` clause catches: "" for a bare except, None if unknown."""
+        return [self.dotted(scope, dotted_expression(n)) if n else "" for n in handler_names(handler.type)] or [None]
 
     def is_empty_exception(self, scope: Scope, expr: cst.BaseExpression) -> bool:
         return self.dotted(scope, expr) in EMPTY_EXCEPTIONS

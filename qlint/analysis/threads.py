@@ -17,7 +17,12 @@ import libcst as cst
 
 from qlint.analysis.consumers import ConsumerFacts, ConsumerLoop
 from qlint.analysis.model import CallSite, Scope
-from qlint.analysis.names import attribute_path, dotted_expression, normalise
+from qlint.analysis.names import (
+    attribute_path,
+    blocking_get,
+    dotted_expression,
+    normalise,
+)
 from qlint.analysis.queues import Identity, QueueFacts, QueueGroup
 from qlint.analysis.scopes import resolve_class, resolve_function
 from qlint.analysis.walk import ModuleRecord
@@ -289,7 +294,7 @@ def _never_ends(loop: ConsumerLoop) -> bool:
     if not isinstance(node, cst.While) or not _always_true(node.test):
         return False
     for get in loop.gets:
-        if not isinstance(get, cst.Call) or not _blocking_get(get):
+        if not isinstance(get, cst.Call) or not blocking_get(get):
             return False  # get_nowait() / get(timeout=...) can end the loop with Empty
     return not _leaves(node.body.body, own_loop=True)
 
@@ -298,19 +303,6 @@ def _always_true(test: cst.BaseExpression) -> bool:
     if isinstance(test, cst.Name):
         return test.value == "True"
     return isinstance(test, cst.Integer) and test.value not in ("0", "0x0", "0o0", "0b0")
-
-
-def _blocking_get(call: cst.Call) -> bool:
-    func = call.func
-    if not isinstance(func, cst.Attribute) or func.attr.value != "get":
-        return False
-    for arg in call.args:
-        keyword = _keyword(arg)
-        if keyword == "timeout" and not _is_none(arg.value):
-            return False
-        if keyword in (None, "block") and not (isinstance(arg.value, cst.Name) and arg.value.value == "True"):
-            return False
-    return True
 
 
 def _leaves(statements: Iterable[cst.CSTNode], own_loop: bool) -> bool:

@@ -60,6 +60,9 @@ class ModuleRecord:
     # sits between the calls before it and the next one, half a position earlier.
     awaits: list[tuple[Scope, cst.Await, float]] = field(default_factory=list)
     with_exits: list[tuple[Scope, cst.With, float]] = field(default_factory=list)
+    tries: list[tuple[Scope, cst.Try]] = field(default_factory=list)
+    awaited: set[int] = field(default_factory=set)  # id(call) of `await call(...)`
+    bare_calls: set[int] = field(default_factory=set)  # a call that is a statement or an assigned value
 
 
 class _Walker(FieldWalker):
@@ -199,11 +202,15 @@ class _Walker(FieldWalker):
             self._bind_target(target.value)
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        if isinstance(node.value, cst.Call):
+            self.record.bare_calls.add(id(node.value))
         for target in node.targets:
             self._bind_target(target.target)
             self.record.assignments.append(Assignment(self._scope, target.target, node.value))
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if isinstance(node.value, cst.Call):
+            self.record.bare_calls.add(id(node.value))
         self._bind_target(node.target)
         self.record.assignments.append(
             Assignment(self._scope, node.target, node.value, node.annotation.annotation)
@@ -330,7 +337,16 @@ class _Walker(FieldWalker):
     def leave_With(self, original_node: cst.With) -> None:
         self.record.with_exits.append((self._scope, original_node, len(self.record.calls) - 0.5))
 
+    def visit_Try(self, node: cst.Try) -> None:
+        self.record.tries.append((self._scope, node))
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        if isinstance(node.value, cst.Call):
+            self.record.bare_calls.add(id(node.value))
+
     def visit_Await(self, node: cst.Await) -> None:
+        if isinstance(node.expression, cst.Call):
+            self.record.awaited.add(id(node.expression))
         self.record.awaits.append((self._scope, node, len(self.record.calls) - 0.5))
         if self._summaries:
             self._summaries[-1].raisers.append(node)

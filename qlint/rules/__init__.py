@@ -1,33 +1,15 @@
-"""Every rule qlint has, in code order."""
+"""Every rule qlint has, in code order: each `qlNNN_*.py` module of this package is one."""
 
 from __future__ import annotations
 
-from qlint.rules import (
-    ql101_get_without_task_done,
-    ql102_path_skips_task_done,
-    ql103_task_done_before_processing,
-    ql104_task_done_not_in_finally,
-    ql201_queue_join_with_timeout,
-    ql202_join_on_non_joinable,
-    ql203_thread_join_on_endless_consumer,
-    ql204_queue_join_before_producers_done,
-    ql205_queue_join_inside_consumer,
-)
+import importlib
+import pkgutil
+
 from qlint.rules.base import Rule, rule_from_module
 
 RULES: tuple[Rule, ...] = tuple(
-    rule_from_module(m)
-    for m in (
-        ql101_get_without_task_done,
-        ql102_path_skips_task_done,
-        ql103_task_done_before_processing,
-        ql104_task_done_not_in_finally,
-        ql201_queue_join_with_timeout,
-        ql202_join_on_non_joinable,
-        ql203_thread_join_on_endless_consumer,
-        ql204_queue_join_before_producers_done,
-        ql205_queue_join_inside_consumer,
-    )
+    rule_from_module(importlib.import_module(f"{__name__}.{name}"))
+    for name in sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name.startswith("ql"))
 )
 
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}

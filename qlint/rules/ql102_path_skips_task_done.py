@@ -56,8 +56,8 @@ MESSAGE = (
 def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
     for loop in facts.consumers.loops:
         paths = loop.paths
-        if paths is None or not loop.acknowledges:
-            continue
+        if paths is None or not paths.saw_task_done:
+            continue  # "the loop calls task_done()" must be certain, not a helper's maybe
         # An exception path that skips task_done() is QL104's finding when it has one.
         quiet_exceptions = bool(paths.not_in_finally)
         nodes = [node for node, via_exception in paths.skipped_at if not (via_exception and quiet_exceptions)]

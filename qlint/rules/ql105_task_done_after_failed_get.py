@@ -1,0 +1,63 @@
+"""QL105 task-done-after-failed-get
+
+## What it does
+Finds a `task_done()` in a `finally:` or an `except queue.Empty:` handler that also runs
+when the `get(timeout=...)`, `get(block=False)` or `get_nowait()` of that `try` found
+nothing and raised `Empty`.
+
+## Why is this bad?
+No item was taken, yet one is acknowledged. If nothing else is pending, the queue raises
+`ValueError: task_done() called too many times`; if other items are pending, it
+acknowledges one of *them*, so `q.join()` returns while that item is still being
+processed.
+
+## Example
+```python
+try:
+    item = q.get(timeout=1)
+    process(item)
+finally:
+    q.task_done()
+```
+
+## Use instead
+```python
+try:
+    item = q.get(timeout=1)
+except queue.Empty:
+    continue
+try:
+    process(item)
+finally:
+    q.task_done()
+```
+
+## Fix safety
+No autofix.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import libcst as cst
+
+from qlint.analysis.facts import ModuleFacts
+from qlint.analysis.paths import unique
+from qlint.rules.base import consumer_gate
+
+CODE = "QL105"
+NAME = "task-done-after-failed-get"
+MESSAGE = (
+    "task_done() also runs when the get() above raised Empty: no item was taken, so this "
+    "raises ValueError or acknowledges another item; acknowledge only after a successful get()"
+)
+
+
+def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
+    for loop in facts.consumers.loops:
+        if loop.paths is not None:
+            yield from unique(loop.paths.done_after_failed_get)
+
+
+gate = consumer_gate

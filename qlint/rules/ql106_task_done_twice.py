@@ -1,0 +1,59 @@
+"""QL106 task-done-twice
+
+## What it does
+Finds a path through a consumer loop that calls `task_done()` twice for the one item it
+took with `get()`.
+
+## Why is this bad?
+Each `task_done()` lowers the unfinished-task count by one. Acknowledging one item twice
+acknowledges another item that is still being processed, so `q.join()` returns early;
+when nothing else is pending it raises `ValueError: task_done() called too many times`.
+
+## Example
+```python
+item = q.get()
+try:
+    process(item)
+    q.task_done()
+finally:
+    q.task_done()
+```
+
+## Use instead
+```python
+item = q.get()
+try:
+    process(item)
+finally:
+    q.task_done()
+```
+
+## Fix safety
+No autofix.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import libcst as cst
+
+from qlint.analysis.facts import ModuleFacts
+from qlint.analysis.paths import unique
+from qlint.rules.base import consumer_gate
+
+CODE = "QL106"
+NAME = "task-done-twice"
+MESSAGE = (
+    "second task_done() for the same item on this path: it acknowledges another item, so "
+    "join() returns early (or raises ValueError); acknowledge each item once"
+)
+
+
+def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
+    for loop in facts.consumers.loops:
+        if loop.paths is not None:
+            yield from unique(loop.paths.done_twice)
+
+
+gate = consumer_gate

@@ -1,0 +1,58 @@
+"""QL303 asyncio-queue-not-awaited
+
+## What it does
+Finds `q.get()`, `q.put(item)` or `q.join()` of an `asyncio.Queue` (known from how it
+was built, annotated or passed in) used as a statement or assigned, without `await`.
+
+## Why is this bad?
+These methods are coroutines: calling one only creates a coroutine object, which never
+runs. The item is not put, nothing is got (the "item" is a coroutine), the join does not
+wait; Python warns "coroutine was never awaited" when it is collected.
+
+## Example
+```python
+async def produce(q: asyncio.Queue):
+    q.put(1)
+```
+
+## Use instead
+```python
+async def produce(q: asyncio.Queue):
+    await q.put(1)  # or q.put_nowait(1)
+```
+
+## Fix safety
+No autofix yet (planned: add `await`, safe).
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import libcst as cst
+
+from qlint.analysis.facts import ModuleFacts
+from qlint.analysis.names import ASYNCIO
+
+CODE = "QL303"
+NAME = "asyncio-queue-not-awaited"
+MESSAGE = (
+    "asyncio.Queue method not awaited: it only makes a coroutine, which never runs; "
+    "add await (or use put_nowait()/get_nowait())"
+)
+
+
+def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
+    record, queues = facts.record, facts.queues
+    for group in queues.groups.values():
+        for method in ("get", "put", "join"):
+            for site in group.methods.get(method, ()):
+                call = site.node
+                if id(call) not in record.bare_calls or id(call) in record.awaited:
+                    continue
+                if queues.kinds_reaching(site.scope, call.func.value) == {ASYNCIO}:  # type: ignore[attr-defined]
+                    yield call
+
+
+def gate(text: str) -> bool:
+    return "asyncio" in text and "Queue" in text

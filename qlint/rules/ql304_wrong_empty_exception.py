@@ -1,0 +1,98 @@
+"""QL304 wrong-empty-exception
+
+## What it does
+Finds an `except` that names the other module's exception: `queue.Empty` or
+`queue.Full` around an `asyncio.Queue`'s `get_nowait()` / `put_nowait()`, or
+`asyncio.QueueEmpty` / `asyncio.QueueFull` around a thread or process queue's
+non-blocking `get` / `put`. The queue's class must be known from how it was built,
+annotated or passed in.
+
+## Why is this bad?
+`asyncio.QueueEmpty` is not a subclass of `queue.Empty` (nor the other way round): the
+handler never matches, and the exception escapes and ends the task or thread.
+
+## Example
+```python
+q = asyncio.Queue()
+try:
+    item = q.get_nowait()
+except queue.Empty:
+    item = None
+```
+
+## Use instead
+```python
+try:
+    item = q.get_nowait()
+except asyncio.QueueEmpty:
+    item = None
+```
+
+## Fix safety
+No autofix yet (planned: name the right class, adding the import; safe).
+"""
+
+from __future__ import annotations
+
+from typing import Iterator, Optional
+
+import libcst as cst
+
+from qlint.analysis.facts import ModuleFacts
+from qlint.analysis.model import Scope, summaries_under
+from qlint.analysis.names import ASYNCIO, NOT_JOINABLE, PROCESS, THREAD, blocking_get
+
+CODE = "QL304"
+NAME = "wrong-empty-exception"
+MESSAGE = (
+    "this except names the other queue module's exception: it never matches, and the real one "
+    "escapes; catch asyncio.QueueEmpty/QueueFull for asyncio.Queue, queue.Empty/Full otherwise"
+)
+_THREAD_ERRORS = frozenset({"queue.Empty", "queue.Full"})
+_ASYNCIO_ERRORS = frozenset(
+    {"asyncio.QueueEmpty", "asyncio.QueueFull", "asyncio.queues.QueueEmpty", "asyncio.queues.QueueFull"}
+)
+_THREAD_KINDS = frozenset({THREAD, PROCESS, NOT_JOINABLE})
+
+
+def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
+    for scope, node in facts.record.tries:
+        sides = {_side(facts, scope, c) for stmt in node.body.body
+                 for s in summaries_under(facts.record.summaries, stmt) for c in s.calls}
+        sides.discard(None)
+        if len(sides) != 1 or "unknown" in sides:
+            continue  # no non-blocking queue call, or a mix we cannot judge
+        raised_by = sides.pop()
+        right, wrong = (_ASYNCIO_ERRORS, _THREAD_ERRORS) if raised_by == "asyncio" else (_THREAD_ERRORS, _ASYNCIO_ERRORS)
+        caught = [facts.queues.caught(scope, h) for h in node.handlers]
+        if any(name in right or name in ("", "Exception", "BaseException") for names in caught for name in names):
+            continue  # another handler catches it
+        for handler, names in zip(node.handlers, caught):
+            if names and all(name in wrong for name in names):
+                yield handler
+
+
+def _side(facts: ModuleFacts, scope: Scope, call: cst.Call) -> Optional[str]:
+    """Which module's exception a queue call can raise: "asyncio", "thread", "unknown", or None."""
+    func = call.func
+    if not isinstance(func, cst.Attribute) or func.attr.value not in ("get_nowait", "put_nowait", "get", "put"):
+        return None
+    method = func.attr.value
+    group = facts.queues.group_of_call.get(id(call))
+    if group is None or not group.is_queue:
+        return None
+    kinds = facts.queues.kinds_reaching(scope, func.value)
+    if kinds == {ASYNCIO}:
+        return "asyncio" if method.endswith("_nowait") else None  # awaited get/put do not raise
+    if method == "get" and blocking_get(call):
+        return None
+    if method == "put" and not any(a.keyword is not None and a.keyword.value in ("timeout", "block") for a in call.args):
+        if len([a for a in call.args if a.keyword is None]) < 2:
+            return None
+    if kinds and kinds <= _THREAD_KINDS:
+        return "thread"
+    return "unknown"
+
+
+def gate(text: str) -> bool:
+    return "asyncio" in text and ("Empty" in text or "Full" in text)
