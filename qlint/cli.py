@@ -3,35 +3,63 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from typing import Optional, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Optional, Sequence, TextIO
 
 from qlint import __version__
-from qlint.files import discover
+from qlint.config import (
+    OUTPUT_FORMATS,
+    ConfigError,
+    FileConfig,
+    check_selectors,
+    find_config,
+    load_config,
+)
+from qlint.engine import check_source, decode
+from qlint.files import DEFAULT_EXCLUDE, DiscoveryOptions, discover, is_excluded
+from qlint.output import rule_name, write
+from qlint.output.text import write_statistics
 from qlint.rules import RULES, RULES_BY_CODE
-from qlint.runner import run
-from qlint.settings import Settings
+from qlint.runner import RunResult, run
+from qlint.settings import DEFAULT_QUEUE_NAME_REGEX, Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-def _codes(text: str) -> tuple[str, ...]:
-    return tuple(c.strip() for c in text.split(",") if c.strip())
+def _codes(text: str) -> list[str]:
+    return [c.strip() for c in text.split(",") if c.strip()]
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qlint",
         description="Find misuse of Python work queues (put/get/task_done/join).",
-        epilog="`qlint rule [CODE]` prints a rule's documentation.",
+        epilog="`qlint rule [CODE]` prints a rule's documentation; `qlint rule` lists the rules.",
     )
-    parser.add_argument("paths", nargs="*", default=["."], help="files or directories (default: .)")
-    parser.add_argument("--select", type=_codes, help="codes or prefixes to report (default: QL)")
-    parser.add_argument("--extend-select", type=_codes, default=(), help="add to --select")
-    parser.add_argument("--ignore", type=_codes, default=(), help="codes or prefixes not to report")
-    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
-    parser.add_argument("--jobs", "-j", type=int, default=None, help="processes (default: all cores)")
-    parser.add_argument("--version", action="version", version=f"qlint {__version__}")
+    add = parser.add_argument
+    add("paths", nargs="*", help="files or directories to lint (default: .); - reads standard input")
+    add("--select", type=_codes, help="codes or prefixes to report (default: QL)")
+    add("--extend-select", type=_codes, action="extend", default=[], help="add to --select")
+    add("--ignore", type=_codes, help="codes or prefixes not to report")
+    add("--extend-ignore", type=_codes, action="extend", default=[], help="add to --ignore")
+    add("--per-file-ignores", action="append", metavar="PATTERN:CODES", help="ignore CODES in files matching PATTERN")
+    add("--exclude", type=_codes, help="glob patterns to skip (replaces the defaults)")
+    add("--extend-exclude", type=_codes, action="extend", default=[], help="more glob patterns to skip")
+    add("--force-exclude", action="store_true", help="apply exclusions to files named on the command line too")
+    add("--format", "--output-format", dest="format", choices=OUTPUT_FORMATS, help="output format (default: default)")
+    add("--show-source", action="store_true", help="show the source line of each finding (--format full)")
+    add("-o", "--output-file", metavar="FILE", help="write the output to FILE")
+    add("--statistics", action="store_true", help="print a count per code instead of the findings")
+    add("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    add("--jobs", "-j", type=int, default=None, help="processes (default: all cores)")
+    add("--no-color", action="store_true", help="never colour the output (NO_COLOR is respected too)")
+    add("--stdin-filename", metavar="NAME", help="the file name to report (and match config by) for standard input")
+    add("--config", metavar="FILE", help="read [tool.qlint] from FILE")
+    add("--isolated", action="store_true", help="ignore configuration files")
+    add("--version", action="version", version=f"qlint {__version__}")
     return parser
 
 
@@ -51,21 +79,125 @@ def _print_rules(codes: Sequence[str]) -> int:
     return status
 
 
+def _file_config(args: argparse.Namespace) -> FileConfig:
+    if args.isolated:
+        return FileConfig()
+    if args.config:
+        return load_config(Path(args.config), table_required=True)
+    start = args.stdin_filename if args.paths == ["-"] and args.stdin_filename else (args.paths or ["."])[0]
+    found = find_config(Path(start) if os.path.exists(start) else Path.cwd())
+    return load_config(found) if found is not None else FileConfig()
+
+
+def _per_file_ignores(args: argparse.Namespace, config: FileConfig) -> dict[str, list[str]]:
+    if args.per_file_ignores is None:
+        return config.per_file_ignores
+    table: dict[str, list[str]] = {}
+    for entry in args.per_file_ignores:
+        pattern, colon, codes = entry.rpartition(":")
+        if not colon or not pattern:
+            raise ConfigError(f"--per-file-ignores: expected PATTERN:CODES, got {entry!r}")
+        table.setdefault(pattern, []).extend(check_selectors("--per-file-ignores", _codes(codes)))
+    return table
+
+
+def _settings(args: argparse.Namespace, config: FileConfig) -> Settings:
+    for flag in ("select", "extend_select", "ignore", "extend_ignore"):
+        value = getattr(args, flag)
+        if value:
+            check_selectors("--" + flag.replace("_", "-"), value)
+    select = args.select if args.select is not None else (config.select if config.select is not None else ["QL"])
+    ignore = args.ignore if args.ignore is not None else (config.ignore or [])
+    return Settings(
+        select=tuple(select + config.extend_select + args.extend_select),
+        ignore=tuple(ignore + config.extend_ignore + args.extend_ignore),
+        per_file_ignores=tuple((p, tuple(c)) for p, c in _per_file_ignores(args, config).items()),
+        extra_queue_classes=tuple(config.extra_queue_classes),
+        queue_name_regex=config.queue_name_regex or DEFAULT_QUEUE_NAME_REGEX,
+    )
+
+
+def _discovery(args: argparse.Namespace, config: FileConfig) -> DiscoveryOptions:
+    exclude = args.exclude if args.exclude is not None else (config.exclude if config.exclude is not None else list(DEFAULT_EXCLUDE))
+    return DiscoveryOptions(
+        exclude=tuple(exclude + config.extend_exclude + args.extend_exclude), force_exclude=args.force_exclude
+    )
+
+
+def _lint_stdin(args: argparse.Namespace, settings: Settings, discovery: DiscoveryOptions) -> tuple[RunResult, str]:
+    name = args.stdin_filename or "-"
+    source = sys.stdin.buffer.read()
+    result = RunResult()
+    if args.stdin_filename and discovery.force_exclude and is_excluded(name, discovery.exclude):
+        return result, ""
+    report = check_source(source, name, settings)
+    result.diagnostics, result.errors = report.diagnostics, report.errors
+    try:
+        return result, decode(source)
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        return result, ""
+
+
+@contextmanager
+def _output(path: Optional[str]) -> Iterator[TextIO]:
+    if path is None:
+        yield sys.stdout
+        return
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        yield handle
+
+
+def _use_color(args: argparse.Namespace, out: TextIO, format_name: str) -> bool:
+    if args.no_color or os.environ.get("NO_COLOR") or format_name not in ("default", "full"):
+        return False
+    return args.output_file is None and out.isatty()
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["rule"]:
         return _print_rules(args_list[1:])
     args = _parser().parse_args(args_list)
-    select = (args.select if args.select is not None else ("QL",)) + tuple(args.extend_select)
-    settings = Settings(select=select, ignore=tuple(args.ignore))
     if args.jobs is not None and args.jobs < 1:
         print("qlint: --jobs must be at least 1", file=sys.stderr)
         return EXIT_ERROR
-    result = run(list(discover(args.paths)), settings, args.jobs)
-    out = sys.stdout
-    for diagnostic in result.diagnostics:
-        out.write(diagnostic.format() + "\n")
-    out.flush()
+    try:
+        config = _file_config(args)
+        settings = _settings(args, config)
+        discovery = _discovery(args, config)
+    except ConfigError as error:
+        print(f"qlint: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    format_name = "full" if args.show_source else (args.format or config.output_format or "default")
+    stdin_text = ""
+    if args.paths == ["-"]:
+        result, stdin_text = _lint_stdin(args, settings, discovery)
+    else:
+        result = run(list(discover(args.paths or ["."], discovery)), settings, args.jobs)
+    stdin_name = args.stdin_filename or "-"
+
+    def source_lines(path: str) -> list[str]:
+        if args.paths == ["-"] and path == stdin_name:
+            return stdin_text.splitlines(keepends=True)
+        try:
+            with open(path, "rb") as handle:
+                return decode(handle.read()).splitlines(keepends=True)
+        except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
+            return []
+
+    try:
+        with _output(args.output_file) as out:
+            if args.statistics:
+                write_statistics(result.diagnostics, out, rule_name)
+            else:
+                write(format_name, result.diagnostics, out, color=_use_color(args, out, format_name),
+                      source_lines=source_lines)
+    except BrokenPipeError:  # `qlint ... | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FINDINGS if result.diagnostics and not args.exit_zero else EXIT_CLEAN
+    except OSError as error:
+        print(f"qlint: cannot write {args.output_file or 'the output'}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_ERROR
     for error in result.errors:
         print(f"qlint: {error}", file=sys.stderr)
     if result.errors:

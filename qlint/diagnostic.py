@@ -14,6 +14,10 @@ class Diagnostic:
     col: int
     code: str
     message: str
+    end_line: int = 0
+    end_col: int = 0
+    # The path that leads to the bug, for formats that can show one: (line, col, what happens).
+    steps: tuple[tuple[int, int, str], ...] = ()
 
     def format(self) -> str:
         """The flake8 line: `path:line:col: QLnnn message`."""

@@ -15,6 +15,7 @@ from qlint.analysis.facts import module_facts
 from qlint.diagnostic import Diagnostic
 from qlint.noqa import NoqaMap
 from qlint.rules import RULES, SYNTAX_ERROR, Rule
+from qlint.rules.base import Finding, as_finding
 from qlint.settings import Settings
 
 
@@ -43,12 +44,12 @@ def decode(source: Union[str, bytes]) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def rules_for(text: str, settings: Settings) -> list[Rule]:
+def rules_for(text: str, settings: Settings, path: str = "") -> list[Rule]:
     """The enabled rules whose text gate passes: only they can fire, only they run.
 
     Running no other rule keeps a rule's findings independent of which others are selected.
     """
-    return [rule for rule in RULES if settings.is_enabled(rule.code) and rule.gate(text)]
+    return [rule for rule in RULES if settings.is_enabled(rule.code, path) and rule.gate(text)]
 
 
 def check_source(
@@ -61,7 +62,7 @@ def check_source(
     except (SyntaxError, UnicodeDecodeError, LookupError) as error:
         report.diagnostics.append(Diagnostic(path, 1, 1, SYNTAX_ERROR, f"cannot decode file: {_one_line(error)}"))
         return report
-    rules = rules_for(text, settings)
+    rules = rules_for(text, settings, path)
     if not rules:
         return report
     try:
@@ -77,12 +78,12 @@ def check_source(
     except Exception as error:  # a bug in qlint: name the file, keep going
         report.errors.append(f"{path}: internal error while analysing: {type(error).__name__}: {_one_line(error)}")
         return report
-    found: list[tuple[cst.CSTNode, str, str]] = []
+    found: list[tuple[Finding, str, str]] = []
     for rule in rules:
         try:
             for item in rule.check(facts):
-                node, message = item if isinstance(item, tuple) else (item, rule.message)
-                found.append((node, rule.code, message))
+                finding = as_finding(item)
+                found.append((finding, rule.code, finding.message or rule.message))
         except Exception as error:
             report.errors.append(f"{path}: rule {rule.code} crashed: {type(error).__name__}: {_one_line(error)}")
     if not found:
@@ -90,11 +91,17 @@ def check_source(
     positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     noqa = NoqaMap(text) if apply_noqa else None
     diagnostics = set()
-    for node, code, message in found:
-        start = positions[node].start
+    for finding, code, message in found:
+        where = positions[finding.node]
+        start, end = where.start, where.end
         if noqa is not None and noqa.silences(start.line, code):
             continue
-        diagnostics.add(Diagnostic(path, start.line, start.column + 1, code, message))
+        steps = tuple(
+            (positions[node].start.line, positions[node].start.column + 1, what) for node, what in finding.steps
+        )
+        diagnostics.add(
+            Diagnostic(path, start.line, start.column + 1, code, message, end.line, end.column + 1, steps)
+        )
     report.diagnostics = sorted(diagnostics)
     return report
 

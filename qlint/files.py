@@ -1,15 +1,26 @@
-"""Which files a run lints: `*.py` under the given directories, explicit files always."""
+"""Which files a run lints: `*.py` under the given directories, explicit files always.
+
+Directories are walked in a stable order. What is skipped: the usual non-project
+directories, the `exclude` globs, and what `.gitignore` files (and `.git/info/exclude`)
+ignore, read with pathspec's gitignore rules, a deeper file deciding before its parents.
+A file named on the command line is linted even if excluded, unless `force_exclude`.
+"""
 
 from __future__ import annotations
 
+import fnmatch
 import os
 from dataclasses import dataclass
-from typing import Iterator
+from pathlib import Path
+from typing import Iterator, Optional
 
-# Directories that never hold a project's own code.
-SKIPPED_DIRECTORIES = frozenset(
-    {".git", ".hg", ".svn", "__pycache__", "build", "dist", ".tox", ".nox", "node_modules",
-     ".venv", "venv", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".qlint_cache", ".eggs"}
+import pathspec
+
+# Directories that never hold a project's own code (ruff's defaults, and ours).
+DEFAULT_EXCLUDE = (
+    ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pants.d", ".pytest_cache",
+    ".qlint_cache", ".ruff_cache", ".svn", ".tox", ".venv", "__pycache__", "__pypackages__",
+    "_build", "buck-out", "build", "dist", "node_modules", "venv", "*.egg-info",
 )
 
 
@@ -21,39 +32,132 @@ class Discovered:
     error: str = ""
 
 
-def discover(paths: list[str]) -> Iterator[Discovered]:
-    """Files to lint, in a stable order; directories are walked, files are taken as named."""
+@dataclass(frozen=True)
+class DiscoveryOptions:
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    force_exclude: bool = False
+    respect_gitignore: bool = True
+
+
+def is_excluded(path: str, patterns: tuple[str, ...]) -> bool:
+    """A pattern matches the file or directory name, or the path (or its end)."""
+    posix = path.replace(os.sep, "/").rstrip("/")
+    name = posix.rsplit("/", 1)[-1]
+    absolute = Path(path).absolute().as_posix()
+    return any(
+        fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(posix, p) or fnmatch.fnmatchcase(absolute, "*/" + p.lstrip("/"))
+        for p in patterns
+    )
+
+
+def discover(paths: list[str], options: DiscoveryOptions = DiscoveryOptions()) -> Iterator[Discovered]:
+    """Files to lint, in a stable order; directories are walked, files taken as named."""
     for path in paths:
         if os.path.isdir(path):
-            yield from _walk(path)
+            if options.force_exclude and is_excluded(path, options.exclude):
+                continue
+            yield from _walk(path, options)
         elif os.path.lexists(path) and not os.path.exists(path):
             yield Discovered(path, "broken symbolic link")
         elif not os.path.exists(path):
             yield Discovered(path, "no such file or directory")
+        elif options.force_exclude and (
+            is_excluded(path, options.exclude) or (options.respect_gitignore and _Ignores.for_file(path).ignores(path))
+        ):
+            continue
         else:
             yield Discovered(path)
 
 
-def _walk(top: str) -> Iterator[Discovered]:
+class _Ignores:
+    """The .gitignore files in force at a point of the walk, outermost first."""
+
+    def __init__(self, specs: list[tuple[str, pathspec.GitIgnoreSpec]]) -> None:
+        self.specs = specs
+
+    @classmethod
+    def above(cls, top: str) -> "_Ignores":
+        """The ignore files of the repository above `top` (and `top` itself is read by the walk)."""
+        top_path = Path(top).absolute()
+        root = next((d for d in (top_path, *top_path.parents) if (d / ".git").exists()), None)
+        if root is None:
+            return cls([])
+        specs = []
+        exclude = _load(root / ".git" / "info" / "exclude")
+        if exclude is not None:
+            specs.append((str(root), exclude))
+        for folder in reversed(top_path.parents):
+            if len(folder.parts) >= len(root.parts):
+                spec = _load(folder / ".gitignore")
+                if spec is not None:
+                    specs.append((str(folder), spec))
+        return cls(specs)
+
+    @classmethod
+    def for_file(cls, path: str) -> "_Ignores":
+        folder = Path(path).absolute().parent
+        found = cls.above(str(folder))
+        spec = _load(folder / ".gitignore")
+        return cls(found.specs + ([(str(folder), spec)] if spec is not None else []))
+
+    def with_directory(self, folder: str) -> "_Ignores":
+        spec = _load(Path(folder) / ".gitignore")
+        return self if spec is None else _Ignores(self.specs + [(str(Path(folder).absolute()), spec)])
+
+    def ignores(self, path: str, is_dir: bool = False) -> bool:
+        absolute = str(Path(path).absolute())
+        decided: Optional[bool] = None
+        for base, spec in self.specs:
+            relative = os.path.relpath(absolute, base)
+            if relative.startswith(".."):
+                continue
+            relative = relative.replace(os.sep, "/") + ("/" if is_dir else "")
+            result = spec.check_file(relative).include
+            if result is not None:
+                decided = result
+        return bool(decided)
+
+
+def _load(path: Path) -> Optional[pathspec.GitIgnoreSpec]:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return pathspec.GitIgnoreSpec.from_lines(handle.read().splitlines())
+    except OSError:
+        return None
+
+
+def _walk(top: str, options: DiscoveryOptions) -> Iterator[Discovered]:
     seen: set[tuple[int, int]] = set()
+    use_git = options.respect_gitignore
+    ignores_of: dict[str, _Ignores] = {top: _Ignores.above(top).with_directory(top) if use_git else _Ignores([])}
     for root, dirs, files in os.walk(top, followlinks=False):
         try:
             stat = os.stat(root)
         except OSError:
+            dirs[:] = []
             continue
         if (stat.st_dev, stat.st_ino) in seen:
             dirs[:] = []
             continue
         seen.add((stat.st_dev, stat.st_ino))
-        dirs[:] = sorted(
-            d for d in dirs
-            if d not in SKIPPED_DIRECTORIES
-            and not d.endswith(".egg-info")
-            and not os.path.exists(os.path.join(root, d, "pyvenv.cfg"))
-        )
+        ignores = ignores_of.pop(root, _Ignores([]))
+        kept = []
+        for name in sorted(dirs):
+            path = os.path.join(root, name)
+            if is_excluded(path, options.exclude) or os.path.exists(os.path.join(path, "pyvenv.cfg")):
+                continue
+            if use_git and ignores.ignores(path, is_dir=True):
+                continue
+            kept.append(name)
+            ignores_of[path] = ignores.with_directory(path) if use_git else ignores
+        dirs[:] = kept
         for name in sorted(files):
-            if name.endswith(".py"):
-                yield Discovered(os.path.join(root, name))
-        for name in dirs:
+            path = os.path.join(root, name)
+            if not name.endswith(".py") or is_excluded(path, options.exclude):
+                continue
+            if use_git and ignores.ignores(path):
+                continue
+            yield Discovered(path)
+        for name in kept:
             if name.endswith(".py") and not os.path.islink(os.path.join(root, name)):
                 yield Discovered(os.path.join(root, name), "is a directory")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fnmatch
 import functools
+import os
 import re
 from dataclasses import dataclass
 
@@ -20,13 +22,31 @@ class Settings:
 
     select: tuple[str, ...] = ("QL",)
     ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob pattern, codes)
     extra_queue_classes: tuple[str, ...] = ()
     queue_name_regex: str = DEFAULT_QUEUE_NAME_REGEX
 
-    def is_enabled(self, code: str) -> bool:
+    def is_enabled(self, code: str, path: str = "") -> bool:
+        """Selected, not ignored, and not ignored for `path` by a per-file pattern."""
         chosen = _longest_prefix(code, self.select)
         dropped = _longest_prefix(code, self.ignore)
-        return chosen > 0 and chosen > dropped
+        if not (chosen > 0 and chosen > dropped):
+            return False
+        return not (path and _longest_prefix(code, self.ignored_in(path)))
+
+    def ignored_in(self, path: str) -> tuple[str, ...]:
+        """Codes per-file-ignores drop for `path`: a pattern matches the path or its file name."""
+        if not self.per_file_ignores:
+            return ()
+        posix = path.replace(os.sep, "/")
+        name = posix.rsplit("/", 1)[-1]
+        codes: list[str] = []
+        for pattern, ignored in self.per_file_ignores:
+            if fnmatch.fnmatchcase(posix, pattern) or fnmatch.fnmatchcase(name, pattern) or fnmatch.fnmatchcase(
+                posix, "*/" + pattern
+            ):
+                codes.extend(ignored)
+        return tuple(codes)
 
     def queue_name_pattern(self) -> re.Pattern[str]:
         return _compiled(self.queue_name_regex)

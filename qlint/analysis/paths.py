@@ -58,7 +58,8 @@ class Flow:
 class PathFindings:
     """What the walk of one loop found, as nodes to point at."""
 
-    skipped_at: list[tuple[cst.CSTNode, bool]] = field(default_factory=list)  # (node, via exception)
+    # (where the path goes back: continue or get, via an exception?, the get it started at)
+    skipped_at: list[tuple[cst.CSTNode, bool, cst.CSTNode]] = field(default_factory=list)
     used_after_done: list[cst.CSTNode] = field(default_factory=list)
     not_in_finally: list[cst.CSTNode] = field(default_factory=list)
     done_twice: list[cst.CSTNode] = field(default_factory=list)
@@ -111,7 +112,7 @@ class PathWalker:
         back += [(s, node) for kind, s, node in flow.exits if kind == "continue"]
         for state, node in back:
             if state.got == 1 and state.done == 0 and not state.unknown and node is not None:
-                self.findings.skipped_at.append((node, state.via_exception))
+                self.findings.skipped_at.append((node, state.via_exception, state.get_node))
         return self.findings
 
     def function(self, body: Sequence[cst.CSTNode]) -> list[State]:

@@ -6,15 +6,33 @@ import inspect
 import re
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Callable, Iterable, Union
+from typing import Callable, Iterable, Optional, Union
 
 import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
 
-# A check yields the node a finding points at, or (node, message) when the message
-# names something of the finding (a producer thread, a worker function).
-Check = Callable[[ModuleFacts], Iterable[Union[cst.CSTNode, tuple[cst.CSTNode, str]]]]
+
+@dataclass(frozen=True)
+class Finding:
+    """Where a finding points, its message if it names something, the path that leads there."""
+
+    node: cst.CSTNode
+    message: Optional[str] = None
+    steps: tuple[tuple[cst.CSTNode, str], ...] = ()
+
+
+# A check yields the node a finding points at, (node, message) when the message names
+# something of the finding (a producer thread, a worker function), or a Finding.
+Check = Callable[[ModuleFacts], Iterable[Union[cst.CSTNode, tuple[cst.CSTNode, str], Finding]]]
+
+
+def as_finding(item: Union[cst.CSTNode, tuple[cst.CSTNode, str], Finding]) -> Finding:
+    if isinstance(item, Finding):
+        return item
+    if isinstance(item, tuple):
+        return Finding(item[0], item[1])
+    return Finding(item)
 
 
 # A sound test on a file's text: False only if the rule cannot fire in that file.

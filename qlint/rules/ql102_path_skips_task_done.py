@@ -39,11 +39,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-import libcst as cst
-
 from qlint.analysis.facts import ModuleFacts
-from qlint.analysis.paths import unique
-from qlint.rules.base import consumer_gate
+from qlint.rules.base import Finding, consumer_gate
 
 CODE = "QL102"
 NAME = "path-skips-task-done"
@@ -53,15 +50,22 @@ MESSAGE = (
 )
 
 
-def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
+def check(facts: ModuleFacts) -> Iterator[Finding]:
     for loop in facts.consumers.loops:
         paths = loop.paths
         if paths is None or not paths.saw_task_done:
             continue  # "the loop calls task_done()" must be certain, not a helper's maybe
         # An exception path that skips task_done() is QL104's finding when it has one.
         quiet_exceptions = bool(paths.not_in_finally)
-        nodes = [node for node, via_exception in paths.skipped_at if not (via_exception and quiet_exceptions)]
-        yield from unique(nodes)
+        seen: set[int] = set()
+        for node, via_exception, get in paths.skipped_at:
+            if (via_exception and quiet_exceptions) or id(node) in seen:
+                continue
+            seen.add(id(node))
+            steps = ((get, "the item is taken here"),)
+            if node is not get:
+                steps += ((node, "and this path goes back to the next get() without task_done()"),)
+            yield Finding(node, steps=steps)
 
 
 gate = consumer_gate

@@ -1,0 +1,84 @@
+"""The rule pages under `docs/rules/`, generated from `qlint.rules.RULES`.
+
+Each rule's docstring is its documentation (`qlint rule QL104` prints it), so the
+pages are derived from it rather than written twice. `tests/test_docs.py` fails when
+the files on disk drift from what this module generates.
+
+Regenerate with `python -m qlint.docgen`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qlint.rules import RULES
+from qlint.rules.base import Rule
+
+DOCS_DIRECTORY = Path(__file__).resolve().parent.parent / "docs"
+RULES_INDEX = "rules/index.md"
+
+
+def rule_page_path(rule: Rule) -> str:
+    return f"rules/{rule.code}.md"
+
+
+def _code_span(text: str) -> str:
+    """Inline code that survives a Markdown table: `|` would end the cell."""
+    return "`" + text.replace("|", "\\|") + "`"
+
+
+def rule_page(rule: Rule) -> str:
+    # The docstring's first line is "QLnnn name"; the page title says it instead.
+    body = rule.doc.split("\n", 1)[1].strip() if "\n" in rule.doc else ""
+    return (
+        f"# {rule.code}: {rule.name}\n\n"
+        f"{body}\n\n"
+        "## Message\n\n"
+        f"qlint prints: `{rule.code} {rule.message}`\n"
+    )
+
+
+def rules_index() -> str:
+    rows = [
+        f"| {rule.code} | [{rule.name}]({Path(rule_page_path(rule)).name}) | {_code_span(rule.message)} |"
+        for rule in RULES
+    ]
+    return (
+        "# Rules\n\n"
+        "Every rule qlint has. `qlint rule CODE` prints the same documentation in a terminal.\n\n"
+        "| Code | Name | Message |\n"
+        "|---|---|---|\n" + "\n".join(rows) + "\n"
+    )
+
+
+def rule_pages() -> dict[str, str]:
+    """Every generated page, keyed by its path relative to `docs/`."""
+    pages = {rule_page_path(rule): rule_page(rule) for rule in RULES}
+    pages[RULES_INDEX] = rules_index()
+    return pages
+
+
+def stale_rule_pages(docs: Path = DOCS_DIRECTORY) -> list[Path]:
+    """Pages left behind by a rule that was renumbered or removed."""
+    current = rule_pages()
+    return [
+        page
+        for page in sorted((docs / "rules").glob("QL*.md"))
+        if page.relative_to(docs).as_posix() not in current
+    ]
+
+
+def main() -> None:
+    for relative, text in rule_pages().items():
+        target = DOCS_DIRECTORY / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Bytes, so the files hold "\n" whatever the platform.
+        target.write_bytes(text.encode("utf-8"))
+        print(f"wrote {target}")
+    for page in stale_rule_pages():
+        page.unlink()
+        print(f"removed {page}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""Output formats: the same findings as flake8 lines, with source, as JSON, SARIF or GitHub annotations."""
+
+from __future__ import annotations
+
+from typing import Callable, Optional, TextIO
+
+from qlint.diagnostic import Diagnostic
+from qlint.output import github, json_format, sarif, text
+from qlint.rules import RULES_BY_CODE
+
+# Where each rule's documentation page lives, relative to the repository.
+DOCS = "docs/rules/{code}.md"
+
+Writer = Callable[..., None]
+WRITERS: dict[str, Writer] = {
+    "default": text.write_default,
+    "full": text.write_full,
+    "json": json_format.write,
+    "sarif": sarif.write,
+    "github": github.write,
+}
+
+
+def rule_name(code: str) -> str:
+    rule = RULES_BY_CODE.get(code)
+    return rule.name if rule is not None else "syntax-error"
+
+
+def rule_url(code: str) -> Optional[str]:
+    return DOCS.format(code=code) if code in RULES_BY_CODE else None
+
+
+def write(
+    format_name: str,
+    diagnostics: list[Diagnostic],
+    out: TextIO,
+    *,
+    color: bool = False,
+    source_lines: Callable[[str], list[str]] = lambda path: [],
+) -> None:
+    """Write `diagnostics` to `out` in `format_name`."""
+    WRITERS[format_name](diagnostics, out, color=color, source_lines=source_lines)

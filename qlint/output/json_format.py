@@ -1,0 +1,28 @@
+"""One JSON object per finding, in a list (ruff's `json` shape, plus the rule's name)."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from qlint.diagnostic import Diagnostic
+
+
+def as_object(d: Diagnostic) -> dict[str, object]:
+    from qlint.output import rule_name, rule_url
+
+    return {
+        "code": d.code,
+        "name": rule_name(d.code),
+        "message": d.message,
+        "filename": d.path,
+        "location": {"row": d.line, "column": d.col},
+        "end_location": {"row": d.end_line or d.line, "column": d.end_col or d.col},
+        "fix": None,
+        "url": rule_url(d.code),
+    }
+
+
+def write(diagnostics: list[Diagnostic], out: TextIO, **_: object) -> None:
+    json.dump([as_object(d) for d in diagnostics], out, indent=2)
+    out.write("\n")
