@@ -154,6 +154,9 @@ def _use_color(args: argparse.Namespace, out: TextIO, format_name: str) -> bool:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 must still print
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["rule"]:
         return _print_rules(args_list[1:])

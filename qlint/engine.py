@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from typing import Union
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from qlint.analysis.facts import module_facts
 from qlint.diagnostic import Diagnostic
 from qlint.noqa import NoqaMap
+from qlint.positions import spans
 from qlint.rules import RULES, SYNTAX_ERROR, Rule
 from qlint.rules.base import Finding, as_finding
 from qlint.settings import Settings
@@ -88,20 +88,16 @@ def check_source(
             report.errors.append(f"{path}: rule {rule.code} crashed: {type(error).__name__}: {_one_line(error)}")
     if not found:
         return report
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    wanted = [f.node for f, _, _ in found] + [node for f, _, _ in found for node, _ in f.steps]
+    where = spans(module, text, wanted, facts.record.top_of)
     noqa = NoqaMap(text) if apply_noqa else None
     diagnostics = set()
     for finding, code, message in found:
-        where = positions[finding.node]
-        start, end = where.start, where.end
-        if noqa is not None and noqa.silences(start.line, code):
+        span = where[id(finding.node)]
+        if noqa is not None and noqa.silences(span.line, code):
             continue
-        steps = tuple(
-            (positions[node].start.line, positions[node].start.column + 1, what) for node, what in finding.steps
-        )
-        diagnostics.add(
-            Diagnostic(path, start.line, start.column + 1, code, message, end.line, end.column + 1, steps)
-        )
+        steps = tuple((where[id(node)].line, where[id(node)].col, what) for node, what in finding.steps)
+        diagnostics.add(Diagnostic(path, span.line, span.col, code, message, span.end_line, span.end_col, steps))
     report.diagnostics = sorted(diagnostics)
     return report
 

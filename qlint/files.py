@@ -8,6 +8,7 @@ A file named on the command line is linted even if excluded, unless `force_exclu
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 from dataclasses import dataclass
@@ -58,7 +59,7 @@ def discover(paths: list[str], options: DiscoveryOptions = DiscoveryOptions()) -
                 continue
             yield from _walk(path, options)
         elif os.path.lexists(path) and not os.path.exists(path):
-            yield Discovered(path, "broken symbolic link")
+            yield Discovered(path, _why_unreachable(path))
         elif not os.path.exists(path):
             yield Discovered(path, "no such file or directory")
         elif options.force_exclude and (
@@ -116,6 +117,15 @@ class _Ignores:
             if result is not None:
                 decided = result
         return bool(decided)
+
+
+def _why_unreachable(path: str) -> str:
+    try:
+        os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "symbolic link loop"
+    return "broken symbolic link"
 
 
 def _load(path: Path) -> Optional[pathspec.GitIgnoreSpec]:

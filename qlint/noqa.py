@@ -22,7 +22,8 @@ class NoqaMap:
 
     def __init__(self, text: str) -> None:
         self.lines = text.splitlines(keepends=True)
-        self.file_silenced = any(NOQA_FILE.match(line) for line in self.lines)
+        self.any_noqa = "noqa" in text.lower()  # most files have none: no tokenizing then
+        self.file_silenced = self.any_noqa and any(NOQA_FILE.match(line) for line in self.lines)
         self._logical: dict[int, str] | None = None
 
     def _logical_lines(self) -> dict[int, str]:
@@ -46,6 +47,8 @@ class NoqaMap:
         return self._logical
 
     def silences(self, line: int, code: str) -> bool:
+        if not self.any_noqa:
+            return False
         if self.file_silenced:
             return True
         text = self._logical_lines().get(line)

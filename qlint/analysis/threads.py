@@ -35,6 +35,7 @@ _THREAD_CLASSES = {
 _TASK_FACTORIES = frozenset({"asyncio.create_task", "asyncio.ensure_future"})
 _WAITERS = frozenset({"gather", "wait", "wait_for", "as_completed"})
 _EXITS = frozenset({"sys.exit", "exit", "quit", "os._exit"})
+_CONSTANTS = (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString)
 
 
 @dataclass(eq=False)
@@ -84,8 +85,9 @@ class ThreadFacts:
         self._puts: dict[int, frozenset[CallSite]] = {}
         self._endless: dict[int, frozenset[int]] = {}
         self._find_workers()
-        self._find_holders()
-        self._find_events()
+        if self.workers:  # most modules start none: nothing to hold, start or join
+            self._find_holders()
+            self._find_events()
 
     # -- what a function does with queues ---------------------------------------------------
 
@@ -227,7 +229,9 @@ class ThreadFacts:
         if isinstance(value, (cst.ListComp, cst.GeneratorExp, cst.SetComp)):
             return self._held_by_value(scope, value.elt)
         if isinstance(value, (cst.List, cst.Tuple, cst.Set)):
-            return {w for e in value.elements for w in self._held_by_value(scope, e.value)}
+            return {
+                w for e in value.elements if not isinstance(e.value, _CONSTANTS) for w in self._held_by_value(scope, e.value)
+            }
         if isinstance(value, cst.BinaryOperation):  # producers + consumers
             return self._held_by_value(scope, value.left) | self._held_by_value(scope, value.right)
         return self.held_by(scope, value)

@@ -63,6 +63,9 @@ class ModuleRecord:
     tries: list[tuple[Scope, cst.Try]] = field(default_factory=list)
     awaited: set[int] = field(default_factory=set)  # id(call) of `await call(...)`
     bare_calls: set[int] = field(default_factory=set)  # a call that is a statement or an assigned value
+    # For every node a finding can point at: the index of its top-level statement in
+    # module.body, so positions are computed for those statements only.
+    top_of: dict[int, int] = field(default_factory=dict)
 
 
 class _Walker(FieldWalker):
@@ -78,6 +81,7 @@ class _Walker(FieldWalker):
         self._summaries: list[StatementSummary] = []
         self._not_loads: set[int] = set()
         self._called: set[int] = set()
+        self.top = 0  # index in module.body of the statement being walked
 
     # -- scopes ---------------------------------------------------------------
 
@@ -232,6 +236,7 @@ class _Walker(FieldWalker):
             self.record.assignments.append(Assignment(self._scope, node.asname.name, node.item))
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        self.record.top_of[id(node)] = self.top
         if node.name is not None:
             self._bind_target(node.name.name)
 
@@ -247,6 +252,7 @@ class _Walker(FieldWalker):
     # -- loops, tries, statements ----------------------------------------------
 
     def visit_For(self, node: cst.For) -> None:
+        self.record.top_of[id(node)] = self.top
         self.record.loops.append((node, self._scope, tuple(self._loops)))
         self._loops.append(node)
 
@@ -254,6 +260,7 @@ class _Walker(FieldWalker):
         self._loops.pop()
 
     def visit_While(self, node: cst.While) -> None:
+        self.record.top_of[id(node)] = self.top
         self.record.loops.append((node, self._scope, tuple(self._loops)))
         self._loops.append(node)
 
@@ -286,6 +293,7 @@ class _Walker(FieldWalker):
         self._summaries.pop()
 
     def _enter_small_statement(self, node: cst.CSTNode) -> None:
+        self.record.top_of[id(node)] = self.top
         summary = StatementSummary()
         self.record.summaries[id(node)] = summary
         self._summaries.append(summary)
@@ -305,6 +313,7 @@ class _Walker(FieldWalker):
     # -- expressions ------------------------------------------------------------
 
     def visit_Call(self, node: cst.Call) -> None:
+        self.record.top_of[id(node)] = self.top
         self._called.add(id(node.func))
         self.record.calls.append(
             CallSite(node, self._scope, tuple(self._loops), tuple(self._enclosing_handler_names()))
@@ -323,6 +332,8 @@ class _Walker(FieldWalker):
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self._not_loads.add(id(node.attr))
+        if node.attr.value in ("get", "get_nowait"):  # `iter(q.get, None)` points here
+            self.record.top_of[id(node)] = self.top
         if node.attr.value == "task_done" and id(node) not in self._called:
             self.record.task_done_references.append((self._scope, node))
 
@@ -335,6 +346,7 @@ class _Walker(FieldWalker):
             self._summaries[-1].loads.add(node.value)
 
     def leave_With(self, original_node: cst.With) -> None:
+        self.record.top_of[id(original_node)] = self.top
         self.record.with_exits.append((self._scope, original_node, len(self.record.calls) - 0.5))
 
     def visit_Try(self, node: cst.Try) -> None:
@@ -416,5 +428,7 @@ def _is_quiet(call: cst.Call) -> bool:
 def walk_module(module: cst.Module) -> ModuleRecord:
     """Walk `module` once and return what it binds, calls and assigns."""
     walker = _Walker(module)
-    walker.traverse(module)
+    for index, statement in enumerate(module.body):
+        walker.top = index
+        walker.traverse(statement)
     return walker.record
