@@ -24,7 +24,12 @@ from qlint.output import rule_name, write
 from qlint.output.text import write_statistics
 from qlint.rules import RULES, RULES_BY_CODE
 from qlint.runner import RunResult, run
-from qlint.settings import DEFAULT_QUEUE_NAME_REGEX, Settings
+from qlint.settings import (
+    DEFAULT_QUEUE_NAME_REGEX,
+    SelectionLayer,
+    Settings,
+    resolve_selection,
+)
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -106,11 +111,20 @@ def _settings(args: argparse.Namespace, config: FileConfig) -> Settings:
         value = getattr(args, flag)
         if value:
             check_selectors("--" + flag.replace("_", "-"), value)
-    select = args.select if args.select is not None else (config.select if config.select is not None else ["QL"])
-    ignore = args.ignore if args.ignore is not None else (config.ignore or [])
+    layers = [
+        SelectionLayer(
+            tuple(config.select) if config.select is not None else None,
+            tuple(config.extend_select),
+            tuple((config.ignore or []) + config.extend_ignore),
+        ),
+        SelectionLayer(
+            tuple(args.select) if args.select is not None else None,
+            tuple(args.extend_select),
+            tuple((args.ignore or []) + args.extend_ignore),
+        ),
+    ]
     return Settings(
-        select=tuple(select + config.extend_select + args.extend_select),
-        ignore=tuple(ignore + config.extend_ignore + args.extend_ignore),
+        select=resolve_selection(tuple(RULES_BY_CODE), layers),
         per_file_ignores=tuple((p, tuple(c)) for p, c in _per_file_ignores(args, config).items()),
         extra_queue_classes=tuple(config.extra_queue_classes),
         queue_name_regex=config.queue_name_regex or DEFAULT_QUEUE_NAME_REGEX,

@@ -51,6 +51,17 @@ def is_excluded(path: str, patterns: tuple[str, ...]) -> bool:
     )
 
 
+def _excluded_with_parents(path: str, patterns: tuple[str, ...]) -> bool:
+    """The file, or a folder it is in (below the current directory), is excluded."""
+    absolute = Path(path).absolute()
+    try:
+        relative = absolute.relative_to(Path.cwd())
+    except ValueError:
+        relative = Path(path)
+    candidates = [relative, *relative.parents]
+    return any(is_excluded(str(c), patterns) for c in candidates if str(c) not in (".", "/", ""))
+
+
 def discover(paths: list[str], options: DiscoveryOptions = DiscoveryOptions()) -> Iterator[Discovered]:
     """Files to lint, in a stable order; directories are walked, files taken as named."""
     for path in paths:
@@ -63,7 +74,8 @@ def discover(paths: list[str], options: DiscoveryOptions = DiscoveryOptions()) -
         elif not os.path.exists(path):
             yield Discovered(path, "no such file or directory")
         elif options.force_exclude and (
-            is_excluded(path, options.exclude) or (options.respect_gitignore and _Ignores.for_file(path).ignores(path))
+            _excluded_with_parents(path, options.exclude)
+            or (options.respect_gitignore and _Ignores.for_file(path).ignores(path))
         ):
             continue
         else:

@@ -7,6 +7,7 @@ import functools
 import os
 import re
 from dataclasses import dataclass
+from typing import Optional
 
 DEFAULT_QUEUE_NAME_REGEX = r"q|.*_q|.*queue.*"
 
@@ -50,6 +51,37 @@ class Settings:
 
     def queue_name_pattern(self) -> re.Pattern[str]:
         return _compiled(self.queue_name_regex)
+
+
+@dataclass(frozen=True)
+class SelectionLayer:
+    """One source of selection (the config file, the command line), as ruff layers them."""
+
+    select: Optional[tuple[str, ...]] = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+
+def resolve_selection(codes: tuple[str, ...], layers: list[SelectionLayer]) -> tuple[str, ...]:
+    """The codes enabled after applying `layers` in order, starting from everything (`QL`).
+
+    A layer with a `select` starts afresh from it; within a layer the most specific
+    selector decides and ignore wins a tie; without a `select`, a layer only adds
+    (`extend-select`) and removes (`ignore`) from what earlier layers enabled.
+    """
+    enabled = {code for code in codes if code.startswith("QL")}
+    for layer in layers:
+        chosen = tuple(layer.select or ()) + layer.extend_select
+        updated = set() if layer.select is not None else set(enabled)
+        for code in codes:
+            picked = _longest_prefix(code, chosen)
+            dropped = _longest_prefix(code, layer.ignore)
+            if picked > dropped:
+                updated.add(code)
+            elif dropped:
+                updated.discard(code)
+        enabled = updated
+    return tuple(sorted(enabled))
 
 
 def _longest_prefix(code: str, prefixes: tuple[str, ...]) -> int:

@@ -71,8 +71,18 @@ def test_config_select_and_command_line_precedence(tmp_path: Path, capsys) -> No
 def test_config_ignore_extend_ignore_and_prefixes(tmp_path: Path, capsys) -> None:
     project = _project(tmp_path, 'ignore = ["QL1"]\nextend-select = []')
     assert _run(capsys, str(project))[1] == ""
-    assert _codes(_run(capsys, "--ignore", "QL102", str(project))[1]) == ["QL104"]
-    assert _codes(_run(capsys, "--extend-ignore", "QL104", "--ignore", "QL9", str(project))[1]) == ["QL102"]
+    # As in ruff, the command line is a later layer: its --select starts afresh...
+    assert _codes(_run(capsys, "--select", "QL1", "--ignore", "QL102", str(project))[1]) == ["QL104"]
+    assert _codes(_run(capsys, "--select", "QL104", str(project))[1]) == ["QL104"]
+    # ...and without one it only adds to and takes from the file's selection.
+    assert _run(capsys, "--ignore", "QL102", str(project))[1] == ""
+    assert _codes(_run(capsys, "--extend-select", "QL102", str(project))[1]) == ["QL102"]
+
+
+def test_a_later_ignore_wins_over_an_earlier_more_specific_select(tmp_path: Path, capsys) -> None:
+    project = _project(tmp_path, 'select = ["QL104", "QL102"]')
+    assert _codes(_run(capsys, "--ignore", "QL1", str(project))[1]) == []
+    assert _codes(_run(capsys, "--extend-ignore", "QL102", str(project))[1]) == ["QL104"]
 
 
 def test_config_is_found_walking_up_and_skips_pyprojects_without_the_table(tmp_path: Path, capsys) -> None:
@@ -174,12 +184,18 @@ def test_gitignore_and_default_exclusions(tmp_path: Path, capsys) -> None:
     assert linted == ["kept.py", "sub/keep_me.py"]
 
 
-def test_named_file_is_linted_even_if_excluded_unless_force_exclude(tmp_path: Path, capsys) -> None:
+def test_named_file_is_linted_even_if_excluded_unless_force_exclude(tmp_path: Path, capsys, monkeypatch) -> None:
     project = _project(tmp_path, 'extend-exclude = ["legacy_*.py"]', {"legacy_app.py": BUGGY})
     path = str(project / "legacy_app.py")
     assert _run(capsys, str(project))[1] == ""
     assert _codes(_run(capsys, path)[1]) == ["QL104"]
     assert _run(capsys, "--force-exclude", path) == (0, "", "")
+    # A named file inside an excluded folder is excluded too (relative to the current folder).
+    (project / "vendored").mkdir()
+    (project / "vendored" / "lib.py").write_text(BUGGY)
+    monkeypatch.chdir(project)
+    assert _codes(_run(capsys, "--extend-exclude", "vendored", "vendored/lib.py")[1]) == ["QL104"]
+    assert _run(capsys, "--force-exclude", "--extend-exclude", "vendored", "vendored/lib.py")[1] == ""
 
 
 # -- standard input ----------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
 import libcst as cst
+import pytest
 
 from qlint.analysis.walk import walk_module
 from qlint.engine import decode
