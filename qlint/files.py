@@ -151,7 +151,10 @@ def _load(path: Path) -> Optional[pathspec.GitIgnoreSpec]:
 def _walk(top: str, options: DiscoveryOptions) -> Iterator[Discovered]:
     seen: set[tuple[int, int]] = set()
     use_git = options.respect_gitignore
-    ignores_of: dict[str, _Ignores] = {top: _Ignores.above(top).with_directory(top) if use_git else _Ignores([])}
+    above = _Ignores.above(top) if use_git else _Ignores([])
+    if above.ignores(top, is_dir=True):
+        above = _Ignores([])  # a folder named on the command line is linted even if git ignores it
+    ignores_of: dict[str, _Ignores] = {top: above.with_directory(top) if use_git else above}
     for root, dirs, files in os.walk(top, followlinks=False):
         try:
             stat = os.stat(root)

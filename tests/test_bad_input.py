@@ -40,3 +40,110 @@ def test_never_raises(name: str) -> None:
         assert "\n" not in diagnostic.message
     assert all("\n" not in error for error in report.errors)
     assert report.diagnostics or report.errors, "a hostile input passed silently"
+
+
+def test_empty_file_is_clean() -> None:
+    assert check_source(b"", "empty.py").diagnostics == []
+
+
+# -- files that cannot be read, through the command line -------------------------------------
+
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from qlint import engine, runner  # noqa: E402
+from qlint.cli import main  # noqa: E402
+from qlint.rules.base import Rule  # noqa: E402
+
+
+def _cli(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_fifo_symlink_loop_and_unreadable_file_are_one_line_errors(tmp_path: Path, capsys, monkeypatch) -> None:
+    """A FIFO named y.py (never opened: that would block), a symlink loop, a file that
+    cannot be opened: each a one-line error naming it, exit 2, the good file still linted."""
+    (tmp_path / "good.py").write_text(BODY)
+    os.mkfifo(tmp_path / "y.py")
+    (tmp_path / "loop_a.py").symlink_to(tmp_path / "loop_b.py")
+    (tmp_path / "loop_b.py").symlink_to(tmp_path / "loop_a.py")
+    (tmp_path / "secret.py").write_text(BODY)
+    real_open = open
+
+    def refusing_open(path, *args, **kwargs):  # root reads everything: refuse by hand
+        if str(path).endswith("secret.py"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "open", refusing_open, raising=False)
+    code, out, err = _cli(capsys, "--jobs", "1", str(tmp_path), str(tmp_path / "loop_a.py"))
+    assert code == 2
+    assert [line.split()[1] for line in out.splitlines()] == ["QL104"]
+    errors = err.splitlines()
+    assert f"qlint: {tmp_path / 'y.py'}: not a regular file" in errors
+    assert f"qlint: {tmp_path / 'loop_a.py'}: symbolic link loop" in errors
+    assert f"qlint: {tmp_path / 'secret.py'}: cannot read: Permission denied" in errors
+
+
+def test_non_utf8_file_name(tmp_path: Path) -> None:
+    name = os.fsencode(tmp_path) + b"/caf\xe9.py"
+    with open(name, "w") as handle:
+        handle.write(BODY)
+    done = subprocess.run([sys.executable, "-m", "qlint", os.fsencode(tmp_path)], capture_output=True)
+    assert done.returncode == 1, done.stderr
+    assert b"QL104" in done.stdout and b"Traceback" not in done.stderr
+
+
+def test_a_crashing_rule_is_named_and_the_others_still_report(monkeypatch, tmp_path: Path, capsys) -> None:
+    def explode(facts):
+        raise RuntimeError("boom")
+
+    crashing = [Rule(r.code, r.name, r.message, r.doc, explode, r.gate) if r.code == "QL101" else r for r in engine.RULES]
+    monkeypatch.setattr(engine, "RULES", tuple(crashing))
+    report = check_source(BODY, "case.py")
+    assert [d.code for d in report.diagnostics] == ["QL104"]
+    assert report.errors == ["case.py: rule QL101 crashed: RuntimeError: boom"]
+    (tmp_path / "case.py").write_text(BODY)
+    code, out, err = _cli(capsys, "--jobs", "1", str(tmp_path / "case.py"))
+    assert code == 2 and "QL104" in out and "rule QL101 crashed" in err
+
+
+def test_valid_file_libcst_cannot_parse(monkeypatch) -> None:
+    """New syntax LibCST does not know yet: QL000 says so, nothing else is reported."""
+
+    def refuse(source):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(engine.cst, "parse_module", refuse)
+    report = check_source(BODY, "new.py")
+    assert [(d.code, d.line) for d in report.diagnostics] == [("QL000", 1)]
+    assert "LibCST cannot parse this file, so it was not checked" in report.diagnostics[0].message
+
+
+@pytest.mark.slow
+def test_ten_megabyte_file() -> None:
+    padding = ("# " + "x" * 76 + "\n") * (10_000_000 // 80)
+    report = check_source("import queue\n" + padding + BODY, "big.py")
+    assert [(d.code, d.line) for d in report.diagnostics] == [("QL104", 125_006)]
+
+
+@pytest.mark.slow
+def test_corpus_output_does_not_depend_on_jobs() -> None:
+    """The standard library and site-packages of the running Python: no traceback, and
+    byte-identical output with one process and with two."""
+    import sysconfig
+
+    stdlib = sysconfig.get_paths()["stdlib"]
+    runs = [
+        subprocess.run([sys.executable, "-m", "qlint", "--exit-zero", "--jobs", jobs, stdlib],
+                       capture_output=True, timeout=1200)
+        for jobs in ("1", "2")
+    ]
+    assert runs[0].stdout == runs[1].stdout and runs[0].stderr == runs[1].stderr
+    assert b"Traceback" not in runs[0].stderr and runs[0].returncode == 0
+    # It did lint: the standard library has files qlint must parse, and some it reports.
+    assert runs[0].stdout.count(b": QL") >= 1

@@ -184,6 +184,16 @@ def test_gitignore_and_default_exclusions(tmp_path: Path, capsys) -> None:
     assert linted == ["kept.py", "sub/keep_me.py"]
 
 
+def test_a_named_folder_is_linted_even_if_git_ignores_it(tmp_path: Path, capsys) -> None:
+    project = _project(tmp_path, "", {"versions/lib/app.py": BUGGY, "versions/lib/gen/g.py": BUGGY})
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    (project / ".gitignore").write_text("/versions/\n")
+    (project / "versions" / "lib" / ".gitignore").write_text("gen/\n")
+    assert _run(capsys, str(project))[1] == ""
+    out = _run(capsys, str(project / "versions" / "lib"))[1]
+    assert [Path(line.split(":")[0]).name for line in out.splitlines()] == ["app.py"]
+
+
 def test_named_file_is_linted_even_if_excluded_unless_force_exclude(tmp_path: Path, capsys, monkeypatch) -> None:
     project = _project(tmp_path, 'extend-exclude = ["legacy_*.py"]', {"legacy_app.py": BUGGY})
     path = str(project / "legacy_app.py")
