@@ -16,6 +16,7 @@ import textwrap
 
 import hypothesmith
 import libcst as cst
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -43,6 +44,7 @@ def _every_rule_ungated(source: str) -> list[tuple[int, int, str]]:
     return sorted({(where[id(f.node)].line, where[id(f.node)].col, code) for f, code in found})
 
 
+@pytest.mark.slow
 @FUZZ
 @given(hypothesmith.from_node())
 def test_arbitrary_python(source: str) -> None:
@@ -103,6 +105,7 @@ def _program(body: list[str], loop: str) -> str:
     ).format(loop=loop, body=lines)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(_blocks(3), st.sampled_from(["while True:", "for item in iter(q.get, None):", "while not stop:"]))
 def test_composed_consumer_loops(body: list[str], loop: str) -> None:

@@ -39,6 +39,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
+import libcst as cst
+
 from qlint.analysis.facts import ModuleFacts
 from qlint.rules.base import Finding, consumer_gate
 
@@ -57,11 +59,17 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
             continue  # "the loop calls task_done()" must be certain, not a helper's maybe
         # An exception path that skips task_done() is QL104's finding when it has one.
         quiet_exceptions = bool(paths.not_in_finally)
-        seen: set[int] = set()
+        # A path may come back from several gets: name the first in source order, so the
+        # output does not depend on the order states were explored in.
+        order = facts.threads.position
+        first_get: dict[int, tuple[cst.CSTNode, cst.CSTNode]] = {}
         for node, via_exception, get in paths.skipped_at:
-            if (via_exception and quiet_exceptions) or id(node) in seen:
+            if via_exception and quiet_exceptions:
                 continue
-            seen.add(id(node))
+            known = first_get.get(id(node))
+            if known is None or order.get(id(get), -1) < order.get(id(known[1]), -1):
+                first_get[id(node)] = (node, get)
+        for node, get in first_get.values():
             steps = ((get, "the item is taken here"),)
             if node is not get:
                 steps += ((node, "and this path goes back to the next get() without task_done()"),)
