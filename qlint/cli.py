@@ -20,6 +20,7 @@ from qlint.config import (
 )
 from qlint.engine import check_source, decode
 from qlint.files import DEFAULT_EXCLUDE, DiscoveryOptions, discover, is_excluded
+from qlint.noqa import python_lines
 from qlint.output import rule_name, write
 from qlint.output.text import write_statistics
 from qlint.rules import RULES, RULES_BY_CODE
@@ -185,7 +186,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except ConfigError as error:
         print(f"qlint: {error}", file=sys.stderr)
         return EXIT_ERROR
-    format_name = "full" if args.show_source else (args.format or config.output_format or "default")
+    format_name = args.format or config.output_format or "default"
+    if args.show_source:
+        if format_name not in ("default", "full"):
+            print(f"qlint: --show-source is for text output, not --format {format_name}", file=sys.stderr)
+            return EXIT_ERROR
+        format_name = "full"
     stdin_text = ""
     if args.paths == ["-"]:
         result, stdin_text = _lint_stdin(args, settings, discovery)
@@ -195,10 +201,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     def source_lines(path: str) -> list[str]:
         if args.paths == ["-"] and path == stdin_name:
-            return stdin_text.splitlines(keepends=True)
+            return python_lines(stdin_text)
         try:
             with open(path, "rb") as handle:
-                return decode(handle.read()).splitlines(keepends=True)
+                return python_lines(decode(handle.read()))
         except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
             return []
 

@@ -49,7 +49,8 @@ def rules_for(text: str, settings: Settings, path: str = "") -> list[Rule]:
 
     Running no other rule keeps a rule's findings independent of which others are selected.
     """
-    return [rule for rule in RULES if settings.is_enabled(rule.code, path) and rule.gate(text)]
+    ignored_here = settings.ignored_in(path) if path else ()
+    return [rule for rule in RULES if settings.is_enabled(rule.code, ignored_here) and rule.gate(text)]
 
 
 def check_source(
@@ -65,10 +66,23 @@ def check_source(
     rules = rules_for(text, settings, path)
     if not rules:
         return report
+    # CPython's parser first: cheap, exact about syntax errors, and it shields LibCST
+    # (whose native parser can overflow the C stack) from pathologically deep nesting.
+    try:
+        tree = ast.parse(text, filename=path)
+    except SyntaxError as error:
+        report.diagnostics.append(_syntax_error(path, error))
+        return report
+    except (RecursionError, MemoryError, ValueError) as error:
+        report.errors.append(f"{path}: cannot parse: {type(error).__name__}: {_one_line(error)}")
+        return report
+    if nesting_exceeds(tree, MAX_NESTING):
+        report.errors.append(f"{path}: nested more than {MAX_NESTING} levels deep: not analysed")
+        return report
     try:
         module = cst.parse_module(source)
-    except Exception as error:  # ParserSyntaxError, or RecursionError on deep nesting
-        report.diagnostics.append(_parse_failure(text, path, error))
+    except Exception as error:  # valid for CPython, not for LibCST: new syntax
+        report.diagnostics.append(_libcst_failure(path, error))
         return report
     try:
         facts = module_facts(module, settings)
@@ -89,7 +103,11 @@ def check_source(
     if not found:
         return report
     wanted = [f.node for f, _, _ in found] + [node for f, _, _ in found for node, _ in f.steps]
-    where = spans(module, text, wanted, facts.record.top_of)
+    try:
+        where = spans(module, tree, wanted, facts.record.top_of)
+    except RecursionError:
+        report.errors.append(f"{path}: too deeply nested to place its findings")
+        return report
     noqa = NoqaMap(text) if apply_noqa else None
     diagnostics = set()
     for finding, code, message in found:
@@ -102,15 +120,29 @@ def check_source(
     return report
 
 
-def _parse_failure(text: str, path: str, error: Exception) -> Diagnostic:
-    """QL000 where CPython places the error; LibCST's positions are less exact."""
-    try:
-        ast.parse(text, filename=path)
-    except SyntaxError as syntax:
-        line, col = syntax.lineno or 1, syntax.offset or 1
-        return Diagnostic(path, max(line, 1), max(col, 1), SYNTAX_ERROR, f"syntax error: {_one_line(syntax.msg)}")
-    except (RecursionError, MemoryError, ValueError):
-        pass
+# Deeper than this, LibCST's recursive parser and layout are at risk; no real code gets here.
+MAX_NESTING = 100
+
+
+def nesting_exceeds(tree: ast.AST, limit: int) -> bool:
+    """True if the syntax tree is deeper than `limit` (walked without recursion)."""
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return False
+
+
+def _syntax_error(path: str, error: SyntaxError) -> Diagnostic:
+    """QL000 where CPython places the error."""
+    line, col = error.lineno or 1, error.offset or 1
+    return Diagnostic(path, max(line, 1), max(col, 1), SYNTAX_ERROR, f"syntax error: {_one_line(error.msg)}")
+
+
+def _libcst_failure(path: str, error: Exception) -> Diagnostic:
+    """QL000 for a file CPython accepts and LibCST does not (syntax newer than LibCST)."""
     detail = error.message if isinstance(error, cst.ParserSyntaxError) else type(error).__name__
     line = error.raw_line if isinstance(error, cst.ParserSyntaxError) else 1
     column = error.raw_column + 1 if isinstance(error, cst.ParserSyntaxError) else 1

@@ -17,11 +17,20 @@ NOQA_FILE = re.compile(r"\s*# flake8[:=]\s*noqa", re.IGNORECASE)
 _SEPARATOR = re.compile(r"[,\s]")
 
 
+def python_lines(text: str) -> list[str]:
+    """Lines split where Python (and flake8) split them: only at LF, CR and CRLF.
+
+    `str.splitlines()` also splits at form feeds and other separators, which would
+    shift every line number after one.
+    """
+    return io.StringIO(text, newline="").readlines()
+
+
 class NoqaMap:
     """Answers "is this code silenced on this line?" for one file."""
 
     def __init__(self, text: str) -> None:
-        self.lines = text.splitlines(keepends=True)
+        self.lines = python_lines(text)
         self.any_noqa = "noqa" in text.lower()  # most files have none: no tokenizing then
         self.file_silenced = self.any_noqa and any(NOQA_FILE.match(line) for line in self.lines)
         self._logical: dict[int, str] | None = None

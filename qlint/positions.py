@@ -24,10 +24,10 @@ class Span:
     end_col: int
 
 
-def spans(module: cst.Module, text: str, nodes: Iterable[cst.CSTNode], top_of: dict[int, int]) -> dict[int, Span]:
-    """id(node) -> Span for every node in `nodes`."""
+def spans(module: cst.Module, tree: ast.Module, nodes: Iterable[cst.CSTNode], top_of: dict[int, int]) -> dict[int, Span]:
+    """id(node) -> Span for every node in `nodes`; `tree` is CPython's parse of the same text."""
     nodes = list(nodes)
-    firsts = _first_lines(module, text)
+    firsts = _first_lines(module, tree)
     if firsts is None or any(id(n) not in top_of for n in nodes):
         return _whole_module(module, nodes)
     by_statement: dict[int, list[cst.CSTNode]] = {}
@@ -48,12 +48,8 @@ def spans(module: cst.Module, text: str, nodes: Iterable[cst.CSTNode], top_of: d
     return found
 
 
-def _first_lines(module: cst.Module, text: str) -> Optional[list[int]]:
+def _first_lines(module: cst.Module, tree: ast.Module) -> Optional[list[int]]:
     """The line each of `module.body` starts on (its first decorator, for a decorated def)."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
     statements = tree.body
     lines: list[int] = []
     position = 0

@@ -16,9 +16,9 @@ DEFAULT_QUEUE_NAME_REGEX = r"q|.*_q|.*queue.*"
 class Settings:
     """What to report and what counts as a queue.
 
-    `select`/`ignore` hold code prefixes (`QL1`, `QL104`); a code is reported
+    `select`/`ignore` hold codes or prefixes (`QL1`, `QL104`); a code is reported
     when its longest matching select prefix is longer than its longest matching
-    ignore prefix, as in ruff.
+    ignore prefix. The command line resolves its layers into `select` alone.
     """
 
     select: tuple[str, ...] = ("QL",)
@@ -27,13 +27,13 @@ class Settings:
     extra_queue_classes: tuple[str, ...] = ()
     queue_name_regex: str = DEFAULT_QUEUE_NAME_REGEX
 
-    def is_enabled(self, code: str, path: str = "") -> bool:
-        """Selected, not ignored, and not ignored for `path` by a per-file pattern."""
+    def is_enabled(self, code: str, ignored_here: tuple[str, ...] = ()) -> bool:
+        """Selected, not ignored, and not in `ignored_here` (`ignored_in(path)` of its file)."""
         chosen = _longest_prefix(code, self.select)
         dropped = _longest_prefix(code, self.ignore)
         if not (chosen > 0 and chosen > dropped):
             return False
-        return not (path and _longest_prefix(code, self.ignored_in(path)))
+        return not _longest_prefix(code, ignored_here)
 
     def ignored_in(self, path: str) -> tuple[str, ...]:
         """Codes per-file-ignores drop for `path`: a pattern matches the path or its file name."""

@@ -147,3 +147,22 @@ def test_corpus_output_does_not_depend_on_jobs() -> None:
     assert b"Traceback" not in runs[0].stderr and runs[0].returncode == 0
     # It did lint: the standard library has files qlint must parse, and some it reports.
     assert runs[0].stdout.count(b": QL") >= 1
+
+
+@pytest.mark.parametrize("depth, code_or_error", [(150, "nested more than 100 levels"), (1500, "QL000")])
+def test_deep_nesting_never_reaches_libcst(tmp_path: Path, depth: int, code_or_error: str) -> None:
+    """150 nested lists: valid Python, refused by our depth guard (LibCST's layout would
+    overflow the stack); 1,500: CPython's own 'too many nested parentheses'. In a separate
+    process, because LibCST's native parser can crash the process at such depths."""
+    path = tmp_path / "deep.py"
+    path.write_text(BODY + "q.put(" + "[" * depth + "1" + "]" * depth + ")\n")
+    (tmp_path / "other.py").write_text(BODY)
+    done = subprocess.run([sys.executable, "-m", "qlint", "--jobs", "1", str(tmp_path)], capture_output=True, text=True)
+    assert "Traceback" not in done.stderr and done.returncode in (1, 2)
+    assert code_or_error in done.stdout + done.stderr
+    assert f"{tmp_path / 'other.py'}:5:9: QL104" in done.stdout
+
+
+def test_form_feed_does_not_shift_lines_for_noqa() -> None:
+    source = "\x0c\n" + BODY.replace("q.task_done()", "q.task_done()  # noqa: QL104")
+    assert check_source(source, "ff.py").diagnostics == []

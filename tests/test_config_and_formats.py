@@ -287,3 +287,9 @@ def test_color_only_on_a_terminal(tmp_path: Path) -> None:
     path = _project(tmp_path) / "bad.py"
     piped = subprocess.run([sys.executable, "-m", "qlint", str(path)], capture_output=True, text=True)
     assert "\033[" not in piped.stdout
+
+
+def test_show_source_is_for_text_output(tmp_path: Path, capsys) -> None:
+    path = _project(tmp_path) / "bad.py"
+    code, out, err = _run(capsys, "--format", "json", "--show-source", str(path))
+    assert code == 2 and out == "" and "--show-source is for text output" in err

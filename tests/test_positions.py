@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 import pytest
 
@@ -26,7 +28,7 @@ def _check(text: str) -> None:
     record = walk_module(module)
     nodes = list(_nodes(module, record.top_of))
     assert nodes
-    assert spans(module, decode(text), nodes, record.top_of) == _whole_module(module, nodes)
+    assert spans(module, ast.parse(decode(text)), nodes, record.top_of) == _whole_module(module, nodes)
 
 
 def _nodes(module: cst.Module, top_of: dict[int, int]):

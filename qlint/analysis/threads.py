@@ -77,7 +77,9 @@ class ThreadFacts:
         self._held: dict[Identity, set[Worker]] = {}
         # Calls by the function they run in: a lambda's calls run in the function around it.
         self._calls_by_runner: dict[int, list[CallSite]] = {}
+        self._calls_by_scope: dict[int, list[CallSite]] = {}
         for site in record.calls:
+            self._calls_by_scope.setdefault(id(site.scope.node), []).append(site)
             runner = site.scope
             while runner.kind == "lambda" and runner.parent is not None:
                 runner = runner.parent
@@ -129,7 +131,7 @@ class ThreadFacts:
     def _calls_in(self, function: Scope) -> Iterable[CallSite]:
         """Calls in `function` and in the lambdas inside it (they run as part of it)."""
         if function.kind == "lambda":
-            return [site for site in self.record.calls if site.scope is function]
+            return self._calls_by_scope.get(id(function.node), ())
         return self._calls_by_runner.get(id(function.node), ())
 
     def _own_puts(self, function: Scope) -> set[CallSite]:
@@ -312,8 +314,10 @@ def _always_true(test: cst.BaseExpression) -> bool:
 def _leaves(statements: Iterable[cst.CSTNode], own_loop: bool) -> bool:
     """True if a break (of this loop), return, raise or exit call sits in `statements`."""
     for statement in statements:
-        if isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
+        # `if item is None: break` on one line: the suite holds small statements directly.
+        smalls = statement.body if isinstance(statement, cst.SimpleStatementLine) else [statement]
+        if isinstance(statement, (cst.SimpleStatementLine, cst.BaseSmallStatement)):
+            for small in smalls:
                 if isinstance(small, (cst.Return, cst.Raise)) or (own_loop and isinstance(small, cst.Break)):
                     return True
                 if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):

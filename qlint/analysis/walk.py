@@ -7,7 +7,7 @@ those loops) is computed from what this walk records, without walking the tree a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Optional
 
 import libcst as cst
 
@@ -301,14 +301,18 @@ class _Walker(FieldWalker):
             summary.raisers.append(node)
         elif isinstance(node, cst.Return):
             summary.returns = True
-        elif isinstance(node, cst.Expr) and _hands_on(node.value, self._local_names()):
+        elif isinstance(node, cst.Expr) and _hands_on(node.value, self._is_local):
             summary.hands_on = True
 
-    def _local_names(self) -> set[str]:
-        """Names the current function has bound so far (none at module level)."""
-        if self._scope.kind in ("function", "lambda"):
-            return self._scope.assigned - self._scope.declared_global - self._scope.declared_nonlocal
-        return set()
+    def _is_local(self, name: str) -> bool:
+        """Has the current function bound `name` so far (never at module level)?"""
+        scope = self._scope
+        return (
+            scope.kind in ("function", "lambda")
+            and name in scope.assigned
+            and name not in scope.declared_global
+            and name not in scope.declared_nonlocal
+        )
 
     # -- expressions ------------------------------------------------------------
 
@@ -392,7 +396,7 @@ def handler_names(handler_type: Optional[cst.BaseExpression]) -> list[str]:
     return [path] if path else []
 
 
-def _hands_on(expr: cst.BaseExpression, local_names: set[str]) -> bool:
+def _hands_on(expr: cst.BaseExpression, is_local: Callable[[str], bool]) -> bool:
     """`print(...)`, a logging call, `local_list.append(item)`: not processing of an item.
 
     Collecting into a function's own list hands the item on; appending to `self.x` or a
@@ -412,7 +416,7 @@ def _hands_on(expr: cst.BaseExpression, local_names: set[str]) -> bool:
         return True
     return (
         len(parts) == 2
-        and parts[0] in local_names
+        and is_local(parts[0])
         and parts[-1] in _COLLECTING_METHODS
         and all(attribute_path(arg.value) is not None for arg in expr.args)
     )
