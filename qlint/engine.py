@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import io
 import tokenize
+import warnings
 from dataclasses import dataclass, field
 from typing import Union
 
@@ -69,7 +70,9 @@ def check_source(
     # CPython's parser first: cheap, exact about syntax errors, and it shields LibCST
     # (whose native parser can overflow the C stack) from pathologically deep nesting.
     try:
-        tree = ast.parse(text, filename=path)
+        with warnings.catch_warnings():  # CPython's warnings about the user's code are not ours to print
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text, filename=path)
     except SyntaxError as error:
         report.diagnostics.append(_syntax_error(path, error))
         return report

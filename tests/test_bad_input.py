@@ -166,3 +166,11 @@ def test_deep_nesting_never_reaches_libcst(tmp_path: Path, depth: int, code_or_e
 def test_form_feed_does_not_shift_lines_for_noqa() -> None:
     source = "\x0c\n" + BODY.replace("q.task_done()", "q.task_done()  # noqa: QL104")
     assert check_source(source, "ff.py").diagnostics == []
+
+
+def test_cpython_warnings_about_the_code_are_not_printed(tmp_path: Path) -> None:
+    path = tmp_path / "escapes.py"
+    path.write_text(BODY.replace("work(item)", 'work(item, "\\d")'))
+    done = subprocess.run([sys.executable, "-W", "default", "-m", "qlint", str(path)], capture_output=True, text=True)
+    assert done.returncode == 1 and "QL104" in done.stdout
+    assert done.stderr == ""
