@@ -6,11 +6,12 @@ import inspect
 import re
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Callable, Iterable, Optional, Union
+from typing import Callable, Iterable, Iterator, Optional, Union
 
 import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
+from qlint.analysis.paths import PathFindings, unique
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,13 @@ _EMPTY_JOIN = re.compile(r"\.\s*join\s*\(\s*\)")
 _UNTIMED_JOIN = re.compile(r"\.\s*join\s*\(\s*(?:(?:timeout\s*=\s*)?None\s*)?\)")
 _JOIN_WITH_ARGUMENT = re.compile(r"\.\s*join\s*\(\s*[^)\s]")
 _WORKER_MAKERS = ("Thread", "Process", "create_task", "ensure_future", "submit")
+
+
+def path_findings(facts: ModuleFacts, pick: Callable[[PathFindings], list[cst.CSTNode]]) -> Iterator[cst.CSTNode]:
+    """The nodes `pick` takes from the path walk of every consumer loop, once each."""
+    for loop in facts.consumers.loops:
+        if loop.paths is not None:
+            yield from unique(pick(loop.paths))
 
 
 def consumer_gate(text: str) -> bool:

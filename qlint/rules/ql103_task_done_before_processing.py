@@ -38,8 +38,7 @@ from typing import Iterator
 import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
-from qlint.analysis.paths import unique
-from qlint.rules.base import consumer_gate
+from qlint.rules.base import consumer_gate, path_findings
 
 CODE = "QL103"
 NAME = "task-done-before-processing"
@@ -50,9 +49,7 @@ MESSAGE = (
 
 
 def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
-    for loop in facts.consumers.loops:
-        if loop.paths is not None:
-            yield from unique(loop.paths.used_after_done)
+    return path_findings(facts, lambda paths: paths.used_after_done)
 
 
 gate = consumer_gate

@@ -43,8 +43,7 @@ from typing import Iterator
 import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
-from qlint.analysis.paths import unique
-from qlint.rules.base import consumer_gate
+from qlint.rules.base import consumer_gate, path_findings
 
 CODE = "QL104"
 NAME = "task-done-not-in-finally"
@@ -55,9 +54,7 @@ MESSAGE = (
 
 
 def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
-    for loop in facts.consumers.loops:
-        if loop.paths is not None:
-            yield from unique(loop.paths.not_in_finally)
+    return path_findings(facts, lambda paths: paths.not_in_finally)
 
 
 gate = consumer_gate

@@ -43,8 +43,7 @@ from typing import Iterator
 import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
-from qlint.analysis.paths import unique
-from qlint.rules.base import consumer_gate
+from qlint.rules.base import consumer_gate, path_findings
 
 CODE = "QL105"
 NAME = "task-done-after-failed-get"
@@ -55,9 +54,7 @@ MESSAGE = (
 
 
 def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
-    for loop in facts.consumers.loops:
-        if loop.paths is not None:
-            yield from unique(loop.paths.done_after_failed_get)
+    return path_findings(facts, lambda paths: paths.done_after_failed_get)
 
 
 gate = consumer_gate

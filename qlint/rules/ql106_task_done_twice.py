@@ -39,8 +39,7 @@ from typing import Iterator
 import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
-from qlint.analysis.paths import unique
-from qlint.rules.base import consumer_gate
+from qlint.rules.base import consumer_gate, path_findings
 
 CODE = "QL106"
 NAME = "task-done-twice"
@@ -51,9 +50,7 @@ MESSAGE = (
 
 
 def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
-    for loop in facts.consumers.loops:
-        if loop.paths is not None:
-            yield from unique(loop.paths.done_twice)
+    return path_findings(facts, lambda paths: paths.done_twice)
 
 
 gate = consumer_gate

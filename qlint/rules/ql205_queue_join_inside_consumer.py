@@ -40,8 +40,7 @@ from typing import Iterator
 import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
-from qlint.analysis.paths import unique
-from qlint.rules.base import consumer_gate
+from qlint.rules.base import consumer_gate, path_findings
 
 CODE = "QL205"
 NAME = "queue-join-inside-consumer"
@@ -52,9 +51,7 @@ MESSAGE = (
 
 
 def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
-    for loop in facts.consumers.loops:
-        if loop.paths is not None:
-            yield from unique(loop.paths.join_while_holding)
+    return path_findings(facts, lambda paths: paths.join_while_holding)
 
 
 gate = consumer_gate
