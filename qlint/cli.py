@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Iterator, Optional, Sequence, TextIO
 
 from qlint import __version__
+from qlint.cache import CACHE_DIR_NAME, ResultCache
 from qlint.config import (
     OUTPUT_FORMATS,
     ConfigError,
@@ -18,13 +19,12 @@ from qlint.config import (
     find_config,
     load_config,
 )
-from qlint.engine import check_source, decode
 from qlint.files import DEFAULT_EXCLUDE, DiscoveryOptions, discover, is_excluded
 from qlint.noqa import python_lines
 from qlint.output import rule_name, write
-from qlint.output.text import write_statistics
-from qlint.rules import RULES, RULES_BY_CODE
-from qlint.runner import RunResult, run
+from qlint.output.text import fix_summary, write_statistics
+from qlint.rules import CODES
+from qlint.runner import FixMode, RunResult, run, unified_diff
 from qlint.settings import (
     DEFAULT_QUEUE_NAME_REGEX,
     SelectionLayer,
@@ -60,6 +60,12 @@ def _parser() -> argparse.ArgumentParser:
     add("-o", "--output-file", metavar="FILE", help="write the output to FILE")
     add("--statistics", action="store_true", help="print a count per code instead of the findings")
     add("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    add("--fix", action="store_true", help="apply the safe fixes in place")
+    add("--unsafe-fixes", action="store_true", help="with --fix or --diff: also the unsafe fixes; alone: show them")
+    add("--diff", action="store_true", help="print the fixes as a unified diff instead of applying them")
+    add("--no-cache", action="store_true", help="neither read nor write the cache")
+    add("--cache-dir", metavar="DIR", help="where to keep the cache (default: .qlint_cache beside the "
+        "pyproject.toml that configures qlint, else in the current folder; or $QLINT_CACHE_DIR)")
     add("--jobs", "-j", type=int, default=None, metavar="N", help="processes (default: all cores)")
     add("--no-color", action="store_true", help="never colour the output (NO_COLOR is respected too)")
     add("--stdin-filename", metavar="NAME", help="the file name to report (and match config by) for standard input")
@@ -70,6 +76,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _print_rules(codes: Sequence[str]) -> int:
+    from qlint.rules import RULES, RULES_BY_CODE
+
     if not codes:
         for rule in RULES:
             print(f"{rule.code}  {rule.name}")
@@ -125,7 +133,7 @@ def _settings(args: argparse.Namespace, config: FileConfig) -> Settings:
         ),
     ]
     return Settings(
-        select=resolve_selection(tuple(RULES_BY_CODE), layers),
+        select=resolve_selection(CODES, layers),
         per_file_ignores=tuple((p, tuple(c)) for p, c in _per_file_ignores(args, config).items()),
         extra_queue_classes=tuple(config.extra_queue_classes),
         queue_name_regex=config.queue_name_regex or DEFAULT_QUEUE_NAME_REGEX,
@@ -139,18 +147,29 @@ def _discovery(args: argparse.Namespace, config: FileConfig) -> DiscoveryOptions
     )
 
 
-def _lint_stdin(args: argparse.Namespace, settings: Settings, discovery: DiscoveryOptions) -> tuple[RunResult, str]:
+def _lint_stdin(
+    args: argparse.Namespace, settings: Settings, discovery: DiscoveryOptions, fix_mode: Optional[FixMode]
+) -> tuple[RunResult, bytes]:
+    """Standard input's findings, and its source (fixed, with --fix)."""
+    from qlint.engine import check_source
+
     name = args.stdin_filename or "-"
     source = sys.stdin.buffer.read()
     result = RunResult()
     if args.stdin_filename and discovery.force_exclude and is_excluded(name, discovery.exclude):
-        return result, ""
-    report = check_source(source, name, settings)
-    result.diagnostics, result.errors = report.diagnostics, report.errors
-    try:
-        return result, decode(source)
-    except (SyntaxError, UnicodeDecodeError, LookupError):
-        return result, ""
+        return result, source
+    if fix_mode is None:
+        report = check_source(source, name, settings)
+        result.diagnostics, result.errors = report.diagnostics, report.errors
+        return result, source
+    from qlint.fixes.session import fix_source
+
+    outcome = fix_source(source, name, settings, unsafe=fix_mode.unsafe)
+    result.diagnostics, result.errors = outcome.report.diagnostics, outcome.report.errors + outcome.errors
+    result.fixed = outcome.fixed
+    if outcome.source != source and not fix_mode.write:
+        result.diffs.append(unified_diff(name, source, outcome.source))
+    return result, outcome.source
 
 
 @contextmanager
@@ -192,35 +211,56 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             print(f"qlint: --show-source is for text output, not --format {format_name}", file=sys.stderr)
             return EXIT_ERROR
         format_name = "full"
-    stdin_text = ""
-    if args.paths == ["-"]:
-        result, stdin_text = _lint_stdin(args, settings, discovery)
+    if args.fix and args.diff:
+        print("qlint: --fix and --diff do not go together: --diff shows what --fix would write", file=sys.stderr)
+        return EXIT_ERROR
+    fix_mode = FixMode(unsafe=args.unsafe_fixes, write=args.fix) if args.fix or args.diff else None
+    from_stdin = args.paths == ["-"]
+    stdin_source = b""
+    if from_stdin:
+        result, stdin_source = _lint_stdin(args, settings, discovery, fix_mode)
     else:
-        result = run(list(discover(args.paths or ["."], discovery)), settings, args.jobs)
+        cache = None if args.no_cache or fix_mode is not None else ResultCache.load(_cache_folder(args), settings)
+        result = run(list(discover(args.paths or ["."], discovery)), settings, args.jobs, fix_mode, cache)
+    if fix_mode is not None and not fix_mode.write:
+        return _report_diff(result)
     stdin_name = args.stdin_filename or "-"
 
     def source_lines(path: str) -> list[str]:
-        if args.paths == ["-"] and path == stdin_name:
-            return python_lines(stdin_text)
+        from qlint.engine import decode
+
         try:
+            if from_stdin and path == stdin_name:
+                return python_lines(decode(stdin_source))
             with open(path, "rb") as handle:
                 return python_lines(decode(handle.read()))
         except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
             return []
 
+    if from_stdin and fix_mode is not None:  # the fixed source is the output; findings go to stderr
+        sys.stdout.buffer.write(stdin_source)
+        sys.stdout.flush()
+        write("default", result.diagnostics, sys.stderr, unsafe_fixes=args.unsafe_fixes)
+        return _exit_status(args, result)
     try:
         with _output(args.output_file) as out:
             if args.statistics:
                 write_statistics(result.diagnostics, out, rule_name)
             else:
                 write(format_name, result.diagnostics, out, color=_use_color(args, out, format_name),
-                      source_lines=source_lines)
+                      source_lines=source_lines, unsafe_fixes=args.unsafe_fixes)
+                if format_name in ("default", "full"):
+                    out.write(fix_summary(result.diagnostics, args.unsafe_fixes, result.fixed if args.fix else None))
     except BrokenPipeError:  # `qlint ... | head`: the reader has what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FINDINGS if result.diagnostics and not args.exit_zero else EXIT_CLEAN
     except OSError as error:
         print(f"qlint: cannot write {args.output_file or 'the output'}: {error.strerror or error}", file=sys.stderr)
         return EXIT_ERROR
+    return _exit_status(args, result)
+
+
+def _exit_status(args: argparse.Namespace, result: RunResult) -> int:
     for error in result.errors:
         print(f"qlint: {error}", file=sys.stderr)
     if result.errors:
@@ -228,3 +268,36 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if result.diagnostics and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _report_diff(result: RunResult) -> int:
+    """`--diff`: the diffs on stdout, a count on stderr; exit 1 if there is something to fix."""
+    try:
+        sys.stdout.write("".join(result.diffs))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if result.fixed:
+        noun = "finding" if result.fixed == 1 else "findings"
+        print(f"Would fix {result.fixed} {noun} in {len(result.diffs)} file{'s' if len(result.diffs) != 1 else ''}.",
+              file=sys.stderr)
+    for error in result.errors:
+        print(f"qlint: {error}", file=sys.stderr)
+    if result.errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if result.diffs else EXIT_CLEAN
+
+
+def _cache_folder(args: argparse.Namespace) -> Path:
+    """`--cache-dir`, `$QLINT_CACHE_DIR`, or `.qlint_cache` beside the pyproject.toml of the run, else here."""
+    if args.cache_dir or os.environ.get("QLINT_CACHE_DIR"):
+        return Path(args.cache_dir or os.environ["QLINT_CACHE_DIR"])
+    root = Path.cwd()
+    if args.config:
+        root = Path(args.config).resolve().parent
+    elif not args.isolated:
+        start = (args.paths or ["."])[0]
+        found = find_config(Path(start) if os.path.exists(start) else Path.cwd())
+        if found is not None:
+            root = found.resolve().parent
+    return root / CACHE_DIR_NAME

@@ -2,7 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Optional
+
+SAFE, UNSAFE = "safe", "unsafe"
+
+
+@dataclass(frozen=True, order=True)
+class Edit:
+    """Replace the text from (line, col) up to (end_line, end_col) with `content`; 1-based, end exclusive."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    content: str
+
+
+@dataclass(frozen=True, order=True)
+class FixSummary:
+    """What `--fix` would do for a finding, as plain data: for output and the cache."""
+
+    safety: str  # SAFE or UNSAFE
+    title: str
+    edits: tuple[Edit, ...] = ()
 
 
 @dataclass(frozen=True, order=True)
@@ -18,6 +41,8 @@ class Diagnostic:
     end_col: int = 0
     # The path that leads to the bug, for formats that can show one: (line, col, what happens).
     steps: tuple[tuple[int, int, str], ...] = ()
+    # What --fix would do; not part of a finding's identity or order.
+    fix: Optional[FixSummary] = field(default=None, compare=False)
 
     def format(self) -> str:
         """The flake8 line: `path:line:col: QLnnn message`."""

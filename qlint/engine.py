@@ -6,26 +6,34 @@ import ast
 import io
 import tokenize
 import warnings
-from dataclasses import dataclass, field
-from typing import Union
+from dataclasses import dataclass, field, replace
+from typing import Optional, Union
 
 import libcst as cst
 
 from qlint.analysis.facts import module_facts
-from qlint.diagnostic import Diagnostic
+from qlint.diagnostic import Diagnostic, FixSummary
+from qlint.fixes.apply import edits
+from qlint.fixes.model import Fix
 from qlint.noqa import NoqaMap
 from qlint.positions import spans
-from qlint.rules import RULES, SYNTAX_ERROR, Rule
-from qlint.rules.base import Finding, as_finding
+from qlint.rules import RULES, SYNTAX_ERROR
+from qlint.rules.base import Finding, Rule, as_finding
 from qlint.settings import Settings
 
 
 @dataclass
 class FileReport:
-    """Findings for one file, and what could not be done (rule crashes)."""
+    """Findings for one file, and what could not be done (rule crashes).
+
+    For `--fix`, also the parsed module and the fixes of the findings not silenced by
+    `# noqa`, whose nodes belong to that module.
+    """
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    module: Optional[cst.Module] = None
+    fixes: list[tuple[Diagnostic, Fix]] = field(default_factory=list)
 
 
 DEFAULT_SETTINGS = Settings()
@@ -112,15 +120,34 @@ def check_source(
         report.errors.append(f"{path}: too deeply nested to place its findings")
         return report
     noqa = NoqaMap(text) if apply_noqa else None
-    diagnostics = set()
+    diagnostics: dict[Diagnostic, Diagnostic] = {}
     for finding, code, message in found:
         span = where[id(finding.node)]
         if noqa is not None and noqa.silences(span.line, code):
             continue
         steps = tuple((where[id(node)].line, where[id(node)].col, what) for node, what in finding.steps)
-        diagnostics.add(Diagnostic(path, span.line, span.col, code, message, span.end_line, span.end_col, steps))
+        diagnostic = Diagnostic(path, span.line, span.col, code, message, span.end_line, span.end_col, steps)
+        if diagnostic in diagnostics:
+            continue
+        summary = _summary(module, finding.fix, path, code, report.errors)
+        if summary is not None:
+            report.fixes.append((diagnostic, finding.fix))  # type: ignore[arg-type]
+            diagnostic = replace(diagnostic, fix=summary)
+        diagnostics[diagnostic] = diagnostic
     report.diagnostics = sorted(diagnostics)
+    report.module = module
     return report
+
+
+def _summary(module: cst.Module, fix: Optional[Fix], path: str, code: str, errors: list[str]) -> Optional[FixSummary]:
+    """The fix as plain data; a fix that cannot be applied is dropped and named."""
+    if fix is None:
+        return None
+    try:
+        return FixSummary(fix.safety, fix.title, edits(module, fix))
+    except Exception as error:  # a bug in a fix: the finding stands, without it
+        errors.append(f"{path}: fix for {code} crashed: {type(error).__name__}: {_one_line(error)}")
+        return None
 
 
 # Deeper than this, LibCST's recursive parser and layout are at risk; no real code gets here.

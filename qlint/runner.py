@@ -1,15 +1,21 @@
-"""Many files: read, lint in a process pool, return results in a stable order."""
+"""Many files: read, lint (or fix) in a process pool, return results in a stable order.
+
+The engine (and LibCST with it) is imported only when a file has to be linted: a run
+whose every file is in the cache never pays for it.
+"""
 
 from __future__ import annotations
 
+import difflib
 import os
 import stat
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Optional
 
+from qlint.cache import ResultCache, content_digest
 from qlint.diagnostic import Diagnostic
-from qlint.engine import check_source
 from qlint.files import Discovered
 from qlint.settings import Settings
 
@@ -17,48 +23,152 @@ from qlint.settings import Settings
 _POOL_THRESHOLD = 8
 
 
+@dataclass(frozen=True)
+class FixMode:
+    """`--fix` (write) or `--diff` (show), with or without the unsafe fixes."""
+
+    unsafe: bool = False
+    write: bool = True
+
+
+@dataclass
+class FileResult:
+    """What one file gave, as plain data a worker can send back."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    digest: str = ""  # of the bytes linted; "" if the file could not be read
+    fixed: int = 0
+    diff: str = ""
+
+
 @dataclass
 class RunResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    fixed: int = 0
+    diffs: list[str] = field(default_factory=list)  # unified diffs, in path order
+    files_fixed: int = 0
 
 
-def _lint_path(path: str, settings: Settings) -> tuple[list[Diagnostic], list[str]]:
+def _read(path: str) -> tuple[Optional[bytes], Optional[str]]:
     try:
         mode = os.stat(path).st_mode
         if not stat.S_ISREG(mode):
-            return [], [f"{path}: not a regular file"]
+            return None, f"{path}: not a regular file"
         with open(path, "rb") as handle:
-            source = handle.read()
+            return handle.read(), None
     except OSError as error:
-        return [], [f"{path}: cannot read: {error.strerror or error}"]
-    report = check_source(source, path, settings)
-    return report.diagnostics, report.errors
+        return None, f"{path}: cannot read: {error.strerror or error}"
 
 
-def _lint_chunk(paths: list[str], settings: Settings) -> list[tuple[list[Diagnostic], list[str]]]:
-    return [_lint_path(path, settings) for path in paths]
+def lint_file(path: str, settings: Settings, fix_mode: Optional[FixMode] = None) -> FileResult:
+    """Lint one file on disk, fixing it if asked; never raises on bad input."""
+    source, error = _read(path)
+    if source is None:
+        return FileResult(errors=[error or f"{path}: cannot read"])
+    digest = content_digest(source)
+    if fix_mode is None:
+        from qlint.engine import check_source
+
+        report = check_source(source, path, settings)
+        return FileResult(report.diagnostics, report.errors, digest)
+    from qlint.fixes.session import fix_source
+
+    outcome = fix_source(source, path, settings, unsafe=fix_mode.unsafe)
+    result = FileResult(outcome.report.diagnostics, outcome.report.errors + outcome.errors, digest, outcome.fixed)
+    if outcome.source == source:
+        return result
+    if fix_mode.write:
+        try:
+            write_atomically(path, outcome.source)
+        except OSError as failure:
+            result.errors.append(f"{path}: cannot write the fixed file: {failure.strerror or failure}")
+            result.fixed = 0
+    else:
+        result.diff = unified_diff(path, source, outcome.source)
+    return result
 
 
-def run(files: list[Discovered], settings: Settings, jobs: Optional[int] = None) -> RunResult:
-    """Lint `files`; the result does not depend on `jobs`."""
+def write_atomically(path: str, data: bytes) -> None:
+    """Replace the file's bytes in one step (temporary file + rename), keeping its mode."""
+    target = os.path.realpath(path)  # a symlink stays a symlink; its target changes
+    mode = stat.S_IMODE(os.stat(target).st_mode)
+    folder, name = os.path.split(target)
+    handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".qlint", dir=folder or ".")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+def unified_diff(path: str, before: bytes, after: bytes) -> str:
+    """A unified diff of two versions of a file, as `git diff` and `ruff --diff` print it."""
+    from qlint.engine import decode
+
+    old, new = decode(before).splitlines(keepends=True), decode(after).splitlines(keepends=True)
+    lines = []
+    for line in difflib.unified_diff(old, new, fromfile=path, tofile=path):
+        lines.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(lines)
+
+
+def _lint_chunk(paths: list[str], settings: Settings, fix_mode: Optional[FixMode]) -> list[FileResult]:
+    return [lint_file(path, settings, fix_mode) for path in paths]
+
+
+def run(
+    files: list[Discovered],
+    settings: Settings,
+    jobs: Optional[int] = None,
+    fix_mode: Optional[FixMode] = None,
+    cache: Optional[ResultCache] = None,
+) -> RunResult:
+    """Lint (or fix) `files`; the result does not depend on `jobs`, nor on the cache."""
     result = RunResult()
-    paths = []
+    paths: list[str] = []
     for found in files:
         if found.error:
             result.errors.append(f"{found.path}: {found.error}")
         else:
             paths.append(found.path)
+    outcomes: dict[str, FileResult] = {}
+    if cache is not None and fix_mode is None:
+        for path in paths:
+            source, _ = _read(path)
+            hit = cache.lookup(path, content_digest(source)) if source is not None else None
+            if hit is not None:
+                outcomes[path] = FileResult(hit[0], hit[1])
+    missing = [path for path in paths if path not in outcomes]
     jobs = jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(paths) < _POOL_THRESHOLD:
-        outcomes = _lint_chunk(paths, settings)
+    if jobs <= 1 or len(missing) < _POOL_THRESHOLD:
+        linted = _lint_chunk(missing, settings, fix_mode)
     else:
-        size = max(1, len(paths) // (jobs * 8))
-        chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+        size = max(1, len(missing) // (jobs * 8))
+        chunks = [missing[i : i + size] for i in range(0, len(missing), size)]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            outcomes = [o for chunk in pool.map(_lint_chunk, chunks, [settings] * len(chunks)) for o in chunk]
-    for diagnostics, errors in outcomes:
-        result.diagnostics.extend(diagnostics)
-        result.errors.extend(errors)
+            linted = [o for chunk in pool.map(_lint_chunk, chunks, [settings] * len(chunks), [fix_mode] * len(chunks))
+                      for o in chunk]
+    for path, outcome in zip(missing, linted):
+        outcomes[path] = outcome
+        if cache is not None and fix_mode is None and outcome.digest:
+            cache.store(path, outcome.digest, outcome.diagnostics, outcome.errors)
+    for path in paths:
+        outcome = outcomes[path]
+        result.diagnostics.extend(outcome.diagnostics)
+        result.errors.extend(outcome.errors)
+        result.fixed += outcome.fixed
+        result.files_fixed += bool(outcome.fixed)
+        if outcome.diff:
+            result.diffs.append(outcome.diff)
     result.diagnostics.sort()
+    if cache is not None:
+        cache.save()
     return result

@@ -44,3 +44,11 @@ def as_noqa(text: str, blanket: bool) -> str:
         return "# noqa: " + ",".join(codes)
 
     return "\n".join(_MARK.sub(replace, line) for line in text.split("\n"))
+
+
+_FINDING_LINE = re.compile(r"^.+:\d+:\d+: QL\d{3} ")
+
+
+def finding_lines(out: str) -> list[str]:
+    """The finding lines of default output, without the closing lines about fixes."""
+    return [line for line in out.splitlines() if _FINDING_LINE.match(line)]

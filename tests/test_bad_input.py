@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from qlint.engine import check_source
+from tests.fixture_expectations import finding_lines
 
 BODY = "def worker(q):\n    while True:\n        item = q.get()\n        work(item)\n        q.task_done()\n"
 
@@ -82,7 +83,7 @@ def test_fifo_symlink_loop_and_unreadable_file_are_one_line_errors(tmp_path: Pat
     monkeypatch.setattr(runner, "open", refusing_open, raising=False)
     code, out, err = _cli(capsys, "--jobs", "1", str(tmp_path), str(tmp_path / "loop_a.py"))
     assert code == 2
-    assert [line.split()[1] for line in out.splitlines()] == ["QL104"]
+    assert [line.split()[1] for line in finding_lines(out)] == ["QL104"]
     errors = err.splitlines()
     assert f"qlint: {tmp_path / 'y.py'}: not a regular file" in errors
     assert f"qlint: {tmp_path / 'loop_a.py'}: symbolic link loop" in errors

@@ -11,7 +11,7 @@ import pytest
 
 from qlint import Settings, lint_source
 from qlint.cli import main
-from tests.fixture_expectations import FIXTURES
+from tests.fixture_expectations import FIXTURES, finding_lines
 
 BUGGY = textwrap.dedent(
     """\
@@ -42,7 +42,10 @@ def test_exit_codes(tmp_path: Path, capsys) -> None:
     assert _run(capsys, str(tmp_path / "good.py"))[0] == 0
     code, out, _ = _run(capsys, str(tmp_path))
     assert code == 1
-    assert out == f"{tmp_path / 'bad.py'}:7:9: QL104 {lint_source(BUGGY, 'x')[0].message}\n"
+    assert out == (
+        f"{tmp_path / 'bad.py'}:7:9: QL104 [*] {lint_source(BUGGY, 'x')[0].message}\n"
+        "[*] 1 fixable with the --fix option.\n"
+    )
     assert _run(capsys, "--exit-zero", str(tmp_path))[0] == 0
 
 
@@ -51,7 +54,7 @@ def test_syntax_error_is_reported_and_other_files_still_linted(tmp_path: Path, c
     (tmp_path / "a_broken.py").write_text("def f(:\n    q.get()\n    q.task_done()\n")
     (tmp_path / "b_bad.py").write_text(BUGGY)
     code, out, _ = _run(capsys, str(tmp_path))
-    lines = out.splitlines()
+    lines = finding_lines(out)
     assert code == 1
     assert lines[0].startswith(f"{tmp_path / 'a_broken.py'}:1:") and " QL000 syntax error" in lines[0]
     assert lines[1].startswith(f"{tmp_path / 'b_bad.py'}:7:9: QL104 ")
@@ -86,7 +89,7 @@ def test_select_and_ignore(tmp_path: Path, capsys, args, expected) -> None:
     path = tmp_path / "bad.py"
     path.write_text(BUGGY)
     _, out, _ = _run(capsys, *args, str(path))
-    assert [line.split()[1] for line in out.splitlines()] == expected
+    assert [line.split()[1] for line in finding_lines(out)] == expected
 
 
 @pytest.mark.parametrize(

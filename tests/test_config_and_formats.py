@@ -13,6 +13,7 @@ import jsonschema
 import pytest
 
 from qlint.cli import main
+from tests.fixture_expectations import finding_lines
 from tests.test_cli import BUGGY, CLEAN
 
 SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
@@ -53,7 +54,7 @@ def _project(tmp_path: Path, table: str = "", files: dict[str, str] | None = Non
 
 
 def _codes(out: str) -> list[str]:
-    return [line.split()[1] for line in out.splitlines()]
+    return [line.split()[1] for line in finding_lines(out)]
 
 
 # -- configuration ---------------------------------------------------------------------
@@ -98,7 +99,7 @@ def test_config_per_file_ignores(tmp_path: Path, capsys) -> None:
         {"src/bad.py": TWO_FINDINGS, "tests/bad.py": TWO_FINDINGS},
     )
     out = _run(capsys, str(project))[1]
-    assert sorted((Path(line.split(":")[0]).parent.name, line.split()[1]) for line in out.splitlines()) == [
+    assert sorted((Path(line.split(":")[0]).parent.name, line.split()[1]) for line in finding_lines(out)) == [
         ("src", "QL102"), ("src", "QL104"), ("tests", "QL102"),
     ]
     out = _run(capsys, "--per-file-ignores", "bad.py:QL1", str(project))[1]
@@ -180,7 +181,7 @@ def test_gitignore_and_default_exclusions(tmp_path: Path, capsys) -> None:
     (project / ".git" / "info" / "exclude").write_text("kept_too.py\n")
     (project / "kept_too.py").write_text(BUGGY)
     out = _run(capsys, str(project))[1]
-    linted = sorted({Path(line.split(":")[0]).relative_to(project).as_posix() for line in out.splitlines()})
+    linted = sorted({Path(line.split(":")[0]).relative_to(project).as_posix() for line in finding_lines(out)})
     assert linted == ["kept.py", "sub/keep_me.py"]
 
 
@@ -191,7 +192,7 @@ def test_a_named_folder_is_linted_even_if_git_ignores_it(tmp_path: Path, capsys)
     (project / "versions" / "lib" / ".gitignore").write_text("gen/\n")
     assert _run(capsys, str(project))[1] == ""
     out = _run(capsys, str(project / "versions" / "lib"))[1]
-    assert [Path(line.split(":")[0]).name for line in out.splitlines()] == ["app.py"]
+    assert [Path(line.split(":")[0]).name for line in finding_lines(out)] == ["app.py"]
 
 
 def test_named_file_is_linted_even_if_excluded_unless_force_exclude(tmp_path: Path, capsys, monkeypatch) -> None:

@@ -1,8 +1,9 @@
 """Every rule proves itself at run time: its demo hangs, raises, or exits non-zero.
 
 A fixture may carry, in its first five lines, `# runtime: hangs`, `# runtime: raises
-NAME`, `# runtime: exit N` or `# runtime: ok`. Each such fixture runs in its own
-process. A few run at a time, so the sleep margins the demos rely on hold on a busy
+NAME`, `# runtime: exit N` or `# runtime: ok`; a fixable one also `# runtime-fixed: ...`,
+which its golden in fixtures/fixed/ (the file after `--fix --unsafe-fixes`) must obey.
+Each such file runs in its own process. A few run at a time, so the sleep margins the demos rely on hold on a busy
 machine.
 """
 
@@ -20,9 +21,9 @@ from typing import Optional
 import pytest
 
 from qlint.rules import RULES
-from tests.fixture_expectations import expectations, fixture_files
+from tests.fixture_expectations import FIXTURES, expectations, fixture_files
 
-_HEADER = re.compile(r"^# runtime: (?P<what>hangs|ok|raises \S+|exit \d+)\s*$")
+_HEADER = re.compile(r"^# runtime(?P<fixed>-fixed)?: (?P<what>hangs|ok|raises \S+|exit \d+)\s*$")
 HANG_SECONDS = 5
 FINISH_SECONDS = 30
 
@@ -35,14 +36,17 @@ class Outcome:
 
 
 def runtime_header(path: Path) -> Optional[str]:
+    """What the file does when run: its `# runtime-fixed:` header if it is a golden, else `# runtime:`."""
+    fixed = path.parent.name == "fixed"
     for line in path.read_text("utf-8").splitlines()[:5]:
         match = _HEADER.match(line)
-        if match:
+        if match and bool(match.group("fixed")) == fixed:
             return match.group("what")
     return None
 
 
-DEMOS = [p for p in fixture_files() if runtime_header(p)]
+GOLDENS = sorted((FIXTURES / "fixed").glob("*.py"))
+DEMOS = [p for p in fixture_files() + GOLDENS if runtime_header(p)]
 
 
 def _run(path: Path) -> Outcome:
@@ -65,7 +69,7 @@ def outcomes() -> dict[Path, Outcome]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", DEMOS, ids=[p.name for p in DEMOS])
+@pytest.mark.parametrize("path", DEMOS, ids=[f"{p.parent.name}/{p.name}" for p in DEMOS])
 def test_demo_behaves_as_its_header_says(path: Path, outcomes: dict[Path, Outcome]) -> None:
     what = runtime_header(path)
     outcome = outcomes[path]
@@ -89,6 +93,15 @@ def test_every_rule_has_a_misbehaving_demo(rule) -> None:
         if runtime_header(p) != "ok" and any(e.code == rule.code for e in expectations(p.read_text("utf-8")))
     ]
     assert demos, f"{rule.code} has no positive fixture with a runtime header that shows the bug"
+
+
+def test_every_fixed_demo_says_how_it_runs_after_the_fix() -> None:
+    """SPEC §4: the fixed QL103, QL302, QL303 and QL304 demos no longer show their bug."""
+    missing = [p.name for p in GOLDENS if runtime_header(FIXTURES / p.name) and not runtime_header(p)]
+    assert not missing, f"goldens of runtime demos without '# runtime-fixed:': {missing}"
+    for path in GOLDENS:
+        if runtime_header(path) and path.name[:5] in ("ql103", "ql302", "ql303", "ql304"):
+            assert runtime_header(path) == "ok", path.name
 
 
 def test_every_negative_runs_clean() -> None:

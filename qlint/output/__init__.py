@@ -6,7 +6,6 @@ from typing import Callable, Optional, TextIO
 
 from qlint.diagnostic import Diagnostic
 from qlint.output import github, json_format, sarif, text
-from qlint.rules import RULES_BY_CODE
 
 # Where each rule's documentation page lives, relative to the repository.
 DOCS = "docs/rules/{code}.md"
@@ -22,12 +21,18 @@ WRITERS: dict[str, Writer] = {
 
 
 def rule_name(code: str) -> str:
+    from qlint.rules import (
+        RULES_BY_CODE,  # only formats that name rules pay for loading them
+    )
+
     rule = RULES_BY_CODE.get(code)
     return rule.name if rule is not None else "syntax-error"
 
 
 def rule_url(code: str) -> Optional[str]:
-    return DOCS.format(code=code) if code in RULES_BY_CODE else None
+    from qlint.rules import CODES
+
+    return DOCS.format(code=code) if code in CODES else None
 
 
 def write(
@@ -37,6 +42,7 @@ def write(
     *,
     color: bool = False,
     source_lines: Callable[[str], list[str]] = lambda path: [],
+    unsafe_fixes: bool = False,
 ) -> None:
     """Write `diagnostics` to `out` in `format_name`."""
-    WRITERS[format_name](diagnostics, out, color=color, source_lines=source_lines)
+    WRITERS[format_name](diagnostics, out, color=color, source_lines=source_lines, unsafe_fixes=unsafe_fixes)

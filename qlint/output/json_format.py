@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TextIO
+from typing import Optional, TextIO
 
 from qlint.diagnostic import Diagnostic
 
@@ -18,8 +18,26 @@ def as_object(d: Diagnostic) -> dict[str, object]:
         "filename": d.path,
         "location": {"row": d.line, "column": d.col},
         "end_location": {"row": d.end_line or d.line, "column": d.end_col or d.col},
-        "fix": None,
+        "fix": fix_object(d),
         "url": rule_url(d.code),
+    }
+
+
+def fix_object(d: Diagnostic) -> Optional[dict[str, object]]:
+    """ruff's `fix`: applicability, a message, and edits with 1-based, end-exclusive places."""
+    if d.fix is None:
+        return None
+    return {
+        "applicability": d.fix.safety,
+        "message": d.fix.title,
+        "edits": [
+            {
+                "content": edit.content,
+                "location": {"row": edit.line, "column": edit.col},
+                "end_location": {"row": edit.end_line, "column": edit.end_col},
+            }
+            for edit in d.fix.edits
+        ],
     }
 
 

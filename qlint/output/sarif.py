@@ -1,5 +1,6 @@
-"""SARIF 2.1.0, for code scanning: rules with their documentation, results, and for a
-finding that has steps (QL102) a code flow that walks the path to the bug."""
+"""SARIF 2.1.0, for code scanning: rules with their documentation, results, for a
+finding that has steps (QL102) a code flow that walks the path to the bug, and for a
+fixable one the fix as replacements."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from typing import TextIO
 
 from qlint import __version__
 from qlint.diagnostic import Diagnostic
-from qlint.rules import RULES
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -54,10 +54,25 @@ def _result(d: Diagnostic, index: dict[str, int]) -> dict[str, object]:
                           "message": {"text": what}}}
             for line, col, what in d.steps
         ]}]}]
+    if d.fix is not None:
+        result["fixes"] = [{
+            "description": {"text": f"{d.fix.title} ({d.fix.safety} fix)"},
+            "artifactChanges": [{
+                "artifactLocation": {"uri": _uri(d.path)},
+                "replacements": [
+                    {"deletedRegion": {"startLine": e.line, "startColumn": e.col, "endLine": e.end_line,
+                                       "endColumn": e.end_col},
+                     "insertedContent": {"text": e.content}}
+                    for e in d.fix.edits
+                ],
+            }],
+        }]
     return result
 
 
 def document(diagnostics: list[Diagnostic]) -> dict[str, object]:
+    from qlint.rules import RULES
+
     index = {rule.code: i for i, rule in enumerate(RULES)}
     return {
         "$schema": SCHEMA,

@@ -1,34 +1,53 @@
-"""flake8's lines (`default`), and with the source line and a caret (`full`)."""
+"""flake8's lines (`default`), and with the source line and a caret (`full`).
+
+A finding `--fix` can repair is marked `[*]` before its message, as ruff marks it; the
+output then ends with a count of what `--fix` would do (nothing is added otherwise, so
+a run without fixable findings prints exactly flake8's lines).
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Callable, TextIO
+from typing import Callable, Optional, TextIO
 
-from qlint.diagnostic import Diagnostic
+from qlint.diagnostic import SAFE, Diagnostic
 
 _BOLD, _RED, _CYAN, _RESET = "\033[1m", "\033[31m", "\033[36m", "\033[0m"
 
 
-def _line(d: Diagnostic, color: bool) -> str:
+def fixable(d: Diagnostic, unsafe_fixes: bool) -> bool:
+    """Whether `--fix` (with `--unsafe-fixes` if given) would repair this finding."""
+    return d.fix is not None and (d.fix.safety == SAFE or unsafe_fixes)
+
+
+def _line(d: Diagnostic, color: bool, unsafe_fixes: bool) -> str:
+    marker = "[*] " if fixable(d, unsafe_fixes) else ""
     if not color:
-        return d.format()
+        return f"{d.path}:{d.line}:{d.col}: {d.code} {marker}{d.message}"
     return (
         f"{_BOLD}{d.path}{_RESET}{_CYAN}:{_RESET}{d.line}{_CYAN}:{_RESET}{d.col}{_CYAN}:{_RESET} "
-        f"{_BOLD}{_RED}{d.code}{_RESET} {d.message}"
+        f"{_BOLD}{_RED}{d.code}{_RESET} {marker}{d.message}"
     )
 
 
-def write_default(diagnostics: list[Diagnostic], out: TextIO, *, color: bool, **_: object) -> None:
+def write_default(
+    diagnostics: list[Diagnostic], out: TextIO, *, color: bool = False, unsafe_fixes: bool = False, **_: object
+) -> None:
     for d in diagnostics:
-        out.write(_line(d, color) + "\n")
+        out.write(_line(d, color, unsafe_fixes) + "\n")
 
 
 def write_full(
-    diagnostics: list[Diagnostic], out: TextIO, *, color: bool, source_lines: Callable[[str], list[str]], **_: object
+    diagnostics: list[Diagnostic],
+    out: TextIO,
+    *,
+    color: bool,
+    source_lines: Callable[[str], list[str]],
+    unsafe_fixes: bool = False,
+    **_: object,
 ) -> None:
     for d in diagnostics:
-        out.write(_line(d, color) + "\n")
+        out.write(_line(d, color, unsafe_fixes) + "\n")
         lines = source_lines(d.path)
         if 0 < d.line <= len(lines):
             source = lines[d.line - 1].rstrip("\r\n")
@@ -36,6 +55,29 @@ def write_full(
             caret = " " * (d.col - 1) + "^" * width
             out.write(f"    {source}\n    {_RED + caret + _RESET if color else caret}\n")
         out.write("\n")
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def fix_summary(diagnostics: list[Diagnostic], unsafe_fixes: bool, fixed: Optional[int] = None) -> str:
+    """The closing lines about fixes (ruff's wording), or "" when there is nothing to say.
+
+    `fixed` is how many fixes `--fix` applied, None when it did not run.
+    """
+    hidden = 0 if unsafe_fixes else sum(1 for d in diagnostics if d.fix is not None and d.fix.safety != SAFE)
+    available = sum(1 for d in diagnostics if fixable(d, unsafe_fixes))
+    hint = f" ({_count(hidden, 'hidden fix', 'hidden fixes')} can be enabled with the --unsafe-fixes option)" if hidden else ""
+    lines = []
+    if fixed is not None:
+        lines.append(f"Found {_count(fixed + len(diagnostics), 'finding', 'findings')} "
+                     f"({fixed} fixed, {len(diagnostics)} remaining).")
+    if available:
+        lines.append(f"[*] {available} fixable with the --fix option{hint}.")
+    elif hidden:
+        lines.append(f"No fixes available{hint}.")
+    return "".join(line + "\n" for line in lines)
 
 
 def write_statistics(diagnostics: list[Diagnostic], out: TextIO, names: Callable[[str], str]) -> None:

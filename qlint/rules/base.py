@@ -10,8 +10,10 @@ from typing import Callable, Iterable, Iterator, Optional, Union
 
 import libcst as cst
 
+from qlint.analysis.consumers import ConsumerLoop
 from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.paths import PathFindings, unique
+from qlint.fixes.model import Fix
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,7 @@ class Finding:
     node: cst.CSTNode
     message: Optional[str] = None
     steps: tuple[tuple[cst.CSTNode, str], ...] = ()
+    fix: Optional[Fix] = None
 
 
 # A check yields the node a finding points at, (node, message) when the message names
@@ -45,11 +48,17 @@ _JOIN_WITH_ARGUMENT = re.compile(r"\.\s*join\s*\(\s*[^)\s]")
 _WORKER_MAKERS = ("Thread", "Process", "create_task", "ensure_future", "submit")
 
 
-def path_findings(facts: ModuleFacts, pick: Callable[[PathFindings], list[cst.CSTNode]]) -> Iterator[cst.CSTNode]:
-    """The nodes `pick` takes from the path walk of every consumer loop, once each."""
+def path_findings(
+    facts: ModuleFacts,
+    pick: Callable[[PathFindings], list[cst.CSTNode]],
+    fixer: Optional[Callable[[ConsumerLoop, cst.CSTNode], Optional[Fix]]] = None,
+) -> Iterator[Finding]:
+    """The nodes `pick` takes from the path walk of every consumer loop, once each, with
+    the fix `fixer` builds for one in its loop."""
     for loop in facts.consumers.loops:
         if loop.paths is not None:
-            yield from unique(pick(loop.paths))
+            for node in unique(pick(loop.paths)):
+                yield Finding(node, fix=fixer(loop, node) if fixer is not None else None)
 
 
 def consumer_gate(text: str) -> bool:
@@ -90,6 +99,7 @@ class Rule:
     doc: str
     check: Check
     gate: Gate
+    fixable: bool = False  # whether some of its findings carry a fix
 
 
 def rule_from_module(module: ModuleType) -> Rule:
@@ -101,4 +111,5 @@ def rule_from_module(module: ModuleType) -> Rule:
         doc=inspect.cleandoc(module.__doc__ or ""),
         check=module.check,
         gate=module.gate,
+        fixable=getattr(module, "FIXABLE", False),
     )

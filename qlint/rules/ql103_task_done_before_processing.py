@@ -28,17 +28,19 @@ while True:
 ```
 
 ## Fix safety
-No autofix yet.
+Unsafe: with `--fix --unsafe-fixes`, the `task_done()` moves below the rest of its
+block, into a `finally:` around it. That changes when `q.join()` returns, which is the
+point, but code that relied on the early return (or processing that never ends) then
+keeps `join()` waiting: review the change.
 """
 
 from __future__ import annotations
 
 from typing import Iterator
 
-import libcst as cst
-
 from qlint.analysis.facts import ModuleFacts
-from qlint.rules.base import consumer_gate, path_findings
+from qlint.fixes.acknowledge import acknowledge_last
+from qlint.rules.base import Finding, consumer_gate, path_findings
 
 CODE = "QL103"
 NAME = "task-done-before-processing"
@@ -48,8 +50,11 @@ MESSAGE = (
 )
 
 
-def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
-    return path_findings(facts, lambda paths: paths.used_after_done)
+FIXABLE = True
+
+
+def check(facts: ModuleFacts) -> Iterator[Finding]:
+    return path_findings(facts, lambda paths: paths.used_after_done, lambda loop, done: acknowledge_last(loop.node, done))
 
 
 gate = consumer_gate

@@ -32,18 +32,26 @@ while True:
 ```
 
 ## Fix safety
-No autofix yet. (The planned fix wraps the processing in `try`/`finally`: it keeps
-the count right, but only catching the error keeps the worker thread alive.)
+Safe: `--fix` wraps the statements between the `get()` and the `task_done()` in
+`try:` ... `finally: q.task_done()`. Sentinel checks right after the `get()`
+(`if item is None: ...; break`) stay outside the `try`; a `task_done()` that ends a
+`with` block moves to the `finally` after the block. No fix is offered when the wrapped
+statements `continue`, `break`, `return` or call `task_done()` themselves (the `finally`
+would then acknowledge on a path that did not before).
+
+The fix keeps the count right, so `q.join()` no longer hangs on an item whose
+processing failed; but the exception still ends a worker thread, and a program whose
+only worker died still waits for the items nobody is left to take. Catch and log the
+error (see above) to keep the worker alive.
 """
 
 from __future__ import annotations
 
 from typing import Iterator
 
-import libcst as cst
-
 from qlint.analysis.facts import ModuleFacts
-from qlint.rules.base import consumer_gate, path_findings
+from qlint.fixes.acknowledge import wrap_processing
+from qlint.rules.base import Finding, consumer_gate, path_findings
 
 CODE = "QL104"
 NAME = "task-done-not-in-finally"
@@ -53,8 +61,13 @@ MESSAGE = (
 )
 
 
-def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
-    return path_findings(facts, lambda paths: paths.not_in_finally)
+FIXABLE = True
+
+
+def check(facts: ModuleFacts) -> Iterator[Finding]:
+    return path_findings(
+        facts, lambda paths: paths.not_in_finally, lambda loop, done: wrap_processing(loop.node, loop.gets, done)
+    )
 
 
 gate = consumer_gate

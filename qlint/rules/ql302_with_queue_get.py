@@ -24,7 +24,12 @@ finally:
 ```
 
 ## Fix safety
-No autofix yet (planned, unsafe).
+Unsafe: with `--fix --unsafe-fixes`, `with q.get() as item:` becomes `item = q.get()`
+and the block becomes `try:` ... `finally: q.task_done()`. It is unsafe because it
+starts acknowledging items, which changes when `q.join()` returns, and drops the
+`with` for an item that really was a context manager. No fix is offered for `async
+with`, a `with` of several items, a block that already calls `task_done()`, or a queue
+without `task_done()` (`SimpleQueue`, `multiprocessing.Queue`).
 """
 
 from __future__ import annotations
@@ -35,6 +40,9 @@ from typing import Iterator
 import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
+from qlint.analysis.names import NOT_JOINABLE
+from qlint.fixes.acknowledge import get_then_try
+from qlint.rules.base import Finding
 
 CODE = "QL302"
 NAME = "with-queue-get"
@@ -44,9 +52,12 @@ MESSAGE = (
 )
 
 
-def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
+FIXABLE = True
+
+
+def check(facts: ModuleFacts) -> Iterator[Finding]:
     groups = facts.queues.group_of_call
-    for _, node, _ in facts.record.with_exits:
+    for scope, node, _ in facts.record.with_exits:
         for item in node.items:
             call = item.item
             if isinstance(call, cst.Await):
@@ -54,7 +65,8 @@ def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
             if isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and call.func.attr.value == "get":
                 group = groups.get(id(call))
                 if group is not None and group.is_queue:
-                    yield node
+                    joinable = NOT_JOINABLE not in facts.queues.kinds_reaching(scope, call.func.value)
+                    yield Finding(node, fix=get_then_try(node, item.item) if joinable else None)
                     break
 
 

@@ -22,7 +22,8 @@ async def produce(q: asyncio.Queue):
 ```
 
 ## Fix safety
-No autofix yet (planned: add `await`, safe).
+Safe: `--fix` adds the `await`, inside an `async def` only (elsewhere `await` is a
+syntax error: make the function a coroutine, or use the `_nowait` method).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.names import ASYNCIO
+from qlint.fixes.model import SAFE, Fix
+from qlint.rules.base import Finding
 
 CODE = "QL303"
 NAME = "asyncio-queue-not-awaited"
@@ -42,7 +45,10 @@ MESSAGE = (
 )
 
 
-def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
+FIXABLE = True
+
+
+def check(facts: ModuleFacts) -> Iterator[Finding]:
     record, queues = facts.record, facts.queues
     for group in queues.groups.values():
         for method in ("get", "put", "join"):
@@ -51,7 +57,9 @@ def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
                 if id(call) not in record.bare_calls or id(call) in record.awaited:
                     continue
                 if queues.kinds_reaching(site.scope, call.func.value) == {ASYNCIO}:  # type: ignore[attr-defined]
-                    yield call
+                    awaitable = site.scope.kind == "function" and site.scope.is_async
+                    yield Finding(call, fix=Fix(SAFE, "Add await", ((call, cst.Await(expression=call)),))
+                                  if awaitable else None)
 
 
 def gate(text: str) -> bool:

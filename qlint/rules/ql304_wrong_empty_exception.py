@@ -29,7 +29,13 @@ except asyncio.QueueEmpty:
 ```
 
 ## Fix safety
-No autofix yet (planned: name the right class, adding the import; safe).
+Safe: `--fix` names the right class in place of the wrong one (the other names of a
+tuple stay). It uses a name the module already imports (`from asyncio import
+QueueEmpty`, or `import asyncio` as any alias); otherwise it adds the import in the
+style of the name it replaces: a bare `Empty` becomes `QueueEmpty` with `from asyncio
+import QueueEmpty` (joined to an existing one-line `from asyncio import ...`), a dotted
+`queue.Empty` becomes `asyncio.QueueEmpty` with `import asyncio`. No fix is offered when
+the name it needs is bound to something else where the handler is.
 """
 
 from __future__ import annotations
@@ -41,6 +47,10 @@ import libcst as cst
 from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.model import Scope, summaries_under
 from qlint.analysis.names import ASYNCIO, NOT_JOINABLE, PROCESS, THREAD, blocking_get
+from qlint.analysis.walk import handler_names
+from qlint.fixes.exceptions import RIGHT_FOR, rename_caught
+from qlint.fixes.model import Fix
+from qlint.rules.base import Finding
 
 CODE = "QL304"
 NAME = "wrong-empty-exception"
@@ -55,7 +65,10 @@ _ASYNCIO_ERRORS = frozenset(
 _THREAD_KINDS = frozenset({THREAD, PROCESS, NOT_JOINABLE})
 
 
-def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
+FIXABLE = True
+
+
+def check(facts: ModuleFacts) -> Iterator[Finding]:
     for scope, node in facts.record.tries:
         sides = {_side(facts, scope, c) for stmt in node.body.body
                  for s in summaries_under(facts.record.summaries, stmt) for c in s.calls}
@@ -69,7 +82,16 @@ def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
             continue  # another handler catches it
         for handler, names in zip(node.handlers, caught):
             if names and all(name in wrong for name in names):
-                yield handler
+                yield Finding(handler, fix=_fix(facts, scope, handler, names))
+
+
+def _fix(facts: ModuleFacts, scope: Scope, handler: cst.ExceptHandler, names: list[Optional[str]]) -> Optional[Fix]:
+    """Each caught expression is one of `names`, in order (handler_names skips none here)."""
+    expressions = [e.value for e in handler.type.elements] if isinstance(handler.type, cst.Tuple) else [handler.type]
+    if len(expressions) != len(names) or len(handler_names(handler.type)) != len(names):
+        return None
+    wrong = {id(e): name for e, name in zip(expressions, names) if name in RIGHT_FOR}
+    return rename_caught(facts.module, scope, handler, wrong)
 
 
 def _side(facts: ModuleFacts, scope: Scope, call: cst.Call) -> Optional[str]:

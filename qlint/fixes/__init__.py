@@ -1,0 +1,1 @@
+"""Fixes: LibCST transformations that rules offer with their findings (SPEC §4)."""

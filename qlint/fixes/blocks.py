@@ -1,0 +1,129 @@
+"""Statement-level building blocks the fixes share: where a node sits, and try/finally."""
+
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+import libcst as cst
+
+_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+_LOOPS = (cst.For, cst.While)
+
+
+def chain_to(root: cst.CSTNode, target: cst.CSTNode) -> Optional[list[cst.CSTNode]]:
+    """The nodes from `root` down to `target`, both included; None if `target` is not under `root`."""
+    stack: list[tuple[cst.CSTNode, int]] = [(root, 0)]
+    path: list[cst.CSTNode] = []
+    while stack:
+        node, depth = stack.pop()
+        del path[depth:]
+        path.append(node)
+        if node is target:
+            return path
+        stack.extend((child, depth + 1) for child in reversed(node.children))
+    return None
+
+
+def contains(root: cst.CSTNode, targets: Sequence[cst.CSTNode]) -> bool:
+    wanted = {id(t) for t in targets}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in wanted:
+            return True
+        stack.extend(node.children)
+    return False
+
+
+def lone_call_statement(statement: cst.CSTNode, call: cst.Call) -> bool:
+    """`statement` is a line holding just `call` as an expression (no `;` neighbours)."""
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and statement.body[0].value is call
+    )
+
+
+def leaves_or_acknowledges(statements: Sequence[cst.CSTNode]) -> bool:
+    """Whether the statements `continue`/`break` out of the consumer loop, `return`, or call
+    `task_done()`: wrapping them in try/finally would then acknowledge on a new path."""
+    stack: list[tuple[cst.CSTNode, bool]] = [(s, False) for s in statements]
+    while stack:
+        node, in_inner_loop = stack.pop()
+        if isinstance(node, _SCOPES):
+            continue
+        if isinstance(node, cst.Return):
+            return True
+        if isinstance(node, (cst.Continue, cst.Break)) and not in_inner_loop:
+            return True
+        if isinstance(node, cst.Attribute) and node.attr.value == "task_done":
+            return True
+        if isinstance(node, _LOOPS):  # inside, continue/break are the inner loop's; its `else` is not inside
+            stack.append((node.body, True))
+            if node.orelse is not None:
+                stack.append((node.orelse, in_inner_loop))
+            continue
+        stack.extend((child, in_inner_loop) for child in node.children)
+    return False
+
+
+def try_finally(
+    body: Sequence[cst.BaseStatement],
+    final: cst.BaseStatement,
+    *,
+    leading_lines: Sequence[cst.EmptyLine] = (),
+    footer: Sequence[cst.EmptyLine] = (),
+) -> cst.Try:
+    """`try:` body `finally:` final, indented as the module indents; `footer` holds the
+    comments that ended the block the body came from."""
+    return cst.Try(
+        body=cst.IndentedBlock(body=list(body), footer=list(footer)),
+        finalbody=cst.Finally(body=cst.IndentedBlock(body=[final])),
+        leading_lines=list(leading_lines),
+    )
+
+
+def without_blank_lead(statement: cst.BaseStatement) -> cst.BaseStatement:
+    """The statement without the blank lines above it (comments above it stay)."""
+    lines = list(statement.leading_lines)
+    while lines and lines[0].comment is None:
+        lines.pop(0)
+    return statement.with_changes(leading_lines=lines)
+
+
+def moved_to_front(statements: Sequence[cst.BaseStatement]) -> tuple[list[cst.EmptyLine], list[cst.BaseStatement]]:
+    """Split the lines above the first statement off, for a new `try:` to take them."""
+    if not statements:
+        return [], []
+    first = statements[0]
+    return list(first.leading_lines), [first.with_changes(leading_lines=[]), *statements[1:]]
+
+
+def cannot_raise(expression: cst.BaseExpression) -> bool:
+    """Names, constants and identity/equality tests between them: no call, no lookup that can fail."""
+    if isinstance(expression, (cst.Name, cst.Integer, cst.SimpleString)):
+        return True
+    if isinstance(expression, cst.UnaryOperation) and isinstance(expression.operator, cst.Not):
+        return cannot_raise(expression.expression)
+    if isinstance(expression, cst.BooleanOperation):
+        return cannot_raise(expression.left) and cannot_raise(expression.right)
+    if isinstance(expression, cst.Comparison):
+        allowed = (cst.Is, cst.IsNot, cst.Equal, cst.NotEqual)
+        return cannot_raise(expression.left) and all(
+            isinstance(t.operator, allowed) and cannot_raise(t.comparator) for t in expression.comparisons
+        )
+    return False
+
+
+def is_guard(statement: cst.BaseStatement) -> bool:
+    """`if item is None: ...; break` — a test that cannot raise, and a branch that never falls through."""
+    if not isinstance(statement, cst.If) or statement.orelse is not None or not cannot_raise(statement.test):
+        return False
+    body = statement.body.body
+    if not body:
+        return False
+    last = body[-1]
+    if isinstance(last, cst.SimpleStatementLine):
+        last = last.body[-1]
+    return isinstance(last, (cst.Break, cst.Continue, cst.Return, cst.Raise))

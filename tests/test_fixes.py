@@ -1,0 +1,241 @@
+"""Fixes (SPEC §4): every fixable fixture is fixed to its golden, idempotently, the same way
+through the engine, `--fix` and `--diff`; files keep their bytes' form; broken fixes are refused."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import shutil
+import stat
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import jsonschema
+import libcst as cst
+import pytest
+
+from qlint.cli import main
+from qlint.diagnostic import SAFE, UNSAFE
+from qlint.engine import check_source
+from qlint.fixes.model import Fix
+from qlint.fixes.session import fix_source
+from qlint.settings import Settings
+from tests.fixture_expectations import FIXTURES, fixture_files
+from tests.test_config_and_formats import SCHEMA
+
+FILES = fixture_files()
+GOLDEN = FIXTURES / "fixed"
+SETTINGS = Settings()
+
+
+def _golden(path: Path) -> Path:
+    return GOLDEN / path.name
+
+
+def _has_fix(path: Path) -> bool:
+    return any(d.fix is not None for d in check_source(path.read_bytes(), str(path)).diagnostics)
+
+
+def test_every_fixable_fixture_has_a_golden_and_every_golden_a_fixture() -> None:
+    fixable = {p.name for p in FILES if _has_fix(p)}
+    goldens = {p.name for p in GOLDEN.glob("*.py")}
+    assert fixable == goldens
+    rules_with_fixes = {p.name[:5].upper() for p in FILES if p.name in fixable and p.name.startswith("ql")}
+    assert rules_with_fixes == {"QL103", "QL104", "QL302", "QL303", "QL304"}
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_fix_gives_the_golden_and_removes_exactly_the_fixed_findings(path: Path) -> None:
+    source = path.read_bytes()
+    before = check_source(source, str(path)).diagnostics
+    outcome = fix_source(source, str(path), SETTINGS, unsafe=True)
+    assert outcome.errors == []
+    golden = _golden(path)
+    if not golden.exists():
+        assert outcome.source == source and outcome.fixed == 0
+        return
+    assert outcome.source == golden.read_bytes(), f"fixing {path.name} no longer gives its golden"
+    compile(outcome.source, str(golden), "exec", dont_inherit=True)
+    fixed = Counter(d.code for d in before if d.fix is not None)
+    assert outcome.fixed == sum(fixed.values())
+    after = check_source(outcome.source, str(golden)).diagnostics
+    assert Counter(d.code for d in after) == Counter(d.code for d in before) - fixed
+    assert all(d.fix is None for d in after)
+    again = fix_source(outcome.source, str(golden), SETTINGS, unsafe=True)
+    assert again.source == outcome.source and again.fixed == 0
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_safe_fixes_alone_leave_the_unsafe_ones(path: Path) -> None:
+    source = path.read_bytes()
+    before = check_source(source, str(path)).diagnostics
+    outcome = fix_source(source, str(path), SETTINGS, unsafe=False)
+    assert outcome.fixed == sum(1 for d in before if d.fix is not None and d.fix.safety == SAFE)
+    unsafe = Counter(d.code for d in before if d.fix is not None and d.fix.safety == UNSAFE)
+    left = Counter(d.code for d in outcome.report.diagnostics if d.fix is not None)
+    assert left == unsafe
+
+
+def _copy_fixtures(tmp_path: Path) -> Path:
+    target = tmp_path / "fixtures"
+    target.mkdir()
+    for path in FILES:
+        shutil.copy2(path, target / path.name)
+    return target
+
+
+@pytest.mark.slow
+def test_cli_fix_writes_the_goldens_and_a_second_run_changes_nothing(tmp_path: Path, capsys) -> None:
+    target = _copy_fixtures(tmp_path)
+    status = main(["--fix", "--unsafe-fixes", "--no-cache", str(target)])
+    out, err = capsys.readouterr()
+    assert status == 1 and err == ""  # findings remain (QL2xx, QL10x without fixes)
+    for path in FILES:
+        expected = _golden(path) if _golden(path).exists() else path
+        assert (target / path.name).read_bytes() == expected.read_bytes(), path.name
+    fixed = sum(1 for p in FILES if _golden(p).exists())
+    assert " fixed, " in out.splitlines()[-1] and fixed
+    snapshot = {p.name: p.read_bytes() for p in target.iterdir()}
+    main(["--fix", "--unsafe-fixes", "--no-cache", str(target)])
+    out, _ = capsys.readouterr()
+    assert "(0 fixed," in out
+    assert {p.name: p.read_bytes() for p in target.iterdir()} == snapshot
+    assert sorted(p.name for p in target.iterdir()) == sorted(p.name for p in FILES)  # no temporary files left
+
+
+@pytest.mark.slow
+def test_cli_diff_shows_the_goldens_and_writes_nothing(tmp_path: Path, capsys) -> None:
+    target = _copy_fixtures(tmp_path)
+    status = main(["--diff", "--unsafe-fixes", "--no-cache", str(target)])
+    out, err = capsys.readouterr()
+    assert status == 1
+    expected = "".join(
+        "".join(difflib.unified_diff(
+            path.read_text("utf-8").splitlines(True), _golden(path).read_text("utf-8").splitlines(True),
+            fromfile=str(target / path.name), tofile=str(target / path.name)))
+        for path in FILES if _golden(path).exists()
+    )
+    assert out == expected
+    assert err.startswith("Would fix ")
+    for path in FILES:
+        assert (target / path.name).read_bytes() == path.read_bytes()
+    clean = tmp_path / "clean.py"
+    shutil.copy2(_golden(FILES[0]) if _golden(FILES[0]).exists() else FIXTURES / "fixed" / "ql104_reraise_alias.py", clean)
+    assert main(["--diff", "--unsafe-fixes", "--no-cache", str(clean)]) == 0
+    assert capsys.readouterr().out == ""
+
+
+BUGGY = (
+    "# -*- coding: latin-1 -*-\r\n"
+    "import queue\r\n"
+    "\r\n"
+    "def worker(q):\r\n"
+    "    while True:\r\n"
+    "        item = q.get()\r\n"
+    "        # caf\xe9: handle it\r\n"
+    "        handle(item)\r\n"
+    "\r\n"
+    "        q.task_done()  # acknowledged\r\n"
+    "\r\n"
+    "q = queue.Queue()\r\n"
+    "q.join()\r\n"
+)
+FIXED = (
+    "# -*- coding: latin-1 -*-\r\n"
+    "import queue\r\n"
+    "\r\n"
+    "def worker(q):\r\n"
+    "    while True:\r\n"
+    "        item = q.get()\r\n"
+    "        # caf\xe9: handle it\r\n"
+    "        try:\r\n"
+    "            handle(item)\r\n"
+    "        finally:\r\n"
+    "            q.task_done()  # acknowledged\r\n"
+    "\r\n"
+    "q = queue.Queue()\r\n"
+    "q.join()\r\n"
+)
+
+
+def test_fix_keeps_encoding_newlines_mode_and_symlinks(tmp_path: Path, capsys) -> None:
+    real = tmp_path / "worker.py"
+    real.write_bytes(BUGGY.encode("latin-1"))
+    real.chmod(0o751)
+    link = tmp_path / "link.py"
+    link.symlink_to(real)
+    assert main(["--fix", "--no-cache", str(link)]) == 0
+    assert "(1 fixed, 0 remaining)" in capsys.readouterr().out
+    assert link.is_symlink()
+    assert real.read_bytes() == FIXED.encode("latin-1")
+    assert stat.S_IMODE(real.stat().st_mode) == 0o751
+    bom = tmp_path / "bom.py"
+    bom.write_bytes(b"\xef\xbb\xbf" + BUGGY.replace("latin-1", "utf-8").encode("utf-8"))
+    assert main(["--fix", "--no-cache", str(bom)]) == 0
+    assert bom.read_bytes() == b"\xef\xbb\xbf" + FIXED.replace("latin-1", "utf-8").encode("utf-8")
+
+
+def test_standard_input_prints_the_fixed_source(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "qlint", "--fix", "--no-cache", "-"]
+    done = subprocess.run(command, input=BUGGY.encode("latin-1"), capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == FIXED.encode("latin-1")
+    diff = subprocess.run([sys.executable, "-m", "qlint", "--diff", "--stdin-filename", "w.py", "-"],
+                          input=BUGGY.encode("latin-1"), capture_output=True, timeout=120)
+    assert diff.returncode == 1 and diff.stdout.startswith(b"--- w.py\n+++ w.py\n")
+
+
+def test_default_output_marks_fixable_findings_and_counts_them(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "w.py"
+    path.write_bytes(BUGGY.encode("latin-1"))
+    main(["--no-cache", str(path)])
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(f"{path}:10:9: QL104 [*] task_done()")
+    assert out[1] == "[*] 1 fixable with the --fix option."
+    unsafe = tmp_path / "u.py"
+    unsafe.write_text("import queue\nq = queue.Queue()\nwhile True:\n    with q.get() as x:\n        print(x)\n")
+    main(["--no-cache", str(unsafe)])
+    out = capsys.readouterr().out.splitlines()
+    assert "[*]" not in out[0]
+    assert out[1] == "No fixes available (1 hidden fix can be enabled with the --unsafe-fixes option)."
+    main(["--no-cache", "--unsafe-fixes", str(unsafe)])
+    out = capsys.readouterr().out.splitlines()
+    assert " QL302 [*] " in out[0] and out[1] == "[*] 1 fixable with the --fix option."
+
+
+def test_a_fix_that_would_not_compile_is_refused_and_named(monkeypatch) -> None:
+    from qlint.rules import RULES
+    from qlint.rules.base import Finding
+
+    ql303 = next(r for r in RULES if r.code == "QL303")
+
+    def broken(facts):  # the real findings, each with a fix that writes `await` where it cannot go
+        for finding in ql303.check(facts):
+            yield Finding(finding.node, fix=Fix(SAFE, "break it", ((finding.node, cst.Name("await")),)))
+
+    monkeypatch.setattr("qlint.engine.RULES", tuple(
+        r if r.code != "QL303" else type(r)(r.code, r.name, r.message, r.doc, broken, r.gate) for r in RULES
+    ))
+    source = b"import asyncio\n\nasync def f(q: asyncio.Queue):\n    q.put(1)\n"
+    outcome = fix_source(source, "f.py", SETTINGS, unsafe=True)
+    assert outcome.source == source and outcome.fixed == 0
+    assert outcome.errors == ["f.py:4:5: fix for QL303 would leave code that does not compile; not applied"]
+
+
+def test_json_and_sarif_carry_the_fix(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "w.py"
+    path.write_bytes(BUGGY.encode("latin-1"))
+    main(["--no-cache", "--format", "json", str(path)])
+    [found] = json.loads(capsys.readouterr().out)
+    assert found["fix"]["applicability"] == "safe"
+    [edit] = found["fix"]["edits"]
+    assert edit["location"] == {"row": 8, "column": 9}
+    assert edit["content"].startswith("try:\r\n")  # the file's own newlines
+    main(["--no-cache", "--format", "sarif", str(path)])
+    document = json.loads(capsys.readouterr().out)
+    jsonschema.validate(document, json.loads(SCHEMA.read_text()))
+    [result] = document["runs"][0]["results"]
+    [replacement] = result["fixes"][0]["artifactChanges"][0]["replacements"]
+    assert replacement["deletedRegion"]["startLine"] == 8
