@@ -5,7 +5,8 @@
 FOLDER defaults to the standard library of the running Python (site-packages
 excluded, as in the figures of the speed issue). Prints wall time (best of N), the
 ratio to ruff, peak memory of the process tree, and how many files qlint read,
-parsed and skipped. flake8 runs in two throwaway venvs, one without qlint and one
+parsed and skipped. qlint runs cold (`--no-cache`) and warm (a cache filled by one
+run before, in a temporary folder). flake8 runs in two throwaway venvs, one without qlint and one
 with it, made on first use under bench/.venvs (needs the package index).
 This is a tool to run by hand: a benchmark, never a timed test.
 """
@@ -18,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import time
 import venv
 from pathlib import Path
@@ -93,7 +95,12 @@ def main() -> int:
         rows.append(("ruff check --select ALL (concise)", *measure(
             [ruff, "check", "--select", "ALL", "--no-cache", "--output-format", "concise", "--exit-zero",
              *excluding, args.folder], args.repeat)))
-    rows.append(("qlint (cold: no cache exists yet)", *measure([*qlint, "--exit-zero", *excluding, args.folder], args.repeat)))
+    with tempfile.TemporaryDirectory(prefix="qlint-bench-cache-") as cache:
+        rows.append(("qlint --no-cache (cold)", *measure(
+            [*qlint, "--no-cache", "--exit-zero", *excluding, args.folder], args.repeat)))
+        warm = [*qlint, "--cache-dir", cache, "--exit-zero", *excluding, args.folder]
+        subprocess.run(warm, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fills the cache
+        rows.append(("qlint (warm: every file cached)", *measure(warm, args.repeat)))
     if not args.skip_flake8:
         for name, with_qlint in (("flake8", False), ("flake8+qlint", True)):
             python = flake8_venv(name, with_qlint)
