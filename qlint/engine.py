@@ -63,9 +63,15 @@ def rules_for(text: str, settings: Settings, path: str = "") -> list[Rule]:
 
 
 def check_source(
-    source: Union[str, bytes], path: str, settings: Settings = DEFAULT_SETTINGS, *, apply_noqa: bool = True
+    source: Union[str, bytes],
+    path: str,
+    settings: Settings = DEFAULT_SETTINGS,
+    *,
+    apply_noqa: bool = True,
+    tree: Optional[ast.Module] = None,
 ) -> FileReport:
-    """Lint one file; never raises on bad input."""
+    """Lint one file; never raises on bad input. `tree` is CPython's tree of `source`
+    when the caller has it already (flake8 does)."""
     report = FileReport()
     try:
         text = decode(source)
@@ -78,9 +84,10 @@ def check_source(
     # CPython's parser first: cheap, exact about syntax errors, and it shields LibCST
     # (whose native parser can overflow the C stack) from pathologically deep nesting.
     try:
-        with warnings.catch_warnings():  # CPython's warnings about the user's code are not ours to print
-            warnings.simplefilter("ignore")
-            tree = ast.parse(text, filename=path)
+        if tree is None:
+            with warnings.catch_warnings():  # CPython's warnings about the user's code are not ours to print
+                warnings.simplefilter("ignore")
+                tree = ast.parse(text, filename=path)
     except SyntaxError as error:
         report.diagnostics.append(_syntax_error(path, error))
         return report

@@ -21,9 +21,10 @@ class QlintChecker:
     def __init__(self, tree: ast.AST, filename: str, lines: list[str]) -> None:
         self.filename = filename
         self.lines = lines
+        self.tree = tree if isinstance(tree, ast.Module) else None
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         source = "".join(self.lines)
-        report = check_source(source, self.filename, _SETTINGS, apply_noqa=False)
+        report = check_source(source, self.filename, _SETTINGS, apply_noqa=False, tree=self.tree)
         for diagnostic in report.diagnostics:
             yield diagnostic.line, diagnostic.col - 1, f"{diagnostic.code} {diagnostic.message}", type(self)
