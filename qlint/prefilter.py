@@ -1,0 +1,431 @@
+"""Which rules can fire in a module, decided on CPython's tree before LibCST parses it.
+
+The text gates let through every file that says `get` and `.join()`: big test files of
+dict lookups, thread joins and `", ".join()`. LibCST's parse costs ~9x CPython's, and
+the engine already has CPython's tree: one walk of it collects a summary, then a
+predicate per rule says whether the analysis could report that rule at all.
+
+Soundness: the analysis links the identities (an access path in a scope) that an object
+flows between (assignments, arguments of a same-module function, a thread's `args=`)
+into groups, and judges each group. Here an identity is only its last name, and every
+flow the analysis can follow links the names at both ends, in whatever scope: a group's
+names lie in one component of names, so whatever a group has (a queue class, a
+queue-only method, a name matching `queue-name-regex`, a `task_done()`) its component
+has too. A predicate says "cannot fire" only when no component has what the rule needs.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import unicodedata
+from typing import Any, Callable, Iterable, Optional
+
+from qlint.settings import Settings
+
+# The analysis' vocabulary, by last name; it imports LibCST, this module must not (a file
+# judged here needs no LibCST at all). tests/test_prefilter.py keeps the two in step.
+_CLASSES = frozenset({"Queue", "LifoQueue", "PriorityQueue", "SimpleQueue", "JoinableQueue"})
+_STANDARD = frozenset({"Queue", "LifoQueue", "PriorityQueue", "JoinableQueue"})  # thread, process, asyncio
+_ASYNCIO = frozenset({"Queue", "LifoQueue", "PriorityQueue"})
+_QUEUE_ONLY = ("task_done", "put_nowait", "get_nowait", "qsize")  # SPEC §2, evidence 4
+_EMPTY = frozenset({"Empty", "QueueEmpty"})
+_ANY_EXCEPTION = frozenset({"Empty", "Full", "QueueEmpty", "QueueFull"})
+_THREADS = frozenset({"Thread", "Process"})
+_WORKERS = _THREADS | {"create_task", "ensure_future", "submit"}
+_SUBMITTERS = frozenset({"submit", "to_thread", "partial", "run_in_executor", "start_new_thread"})
+_METHODS = frozenset({"get", "get_nowait", "put", "put_nowait", "task_done", "join", "qsize"})
+_WORD = re.compile(r"[^\W\d]\w*")
+Context = tuple[bool, bool, bool, Optional[str]]  # in a loop, in a `while True`, in a try body; class
+
+
+def possible_rules(tree: ast.Module, codes: Iterable[str], settings: Settings) -> set[str]:
+    """The codes among `codes` that the analysis could report for this module."""
+    codes = set(codes)
+    return _judge(Summary(tree), settings) & codes if codes else set()
+
+
+class Summary:
+    """What one walk of a module saw that any rule's evidence could come from."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.tokens: set[str] = set()  # attributes and their roots, import parts, annotation words
+        self.aliases: dict[str, set[str]] = {}  # `from queue import Queue as Q`: Q -> {Queue}
+        self.parent: dict[str, str] = {}  # union-find over names
+        self.builds: dict[str, set[str]] = {}  # name -> class names it may be built from or annotated with
+        self.calls: dict[str, set[str]] = {m: set() for m in _METHODS}  # method -> receivers' names
+        self.loop_gets: list[tuple[str, bool, bool]] = []  # (receiver, blocking, in a `while True`)
+        self.try_gets: set[str] = set()  # get/get_nowait in the body of a try with a typed handler
+        self.try_blocking_gets: set[str] = set()
+        self.try_calls: set[str] = set()  # get/put/get_nowait/put_nowait there
+        self.with_gets: set[str] = set()  # `with q.get():`
+        self.bare_calls: set[str] = set()  # get/put/join as a statement or an assigned value
+        self.joins_with_args: set[str] = set()
+        self.joins_without_args: set[str] = set()
+        self.untimed_join = False  # `x.join()` / `x.join(None)` on anything
+        self.defs: dict[str, list[str]] = {}  # function name -> parameters of every def so named
+        self.classes: dict[str, list[tuple[list[str], list[str]]]] = {}  # name -> [(bases, __init__ params)]
+        self._flows: list[tuple[ast.Call, list[ast.expr]]] = []  # resolved after the walk: defs come later
+        self._stack: list[tuple[ast.AST, Context]] = [(tree, (False, False, False, None))]
+        self._walk()
+        for call, values in self._flows:
+            self._flow_into(self._callees(call), values)
+
+    def find(self, name: str) -> str:
+        parent = self.parent.setdefault(name, name)
+        while parent != name:
+            self.parent[name] = name = self.parent[parent]
+            parent = self.parent[name]
+        return name
+
+    def link(self, names: list[str]) -> None:
+        roots = [self.find(n) for n in names]
+        for root in roots[1:]:
+            self.parent[root] = roots[0]
+
+    # -- flows, as queues.QueueFacts follows them --------------------------------------
+
+    def _assign(self, target: ast.expr, value: Optional[ast.expr], annotation: Optional[ast.expr] = None) -> None:
+        """`_flow`: a call gives the target the class it may build, a name links to it."""
+        name = _last(target)
+        if name is None:
+            return
+        built = self.builds.setdefault(name, set())
+        if annotation is not None:  # any word of it may be the class, string annotations too
+            words = {w for n in ast.walk(annotation) for w in _words(n)}
+            built |= words
+            self.tokens |= words
+        value = value.value if isinstance(value, ast.Await) else value
+        if isinstance(value, ast.Call):
+            built.add(_class_part(value.func))
+        elif value is not None and (source := _last(value)) is not None:
+            self.link([name, source])
+        self.find(name)
+
+    def _flow_into(self, params: set[str], values: list[ast.expr]) -> None:
+        """Arguments reach parameters: every name linked, every built class recorded."""
+        if params:
+            self.link([*params, *(n for v in values if (n := _last(v)) is not None)])
+            built = {_class_part(v.func) for v in values if isinstance(v, ast.Call)}
+            for param in params:
+                self.builds.setdefault(param, set()).update(built)
+
+    def _callees(self, call: ast.Call) -> set[str]:
+        """Parameters of every same-module function the call may hand its arguments to."""
+        func = call.func
+        found = self._params_of(func)
+        for keyword in call.keywords:
+            if keyword.arg == "target":
+                found |= self._params_of(keyword.value)
+        if _class_part(func) in _SUBMITTERS and not isinstance(func, ast.Call):
+            for arg in [a for a in call.args if not isinstance(a, ast.Starred)][:2]:
+                found |= self._params_of(arg)
+        return found
+
+    def _params_of(self, expr: ast.expr) -> set[str]:
+        """`scopes.resolve_function` by name alone: every def, lambda or `__init__` it may mean."""
+        while isinstance(expr, ast.Call) and _last(expr.func) == "partial":
+            inner = next((a for a in expr.args if not isinstance(a, ast.Starred)), None)
+            if inner is None:
+                return set()
+            expr = inner
+        if isinstance(expr, ast.Lambda):
+            return {a.arg for a in _arguments(expr.args)}
+        path = _path(expr)
+        if path is None or len(path) > 2:
+            return set()
+        found = set(self.defs.get(path[-1], ()))
+        pending, seen = path[:1] if len(path) == 1 else [], set()
+        while pending:  # a class: its __init__, or its bases' (by name, all of them)
+            name = pending.pop()
+            if name not in seen:
+                seen.add(name)
+                for bases, init in self.classes.get(name, ()):
+                    found.update(init)
+                    pending.extend(bases)
+        return found
+
+    # -- the walk: depth first, with the loop and try context the analysis keeps per scope --
+
+    def _walk(self) -> None:
+        stack, visits, tokens = self._stack, _VISITS, self.tokens
+        pop, append = stack.pop, stack.append
+        while stack:
+            node, context = pop()
+            kind = node.__class__
+            if kind is ast.Attribute:  # the commonest node with something below: inlined
+                tokens.add(node.attr)
+                value = node.value
+                if value.__class__ is ast.Name:
+                    tokens.add(value.id)  # `asyncio` of `asyncio.Queue`, imported or not
+                elif value.__class__ not in _LEAVES:
+                    append((value, context))
+                continue
+            visit = visits.get(kind)
+            if visit is not None and visit(self, node, context):
+                continue  # the visit pushed what it wants walked
+            for name in _FIELDS.get(kind) or _fields(kind):
+                value = getattr(node, name)
+                if value.__class__ is list:
+                    for child in value:
+                        if child.__class__ not in _LEAVES:
+                            append((child, context))
+                elif value.__class__ not in _LEAVES:
+                    append((value, context))
+
+    def _children(self, node: ast.AST, context: Context, fields: Optional[Iterable[str]] = None) -> bool:
+        for name in _fields(node.__class__) if fields is None else fields:
+            value = getattr(node, name)
+            for child in value if isinstance(value, list) else [value]:
+                if child is not None and child.__class__ not in _LEAVES:
+                    self._stack.append((child, context))
+        return True
+
+    def _visit_import(self, node: ast.Import | ast.ImportFrom, context: Context) -> bool:
+        if isinstance(node, ast.ImportFrom) and node.module:
+            self.tokens.update(node.module.split("."))
+        for alias in node.names:
+            self.tokens.update(alias.name.split("."))
+            if alias.asname:
+                self.aliases.setdefault(alias.asname, set()).add(alias.name.rsplit(".", 1)[-1])
+        return True
+
+    def _visit_scope(self, node: ast.AST, context: Context) -> bool:
+        """Loops and handlers do not reach into a def; a lambda's calls count in its statement."""
+        cls = context[3]
+        if isinstance(node, ast.ClassDef):
+            bases = [path[-1] for path in map(_path, node.bases) if path]
+            self.classes.setdefault(node.name, []).append((bases, []))
+        else:
+            params = _arguments(node.args)  # type: ignore[attr-defined]
+            for param in params:
+                self._assign(ast.Name(param.arg), None, param.annotation)
+            if not isinstance(node, ast.Lambda):
+                self.defs.setdefault(node.name, []).extend(p.arg for p in params)  # type: ignore[attr-defined]
+                if node.name == "__init__" and cls is not None:  # type: ignore[attr-defined]
+                    self.classes[cls][-1][1].extend(p.arg for p in params)
+        name = node.name if isinstance(node, ast.ClassDef) else None
+        return self._children(node, (False, False, context[2] and isinstance(node, ast.Lambda), name))
+
+    def _visit_loop(self, node: ast.For | ast.AsyncFor | ast.While, context: Context) -> bool:
+        in_loop, endless, in_try, cls = context
+        if isinstance(node, ast.While):
+            endless = endless or _maybe_true(node.test)
+        else:
+            self._iter_loop(node)
+        return self._children(node, (True, endless, in_try, cls))
+
+    def _visit_try(self, node: ast.Try | ast.TryStar, context: Context) -> bool:
+        if not any(h.type is not None for h in node.handlers):
+            return False
+        in_loop, endless, _, cls = context
+        self._children(node, (in_loop, endless, True, cls), ["body"])
+        return self._children(node, context, ["handlers", "orelse", "finalbody"])
+
+    def _visit_statement(self, node: ast.AST, context: Context) -> bool:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                self._assign(target, node.value)
+        elif isinstance(node, (ast.AnnAssign, ast.NamedExpr)):
+            self._assign(node.target, node.value, getattr(node, "annotation", None))
+        elif isinstance(node, ast.withitem):
+            if node.optional_vars is not None:
+                self._assign(node.optional_vars, node.context_expr)
+            item = node.context_expr.value if isinstance(node.context_expr, ast.Await) else node.context_expr
+            if isinstance(item, ast.Call) and isinstance(item.func, ast.Attribute) and item.func.attr == "get":
+                self._receiver(item.func, self.with_gets)
+        value = getattr(node, "value", None)
+        if not isinstance(node, (ast.NamedExpr, ast.withitem)) and isinstance(value, ast.Call):
+            if isinstance(value.func, ast.Attribute) and value.func.attr in ("get", "put", "join"):
+                self._receiver(value.func, self.bare_calls)
+        return False
+
+    def _visit_call(self, call: ast.Call, context: Context) -> bool:
+        in_loop, endless, in_try, _ = context
+        args = [*call.args, *(k.value for k in call.keywords)]
+        if args:
+            values = [a.value if isinstance(a, ast.Await) else a for a in args]
+            for value in list(values):
+                if isinstance(value, (ast.Tuple, ast.List, ast.Dict)):
+                    elements = value.values if isinstance(value, ast.Dict) else value.elts
+                    values.extend(e.value if isinstance(e, ast.Await) else e for e in elements)
+            self._flows.append((call, values))
+        func = call.func
+        if func.__class__ is not ast.Attribute or func.attr not in _METHODS:  # type: ignore[attr-defined]
+            return False
+        method, name = func.attr, self._receiver(func, self.calls[func.attr])  # type: ignore[attr-defined]
+        if method == "join":
+            self.untimed_join |= not args or any(isinstance(a, ast.Constant) and a.value is None for a in args)
+            if name is not None:
+                (self.joins_with_args if args else self.joins_without_args).add(name)
+        if name is None:
+            return False
+        blocking = method == "get" and _blocking_get(call)
+        if method in ("get", "get_nowait") and in_loop:
+            self.loop_gets.append((name, blocking, endless))
+        if method in ("get", "get_nowait") and in_try:
+            self.try_gets.add(name)
+            if blocking:
+                self.try_blocking_gets.add(name)
+        if in_try and method in ("get", "put", "get_nowait", "put_nowait"):
+            self.try_calls.add(name)
+        return False
+
+    def _iter_loop(self, node: ast.For | ast.AsyncFor) -> None:
+        """`for item in iter(q.get, SENTINEL)`: a consumer loop without a get call."""
+        it = node.iter
+        if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "iter":
+            for arg in [*it.args, *(k.value for k in it.keywords)]:
+                if isinstance(arg, ast.Attribute) and arg.attr in ("get", "get_nowait"):
+                    name = self._receiver(arg, set())
+                    if name is not None:
+                        self.loop_gets.append((name, False, False))
+
+    def _receiver(self, attribute: ast.Attribute, into: set[str]) -> Optional[str]:
+        name = _last(attribute.value)
+        if name is not None:
+            self.find(name)
+            into.add(name)
+        return name
+
+
+_VISITS: dict[type, Callable[[Summary, Any, Context], bool]] = {
+    ast.Call: Summary._visit_call,
+    ast.Import: Summary._visit_import,
+    ast.ImportFrom: Summary._visit_import,
+    **dict.fromkeys((ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef), Summary._visit_scope),
+    **dict.fromkeys((ast.For, ast.AsyncFor, ast.While), Summary._visit_loop),
+    **dict.fromkeys((ast.Try, getattr(ast, "TryStar", ast.Try)), Summary._visit_try),
+    **dict.fromkeys((ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.withitem, ast.Expr), Summary._visit_statement),
+}
+# Nodes with nothing below them worth a visit: names (their text is in `tokens` where it
+# matters), constants, the context and operator singletons, and absent children.
+_LEAVES = frozenset(
+    {ast.Name, ast.Constant, ast.Load, ast.Store, ast.Del, ast.MatchSingleton, type(None)}
+    | {c for base in (ast.operator, ast.boolop, ast.cmpop, ast.unaryop) for c in base.__subclasses__()}
+)
+# Fields that hold identifiers, numbers or singletons, never code (import names are read by their visit).
+_NOT_CODE = frozenset(
+    {"ctx", "op", "ops", "id", "attr", "arg", "asname", "name", "names", "module", "level", "conversion",
+     "is_async", "kind", "kwd_attrs", "rest", "simple", "tag", "type_comment", "type_ignores", "n", "s"}
+)
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields(kind: type) -> tuple[str, ...]:
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        fields = _FIELDS[kind] = tuple(f for f in getattr(kind, "_fields", ()) if f not in _NOT_CODE)
+    return fields
+
+
+def _judge(s: Summary, settings: Settings) -> set[str]:
+    """Each rule whose needs some component of names (or the module's words) can meet."""
+    tokens = s.tokens
+    # CPython NFKC-normalises identifiers, LibCST keeps them as written: compare normalised
+    # class names, and let a name that normalising may have changed match any regex.
+    extra = [_WORD.findall(unicodedata.normalize("NFKC", dotted)) for dotted in settings.extra_queue_classes]
+    classes = set(_CLASSES) | {words[-1] for words in extra if words}
+    classes |= {alias for alias, real in s.aliases.items() if real & classes}
+    classes |= {name for name, found in s.classes.items() if any(set(bases) & classes for bases, _ in found)}
+    matches = settings.queue_name_pattern().fullmatch
+    odd_regex = not settings.queue_name_regex.isascii()
+    only = set().union(*(s.calls[m] for m in _QUEUE_ONLY))
+    caught = s.try_gets if tokens & _EMPTY else set()  # a get in a try whose handler may name Empty
+    kinded, queue, acked, joined, put = set(), set(), set(), set(), set()
+    for name in list(s.parent):
+        root = s.find(name)
+        # Evidence 1-3: built from, or annotated with, a queue class (any class, if one is unnamed).
+        if s.builds.get(name, set()) & classes or (not all(extra) and name in s.builds):
+            kinded.add(root)
+        # Evidence 4-5: a queue-only method, a get caught by Empty, a name the regex matches.
+        if name in only or name in caught or odd_regex or not name.isascii() or matches(name.lower()):
+            queue.add(root)
+        for roots, methods in ((acked, ("task_done",)), (joined, ("join",)), (put, ("put", "put_nowait"))):
+            if any(name in s.calls[m] for m in methods):
+                roots.add(root)
+    queue |= kinded
+
+    def some(names: Iterable[str], *wanted: set[str]) -> bool:
+        return any(all(s.find(n) in roots for roots in wanted) for n in names)
+
+    loops = [(s.find(n), blocking, endless) for n, blocking, endless in s.loop_gets if s.find(n) in queue]
+    process = "JoinableQueue" in tokens
+    found = set()
+    # QL1xx and QL205 walk consumer loops: a get (or iter(q.get, ..)) in a loop, on a queue by §2.
+    if any(root in acked or root in joined or (process and root in kinded) for root, _, _ in loops):
+        found.add("QL101")  # and that group is joined, acknowledged elsewhere, or a JoinableQueue
+    if any(root in acked for root, _, _ in loops):
+        found |= {"QL102", "QL103", "QL104", "QL105", "QL106"}  # paths count that group's task_done()
+    if any(root in joined for root, _, _ in loops):
+        found.add("QL205")  # join_while_holding is that group's own join()
+    if any(b and e for _, b, e in loops) and s.untimed_join and tokens & _THREADS:
+        found.add("QL203")  # `while True` round blocking gets, a Thread/Process class, an untimed join()
+    if some(s.joins_without_args, queue, put) and tokens & _WORKERS:
+        found.add("QL204")  # q.join() of a queue a worker's put() shares an origin with
+    if some(s.joins_with_args, kinded) and tokens & _STANDARD:
+        found.add("QL201")  # kinds_reaching is a standard class: its name is in the module
+    if some(s.calls["join"] | s.calls["task_done"], kinded) and (
+        "SimpleQueue" in tokens or {"Queue", "multiprocessing"} <= tokens
+    ):
+        found.add("QL202")  # {NOT_JOINABLE}: queue.SimpleQueue, or multiprocessing's Queue/SimpleQueue
+    if some(s.try_blocking_gets, queue) and tokens & _EMPTY:
+        found.add("QL301")  # a blocking get of a queue in a try whose handlers resolve to Empty
+    if some(s.with_gets, queue):
+        found.add("QL302")  # `with q.get()` on a queue
+    if some(s.bare_calls, kinded) and "asyncio" in tokens and tokens & _ASYNCIO:
+        found.add("QL303")  # an unawaited get/put/join of a group whose only kind is asyncio's
+    if some(s.try_calls, kinded) and tokens & _ANY_EXCEPTION and tokens & _CLASSES:
+        found.add("QL304")  # a call of a queue of known kind in a try naming Empty/Full of either module
+    return found
+
+
+def _words(node: ast.AST) -> list[str]:
+    """The words of an annotation: names, attributes, and those of a string annotation."""
+    if isinstance(node, ast.Name):
+        return [node.id]
+    if isinstance(node, ast.Attribute):
+        return [node.attr]
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return _WORD.findall(node.value)
+    return []
+
+
+def _last(expr: ast.expr) -> Optional[str]:
+    """`c` for the access path `a.b.c` (the name an identity goes by), else None."""
+    path = _path(expr)
+    return path[-1] if path else None
+
+
+def _path(expr: ast.expr) -> Optional[list[str]]:
+    parts: list[str] = []
+    while isinstance(expr, ast.Attribute):
+        parts.append(expr.attr)
+        expr = expr.value
+    return [expr.id, *reversed(parts)] if isinstance(expr, ast.Name) else None
+
+
+def _class_part(func: ast.expr) -> str:
+    """The last part of the dotted name a call of `func` builds: `Queue` of `mp.Manager().Queue()`."""
+    while isinstance(func, ast.Call):
+        func = func.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+def _arguments(args: ast.arguments) -> list[ast.arg]:
+    return [*args.posonlyargs, *args.args, *args.kwonlyargs, *(a for a in (args.vararg, args.kwarg) if a)]
+
+
+def _blocking_get(call: ast.Call) -> bool:
+    """`names.blocking_get`: `get()`, `get(True)`, `get(block=True)`, `get(timeout=None)`."""
+    names = [("block", "timeout")[min(i, 1)] for i in range(len(call.args))] + [k.arg for k in call.keywords]
+    values = [*call.args, *(k.value for k in call.keywords)]
+    return all(
+        name is not None and isinstance(value, ast.Constant) and value.value is (True if name == "block" else None)
+        for name, value in zip(names, values)
+    )
+
+
+def _maybe_true(test: ast.expr) -> bool:
+    """`threads._always_true` takes `True` and any integer literal but a zero one (`while 1:`)."""
+    return isinstance(test, ast.Constant) and (test.value is True or type(test.value) is int)
