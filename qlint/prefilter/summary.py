@@ -1,48 +1,20 @@
-"""Which rules can fire in a module, decided on CPython's tree before LibCST parses it.
+"""One walk of CPython's tree that keeps what any rule's evidence could come from.
 
-The text gates let through every file that says `get` and `.join()`: big test files of
-dict lookups, thread joins and `", ".join()`. LibCST's parse costs ~9x CPython's, and
-the engine already has CPython's tree: one walk of it collects a summary, then a
-predicate per rule says whether the analysis could report that rule at all.
-
-Soundness: the analysis links the identities (an access path in a scope) that an object
-flows between (assignments, arguments of a same-module function, a thread's `args=`)
-into groups, and judges each group. Here an identity is only its last name, and every
-flow the analysis can follow links the names at both ends, in whatever scope: a group's
-names lie in one component of names, so whatever a group has (a queue class, a
-queue-only method, a name matching `queue-name-regex`, a `task_done()`) its component
-has too. A predicate says "cannot fire" only when no component has what the rule needs.
+Names are linked by every flow the analysis follows (union-find over last names), and
+the calls, loops, handlers and `with` items the rules look at are recorded by receiver.
+`qlint.prefilter` judges the summary.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-import unicodedata
 from typing import Any, Callable, Iterable, Optional
 
-from qlint.settings import Settings
-
-# The analysis' vocabulary, by last name; it imports LibCST, this module must not (a file
-# judged here needs no LibCST at all). tests/test_prefilter.py keeps the two in step.
-_CLASSES = frozenset({"Queue", "LifoQueue", "PriorityQueue", "SimpleQueue", "JoinableQueue"})
-_STANDARD = frozenset({"Queue", "LifoQueue", "PriorityQueue", "JoinableQueue"})  # thread, process, asyncio
-_ASYNCIO = frozenset({"Queue", "LifoQueue", "PriorityQueue"})
-_QUEUE_ONLY = ("task_done", "put_nowait", "get_nowait", "qsize")  # SPEC §2, evidence 4
-_EMPTY = frozenset({"Empty", "QueueEmpty"})
-_ANY_EXCEPTION = frozenset({"Empty", "Full", "QueueEmpty", "QueueFull"})
-_THREADS = frozenset({"Thread", "Process"})
-_WORKERS = _THREADS | {"create_task", "ensure_future", "submit"}
 _SUBMITTERS = frozenset({"submit", "to_thread", "partial", "run_in_executor", "start_new_thread"})
 _METHODS = frozenset({"get", "get_nowait", "put", "put_nowait", "task_done", "join", "qsize"})
 _WORD = re.compile(r"[^\W\d]\w*")
 Context = tuple[bool, bool, bool, Optional[str]]  # in a loop, in a `while True`, in a try body; class
-
-
-def possible_rules(tree: ast.Module, codes: Iterable[str], settings: Settings) -> set[str]:
-    """The codes among `codes` that the analysis could report for this module."""
-    codes = set(codes)
-    return _judge(Summary(tree), settings) & codes if codes else set()
 
 
 class Summary:
@@ -317,67 +289,6 @@ def _fields(kind: type) -> tuple[str, ...]:
     if fields is None:
         fields = _FIELDS[kind] = tuple(f for f in getattr(kind, "_fields", ()) if f not in _NOT_CODE)
     return fields
-
-
-def _judge(s: Summary, settings: Settings) -> set[str]:
-    """Each rule whose needs some component of names (or the module's words) can meet."""
-    tokens = s.tokens
-    # CPython NFKC-normalises identifiers, LibCST keeps them as written: compare normalised
-    # class names, and let a name that normalising may have changed match any regex.
-    extra = [_WORD.findall(unicodedata.normalize("NFKC", dotted)) for dotted in settings.extra_queue_classes]
-    classes = set(_CLASSES) | {words[-1] for words in extra if words}
-    classes |= {alias for alias, real in s.aliases.items() if real & classes}
-    classes |= {name for name, found in s.classes.items() if any(set(bases) & classes for bases, _ in found)}
-    matches = settings.queue_name_pattern().fullmatch
-    odd_regex = not settings.queue_name_regex.isascii()
-    only = set().union(*(s.calls[m] for m in _QUEUE_ONLY))
-    caught = s.try_gets if tokens & _EMPTY else set()  # a get in a try whose handler may name Empty
-    kinded, queue, acked, joined, put = set(), set(), set(), set(), set()
-    for name in list(s.parent):
-        root = s.find(name)
-        # Evidence 1-3: built from, or annotated with, a queue class (any class, if one is unnamed).
-        if s.builds.get(name, set()) & classes or (not all(extra) and name in s.builds):
-            kinded.add(root)
-        # Evidence 4-5: a queue-only method, a get caught by Empty, a name the regex matches.
-        if name in only or name in caught or odd_regex or not name.isascii() or matches(name.lower()):
-            queue.add(root)
-        for roots, methods in ((acked, ("task_done",)), (joined, ("join",)), (put, ("put", "put_nowait"))):
-            if any(name in s.calls[m] for m in methods):
-                roots.add(root)
-    queue |= kinded
-
-    def some(names: Iterable[str], *wanted: set[str]) -> bool:
-        return any(all(s.find(n) in roots for roots in wanted) for n in names)
-
-    loops = [(s.find(n), blocking, endless) for n, blocking, endless in s.loop_gets if s.find(n) in queue]
-    process = "JoinableQueue" in tokens
-    found = set()
-    # QL1xx and QL205 walk consumer loops: a get (or iter(q.get, ..)) in a loop, on a queue by §2.
-    if any(root in acked or root in joined or (process and root in kinded) for root, _, _ in loops):
-        found.add("QL101")  # and that group is joined, acknowledged elsewhere, or a JoinableQueue
-    if any(root in acked for root, _, _ in loops):
-        found |= {"QL102", "QL103", "QL104", "QL105", "QL106"}  # paths count that group's task_done()
-    if any(root in joined for root, _, _ in loops):
-        found.add("QL205")  # join_while_holding is that group's own join()
-    if any(b and e for _, b, e in loops) and s.untimed_join and tokens & _THREADS:
-        found.add("QL203")  # `while True` round blocking gets, a Thread/Process class, an untimed join()
-    if some(s.joins_without_args, queue, put) and tokens & _WORKERS:
-        found.add("QL204")  # q.join() of a queue a worker's put() shares an origin with
-    if some(s.joins_with_args, kinded) and tokens & _STANDARD:
-        found.add("QL201")  # kinds_reaching is a standard class: its name is in the module
-    if some(s.calls["join"] | s.calls["task_done"], kinded) and (
-        "SimpleQueue" in tokens or {"Queue", "multiprocessing"} <= tokens
-    ):
-        found.add("QL202")  # {NOT_JOINABLE}: queue.SimpleQueue, or multiprocessing's Queue/SimpleQueue
-    if some(s.try_blocking_gets, queue) and tokens & _EMPTY:
-        found.add("QL301")  # a blocking get of a queue in a try whose handlers resolve to Empty
-    if some(s.with_gets, queue):
-        found.add("QL302")  # `with q.get()` on a queue
-    if some(s.bare_calls, kinded) and "asyncio" in tokens and tokens & _ASYNCIO:
-        found.add("QL303")  # an unawaited get/put/join of a group whose only kind is asyncio's
-    if some(s.try_calls, kinded) and tokens & _ANY_EXCEPTION and tokens & _CLASSES:
-        found.add("QL304")  # a call of a queue of known kind in a try naming Empty/Full of either module
-    return found
 
 
 def _words(node: ast.AST) -> list[str]:
