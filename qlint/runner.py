@@ -124,6 +124,19 @@ def _lint_chunk(paths: list[str], settings: Settings, fix_mode: Optional[FixMode
     return [lint_file(path, settings, fix_mode) for path in paths]
 
 
+# A worker's settings and fix mode: sent once, when the pool starts, not with every chunk.
+_worker_job: tuple[Settings, Optional[FixMode]] = (Settings(), None)
+
+
+def _start_worker(settings: Settings, fix_mode: Optional[FixMode]) -> None:
+    global _worker_job
+    _worker_job = (settings, fix_mode)
+
+
+def _lint_chunk_in_worker(paths: list[str]) -> list[FileResult]:
+    return _lint_chunk(paths, *_worker_job)
+
+
 def run(
     files: list[Discovered],
     settings: Settings,
@@ -153,9 +166,8 @@ def run(
     else:
         size = max(1, len(missing) // (jobs * 8))
         chunks = [missing[i : i + size] for i in range(0, len(missing), size)]
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            linted = [o for chunk in pool.map(_lint_chunk, chunks, [settings] * len(chunks), [fix_mode] * len(chunks))
-                      for o in chunk]
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(settings, fix_mode)) as pool:
+            linted = [o for chunk in pool.map(_lint_chunk_in_worker, chunks) for o in chunk]
     for path, outcome in zip(missing, linted):
         outcomes[path] = outcome
         if cache is not None and fix_mode is None and outcome.digest:
