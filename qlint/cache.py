@@ -52,8 +52,21 @@ def content_digest(source: bytes) -> str:
 def settings_key(settings: Settings) -> str:
     """A short hash of everything besides a file's bytes and path that shapes its result."""
     python = f"{sys.implementation.name}-{sys.version_info[0]}.{sys.version_info[1]}"
-    canonical = f"{FORMAT}|{python}|{settings!r}"
+    canonical = f"{FORMAT}|{python}|{_code_fingerprint()}|{settings!r}"
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def _code_fingerprint() -> str:
+    """qlint's own files (name, size, modification time): a checkout or a reinstall of
+    another commit under the same version must not be served the old commit's results."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    parts = []
+    for folder, dirs, names in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(n for n in names if n.endswith(".py")):
+            info = os.stat(os.path.join(folder, name))
+            parts.append(f"{os.path.relpath(os.path.join(folder, name), package)}:{info.st_size}:{info.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
 def _today() -> int:

@@ -194,3 +194,12 @@ def test_undecodable_text_in_a_message_survives(tmp_path: Path) -> None:
 def test_digest_depends_on_every_byte() -> None:
     assert content_digest(b"a") != content_digest(b"b")
     assert content_digest(SOURCE) == content_digest(bytes(SOURCE))
+
+
+def test_editing_qlint_itself_changes_the_key(tmp_path: Path, monkeypatch) -> None:
+    """A rule changed under the same version number must not be served old results."""
+    from qlint import cache
+
+    before = cache.settings_key(Settings())
+    monkeypatch.setattr(cache, "_code_fingerprint", lambda: "another commit")
+    assert cache.settings_key(Settings()) != before
