@@ -7,6 +7,7 @@ whose every file is in the cache never pays for it.
 from __future__ import annotations
 
 import difflib
+import errno
 import os
 import stat
 import tempfile
@@ -82,9 +83,12 @@ def lint_file(path: str, settings: Settings, fix_mode: Optional[FixMode] = None)
     if fix_mode.write:
         try:
             write_atomically(path, outcome.source)
-        except OSError as failure:
-            result.errors.append(f"{path}: cannot write the fixed file: {failure.strerror or failure}")
-            result.fixed = 0
+        except OSError as failure:  # the file keeps its bugs: report them as they are
+            from qlint.engine import check_source
+
+            report = check_source(source, path, settings)
+            error = f"{path}: cannot write the fixed file: {failure.strerror or failure}"
+            return FileResult(report.diagnostics, [*report.errors, error], digest)
     else:
         result.diff = unified_diff(path, source, outcome.source)
     return result
@@ -94,6 +98,8 @@ def write_atomically(path: str, data: bytes) -> None:
     """Replace the file's bytes in one step (temporary file + rename), keeping its mode."""
     target = os.path.realpath(path)  # a symlink stays a symlink; its target changes
     mode = stat.S_IMODE(os.stat(target).st_mode)
+    if not os.access(target, os.W_OK) or not mode & stat.S_IWUSR:  # read-only: not ours to replace
+        raise PermissionError(errno.EACCES, "the file is read-only")
     folder, name = os.path.split(target)
     handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".qlint", dir=folder or ".")
     try:

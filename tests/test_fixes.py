@@ -152,6 +152,7 @@ FIXED = (
     "        # caf\xe9: handle it\r\n"
     "        try:\r\n"
     "            handle(item)\r\n"
+    "\r\n"
     "        finally:\r\n"
     "            q.task_done()  # acknowledged\r\n"
     "\r\n"
@@ -239,3 +240,76 @@ def test_json_and_sarif_carry_the_fix(tmp_path: Path, capsys) -> None:
     [result] = document["runs"][0]["results"]
     [replacement] = result["fixes"][0]["artifactChanges"][0]["replacements"]
     assert replacement["deletedRegion"]["startLine"] == 8
+
+
+def _fixed(source: str, unsafe: bool = True) -> str:
+    return fix_source(source.encode("utf-8"), "x.py", SETTINGS, unsafe=unsafe).source.decode("utf-8")
+
+
+HELPER_ACKS = """\
+import queue
+
+q = queue.Queue()
+
+
+def finish(q):
+    q.task_done()
+
+
+def worker():
+    while True:
+        item = q.get()
+        if check(item):
+            finish(q)
+            raise SystemExit
+        handle(item)
+        q.task_done()
+
+
+q.join()
+"""
+
+
+def test_no_wrap_when_the_wrapped_code_acknowledges_through_a_helper() -> None:
+    """The finally would acknowledge the helper's path a second time: join() returns early."""
+    assert any(d.code == "QL104" for d in check_source(HELPER_ACKS, "x.py").diagnostics)
+    assert _fixed(HELPER_ACKS) == HELPER_ACKS
+
+
+def test_with_of_an_awaited_get_is_reported_without_a_fix_and_without_a_crash() -> None:
+    source = "import asyncio\n\nasync def f(q: asyncio.Queue):\n    while True:\n        with await q.get() as item:\n            print(item)\n"
+    report = check_source(source, "x.py")
+    assert report.errors == []
+    [found] = report.diagnostics
+    assert found.code == "QL302" and found.fix is None
+
+
+def test_where_fixes_overlap_the_safe_one_goes_first() -> None:
+    """QL103 and QL104 on one task_done(): wrapping the raising code comes first."""
+    source = "import queue\nq = queue.Queue()\nwhile True:\n    item = q.get()\n    prep(item)\n    q.task_done()\n    log(item)\nq.join()\n"
+    assert "try:\n        prep(item)\n    finally:\n        q.task_done()\n" in _fixed(source)
+
+
+def test_no_import_of_a_name_some_function_rebinds_as_global() -> None:
+    source = (
+        "from asyncio import Queue\nfrom queue import Empty\n\ndef setup():\n    global QueueEmpty\n    QueueEmpty = None\n\n"
+        "def drain(q: Queue):\n    try:\n        return q.get_nowait()\n    except Empty:\n        return None\n"
+    )
+    assert any(d.code == "QL304" and d.fix is None for d in check_source(source, "x.py").diagnostics)
+
+
+def test_a_file_that_does_not_compile_is_not_fixed_and_says_why() -> None:
+    source = BUGGY.replace("def worker(q):\r\n", "def worker(q):\r\n    x = 1\r\n    global x\r\n")
+    outcome = fix_source(source.encode("utf-8"), "x.py", SETTINGS, unsafe=True)
+    assert outcome.errors == ["x.py: not fixed: Python cannot compile this file as it is"]
+
+
+def test_a_read_only_file_is_not_replaced_and_keeps_its_findings(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "w.py"
+    path.write_bytes(BUGGY.encode("latin-1"))
+    path.chmod(0o444)
+    assert main(["--fix", "--no-cache", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert path.read_bytes() == BUGGY.encode("latin-1")
+    assert err.strip() == f"qlint: {path}: cannot write the fixed file: the file is read-only"
+    assert " QL104 " in out and "(0 fixed, 1 remaining)" in out

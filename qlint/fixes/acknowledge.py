@@ -8,7 +8,7 @@ it can rewrite without changing another path's count.
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import libcst as cst
 
@@ -26,6 +26,10 @@ from qlint.fixes.model import SAFE, UNSAFE, Fix
 
 _PASS = cst.SimpleStatementLine(body=[cst.Pass()])
 
+# Whether a call may acknowledge this loop's queue (a helper or method that calls
+# task_done(), the queue handed to code qlint cannot see): the analysis decides.
+Acknowledges = Callable[[cst.Call], bool]
+
 
 def _statement_of(loop: cst.CSTNode, done: cst.Call) -> Optional[list[cst.CSTNode]]:
     """The chain from the loop to a `q.task_done()` that is a line of its own, in a block."""
@@ -41,7 +45,9 @@ def _index(body: Sequence[cst.CSTNode], node: cst.CSTNode) -> int:
     return next(i for i, statement in enumerate(body) if statement is node)
 
 
-def wrap_processing(loop: cst.CSTNode, gets: Sequence[cst.CSTNode], done: cst.Call) -> Optional[Fix]:
+def wrap_processing(
+    loop: cst.CSTNode, gets: Sequence[cst.CSTNode], done: cst.Call, acknowledges: Acknowledges
+) -> Optional[Fix]:
     """QL104: `item = q.get(); work(item); q.task_done()` -> `try: work(item) finally: q.task_done()`.
 
     The region runs from after the statement holding the get (or from the top of the loop
@@ -79,10 +85,10 @@ def wrap_processing(loop: cst.CSTNode, gets: Sequence[cst.CSTNode], done: cst.Ca
     region = body[start:position]
     if withs:
         region.append(_without_last(withs))
-    if not region or leaves_or_acknowledges(region):
+    if not region or leaves_or_acknowledges(region) or _calls_any(region, acknowledges):
         return None
     lead, region = moved_to_front(region)
-    wrapped = try_finally(region, without_blank_lead(done_statement), leading_lines=lead)
+    wrapped = try_finally(region, done_statement, leading_lines=lead)
     new_block = block.with_changes(body=[*body[:start], wrapped, *body[position + 1 :]])
     return Fix(SAFE, "Wrap the processing in try/finally: task_done()", ((block, new_block),))
 
@@ -98,7 +104,7 @@ def _without_last(withs: list[cst.With]) -> cst.With:
     return rebuilt
 
 
-def acknowledge_last(loop: cst.CSTNode, done: cst.Call) -> Optional[Fix]:
+def acknowledge_last(loop: cst.CSTNode, done: cst.Call, acknowledges: Acknowledges) -> Optional[Fix]:
     """QL103: `q.task_done(); work(item)` -> `try: work(item) finally: q.task_done()`."""
     chain = _statement_of(loop, done)
     if chain is None:
@@ -107,7 +113,7 @@ def acknowledge_last(loop: cst.CSTNode, done: cst.Call) -> Optional[Fix]:
     body = list(block.body)
     position = _index(body, done_statement)
     region = body[position + 1 :]
-    if not region or _mentions_task_done(region):
+    if not region or _mentions_task_done(region) or _calls_any(region, acknowledges):
         return None
     region[0] = without_blank_lead(region[0])
     wrapped = try_finally(region, done_statement.with_changes(leading_lines=[]), leading_lines=done_statement.leading_lines)
@@ -115,13 +121,13 @@ def acknowledge_last(loop: cst.CSTNode, done: cst.Call) -> Optional[Fix]:
     return Fix(UNSAFE, "Move task_done() after the processing, into a finally", ((block, new_block),))
 
 
-def get_then_try(statement: cst.With, call: cst.Call) -> Optional[Fix]:
+def get_then_try(statement: cst.With, call: cst.Call, acknowledges: Acknowledges) -> Optional[Fix]:
     """QL302: `with q.get() as item: body` -> `item = q.get()` and `try: body finally: q.task_done()`."""
     if statement.asynchronous is not None or len(statement.items) != 1 or statement.items[0].item is not call:
         return None
     if not isinstance(statement.body, cst.IndentedBlock) or not isinstance(call.func, cst.Attribute):
         return None
-    if _mentions_task_done(statement.body.body):
+    if _mentions_task_done(statement.body.body) or _calls_any(statement.body.body, acknowledges):
         return None
     target = statement.items[0].asname
     small: cst.BaseSmallStatement = (
@@ -136,6 +142,16 @@ def get_then_try(statement: cst.With, call: cst.Call) -> Optional[Fix]:
     wrapped = try_finally(statement.body.body, done, footer=statement.body.footer)
     return Fix(UNSAFE, "Take the item with get(), then process it in try/finally: task_done()",
                ((statement, cst.FlattenSentinel([take, wrapped])),))
+
+
+def _calls_any(statements: Sequence[cst.CSTNode], wanted: Acknowledges) -> bool:
+    stack = list(statements)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Call) and wanted(node):
+            return True
+        stack.extend(node.children)
+    return False
 
 
 def _mentions_task_done(statements: Sequence[cst.CSTNode]) -> bool:

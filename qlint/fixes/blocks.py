@@ -76,20 +76,28 @@ def try_finally(
     footer: Sequence[cst.EmptyLine] = (),
 ) -> cst.Try:
     """`try:` body `finally:` final, indented as the module indents; `footer` holds the
-    comments that ended the block the body came from."""
+    comments that ended the block the body came from. Blank lines above `final` move up,
+    above `finally:`, where they still set the two parts apart."""
+    blank, rest = split_blank_lead(final)
     return cst.Try(
         body=cst.IndentedBlock(body=list(body), footer=list(footer)),
-        finalbody=cst.Finally(body=cst.IndentedBlock(body=[final])),
+        finalbody=cst.Finally(body=cst.IndentedBlock(body=[rest]), leading_lines=blank),
         leading_lines=list(leading_lines),
     )
 
 
+def split_blank_lead(statement: cst.BaseStatement) -> tuple[list[cst.EmptyLine], cst.BaseStatement]:
+    """The blank lines at the top of the statement's leading lines, and the statement without them."""
+    lines = list(statement.leading_lines)
+    count = 0
+    while count < len(lines) and lines[count].comment is None:
+        count += 1
+    return lines[:count], statement.with_changes(leading_lines=lines[count:])
+
+
 def without_blank_lead(statement: cst.BaseStatement) -> cst.BaseStatement:
     """The statement without the blank lines above it (comments above it stay)."""
-    lines = list(statement.leading_lines)
-    while lines and lines[0].comment is None:
-        lines.pop(0)
-    return statement.with_changes(leading_lines=lines)
+    return split_blank_lead(statement)[1]
 
 
 def moved_to_front(statements: Sequence[cst.BaseStatement]) -> tuple[list[cst.EmptyLine], list[cst.BaseStatement]]:

@@ -26,12 +26,15 @@ RIGHT_FOR = {
 }
 
 
-def rename_caught(module: cst.Module, scope: Scope, handler: cst.ExceptHandler, wrong: dict[int, str]) -> Optional[Fix]:
+def rename_caught(
+    module: cst.Module, scope: Scope, handler: cst.ExceptHandler, wrong: dict[int, str], rebound: set[str]
+) -> Optional[Fix]:
     """Replace each caught expression in `wrong` (id -> its dotted name) with the right class.
 
-    `scope` is where the handler is; a module-level name it would use must not be shadowed there.
+    `scope` is where the handler is; a module-level name it would use must not be shadowed
+    there, nor be in `rebound` (declared `global` by some function, which may reassign it).
     """
-    module_scope, shadowing = scope, set()
+    module_scope, shadowing = scope, set(rebound)
     while module_scope.parent is not None:
         shadowing |= _bound_in(module_scope)
         module_scope = module_scope.parent

@@ -42,11 +42,14 @@ def fix_source(source: Union[str, bytes], path: str, settings: Settings, *, unsa
     errors: list[str] = []
     refused: set[tuple[int, int, str]] = set()  # (line, col, code) of fixes that broke the file
     report = check_source(current, path, settings)
+    if report.fixes and _apply(report, []) is None:  # the file itself does not compile: no fix is to blame
+        return FixOutcome(current, 0, report, [f"{path}: not fixed: Python cannot compile this file as it is"])
     for _ in range(MAX_PASSES):
         wanted = [
             (diagnostic, fix) for diagnostic, fix in report.fixes
             if allowed(fix.safety, unsafe) and (diagnostic.line, diagnostic.col, diagnostic.code) not in refused
         ]
+        wanted.sort(key=lambda pair: pair[1].safety != SAFE)  # where fixes overlap, the safe one goes first
         if not wanted or report.module is None:
             break
         chosen = compatible(fix for _, fix in wanted)

@@ -12,7 +12,8 @@ import libcst as cst
 
 from qlint.analysis.consumers import ConsumerLoop
 from qlint.analysis.facts import ModuleFacts
-from qlint.analysis.paths import PathFindings, unique
+from qlint.analysis.paths import GET, PathFindings, unique
+from qlint.analysis.queues import QueueGroup
 from qlint.fixes.model import Fix
 
 
@@ -46,6 +47,12 @@ _EMPTY_JOIN = re.compile(r"\.\s*join\s*\(\s*\)")
 _UNTIMED_JOIN = re.compile(r"\.\s*join\s*\(\s*(?:(?:timeout\s*=\s*)?None\s*)?\)")
 _JOIN_WITH_ARGUMENT = re.compile(r"\.\s*join\s*\(\s*[^)\s]")
 _WORKER_MAKERS = ("Thread", "Process", "create_task", "ensure_future", "submit")
+
+
+def acknowledges_in(facts: ModuleFacts, group: QueueGroup) -> Callable[[cst.Call], bool]:
+    """For a fix: may a call acknowledge the group's queue (directly, through a helper or
+    method, or by handing the queue to unseen code)? Anything but a get counts."""
+    return lambda call: facts.consumers.classify(group, call) not in (None, GET)
 
 
 def path_findings(

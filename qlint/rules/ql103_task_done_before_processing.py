@@ -40,7 +40,7 @@ from typing import Iterator
 
 from qlint.analysis.facts import ModuleFacts
 from qlint.fixes.acknowledge import acknowledge_last
-from qlint.rules.base import Finding, consumer_gate, path_findings
+from qlint.rules.base import Finding, acknowledges_in, consumer_gate, path_findings
 
 CODE = "QL103"
 NAME = "task-done-before-processing"
@@ -54,7 +54,11 @@ FIXABLE = True
 
 
 def check(facts: ModuleFacts) -> Iterator[Finding]:
-    return path_findings(facts, lambda paths: paths.used_after_done, lambda loop, done: acknowledge_last(loop.node, done))
+    return path_findings(
+        facts,
+        lambda paths: paths.used_after_done,
+        lambda loop, done: acknowledge_last(loop.node, done, acknowledges_in(facts, loop.group)),
+    )
 
 
 gate = consumer_gate

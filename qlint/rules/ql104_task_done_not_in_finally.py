@@ -51,7 +51,7 @@ from typing import Iterator
 
 from qlint.analysis.facts import ModuleFacts
 from qlint.fixes.acknowledge import wrap_processing
-from qlint.rules.base import Finding, consumer_gate, path_findings
+from qlint.rules.base import Finding, acknowledges_in, consumer_gate, path_findings
 
 CODE = "QL104"
 NAME = "task-done-not-in-finally"
@@ -66,7 +66,9 @@ FIXABLE = True
 
 def check(facts: ModuleFacts) -> Iterator[Finding]:
     return path_findings(
-        facts, lambda paths: paths.not_in_finally, lambda loop, done: wrap_processing(loop.node, loop.gets, done)
+        facts,
+        lambda paths: paths.not_in_finally,
+        lambda loop, done: wrap_processing(loop.node, loop.gets, done, acknowledges_in(facts, loop.group)),
     )
 
 

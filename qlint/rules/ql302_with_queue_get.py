@@ -42,7 +42,7 @@ import libcst as cst
 from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.names import NOT_JOINABLE
 from qlint.fixes.acknowledge import get_then_try
-from qlint.rules.base import Finding
+from qlint.rules.base import Finding, acknowledges_in
 
 CODE = "QL302"
 NAME = "with-queue-get"
@@ -66,7 +66,8 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
                 group = groups.get(id(call))
                 if group is not None and group.is_queue:
                     joinable = NOT_JOINABLE not in facts.queues.kinds_reaching(scope, call.func.value)
-                    yield Finding(node, fix=get_then_try(node, item.item) if joinable else None)
+                    fixable = joinable and item.item is call  # not `with await q.get()`
+                    yield Finding(node, fix=get_then_try(node, call, acknowledges_in(facts, group)) if fixable else None)
                     break
 
 

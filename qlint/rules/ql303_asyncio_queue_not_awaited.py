@@ -21,6 +21,9 @@ async def produce(q: asyncio.Queue):
     await q.put(1)  # or q.put_nowait(1)
 ```
 
+A coroutine kept in a name that is later awaited, returned, yielded or handed to
+`asyncio.wait_for`, `create_task`, `gather` and the like does run: no finding.
+
 ## Fix safety
 Safe: `--fix` adds the `await`, inside an `async def` only (elsewhere `await` is a
 syntax error: make the function a coroutine, or use the `_nowait` method).
@@ -56,10 +59,43 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
                 call = site.node
                 if id(call) not in record.bare_calls or id(call) in record.awaited:
                     continue
+                if _kept_for_later(facts, site.scope.node, call):
+                    continue
                 if queues.kinds_reaching(site.scope, call.func.value) == {ASYNCIO}:  # type: ignore[attr-defined]
                     awaitable = site.scope.kind == "function" and site.scope.is_async
                     yield Finding(call, fix=Fix(SAFE, "Add await", ((call, cst.Await(expression=call)),))
                                   if awaitable else None)
+
+
+# What takes a coroutine and runs it: `pending = q.get()` handed to one of these is correct.
+_COROUTINE_TAKERS = frozenset({
+    "wait_for", "create_task", "ensure_future", "gather", "shield", "wait", "as_completed",
+    "run_coroutine_threadsafe", "run_until_complete", "run", "start_soon",
+})
+
+
+def _kept_for_later(facts: ModuleFacts, function: cst.CSTNode, call: cst.Call) -> bool:
+    """`pending = q.get()` whose name is later awaited, returned, yielded, or handed to
+    something that runs coroutines: the coroutine does run."""
+    names = {a.target.value for a in facts.record.assignments if a.value is call and isinstance(a.target, cst.Name)}
+    if not names:
+        return False
+    stack = [function]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.Await, cst.Return, cst.Yield)):
+            value = node.expression if isinstance(node, cst.Await) else node.value
+            if isinstance(value, cst.Name) and value.value in names:
+                return True
+        if isinstance(node, cst.Call):
+            func = node.func
+            taker = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+            if taker in _COROUTINE_TAKERS and any(
+                isinstance(arg.value, cst.Name) and arg.value.value in names for arg in node.args
+            ):
+                return True
+        stack.extend(node.children)
+    return False
 
 
 def gate(text: str) -> bool:

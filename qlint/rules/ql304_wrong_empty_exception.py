@@ -91,7 +91,8 @@ def _fix(facts: ModuleFacts, scope: Scope, handler: cst.ExceptHandler, names: li
     if len(expressions) != len(names) or len(handler_names(handler.type)) != len(names):
         return None
     wrong = {id(e): name for e, name in zip(expressions, names) if name in RIGHT_FOR}
-    return rename_caught(facts.module, scope, handler, wrong)
+    rebound = {name for each in facts.record.scopes for name in each.declared_global}
+    return rename_caught(facts.module, scope, handler, wrong, rebound)
 
 
 def _side(facts: ModuleFacts, scope: Scope, call: cst.Call) -> Optional[str]:
