@@ -53,18 +53,25 @@ FIXABLE = True
 
 def check(facts: ModuleFacts) -> Iterator[Finding]:
     record, queues = facts.record, facts.queues
+    kept: dict[int, set[str]] = {}  # per function: the names whose coroutines run later
     for group in queues.groups.values():
         for method in ("get", "put", "join"):
             for site in group.methods.get(method, ()):
                 call = site.node
                 if id(call) not in record.bare_calls or id(call) in record.awaited:
                     continue
-                if _kept_for_later(facts, site.scope.node, call):
+                if queues.kinds_reaching(site.scope, call.func.value) != {ASYNCIO}:  # type: ignore[attr-defined]
                     continue
-                if queues.kinds_reaching(site.scope, call.func.value) == {ASYNCIO}:  # type: ignore[attr-defined]
-                    awaitable = site.scope.kind == "function" and site.scope.is_async
-                    yield Finding(call, fix=Fix(SAFE, "Add await", ((call, cst.Await(expression=call)),))
-                                  if awaitable else None)
+                targets = {a.target.value for a in record.assignments if a.value is call and isinstance(a.target, cst.Name)}
+                if targets:
+                    function = site.scope.node
+                    if id(function) not in kept:
+                        kept[id(function)] = _run_later(function)
+                    if targets & kept[id(function)]:
+                        continue
+                awaitable = site.scope.kind == "function" and site.scope.is_async
+                yield Finding(call, fix=Fix(SAFE, "Add await", ((call, cst.Await(expression=call)),))
+                              if awaitable else None)
 
 
 # What takes a coroutine and runs it: `pending = q.get()` handed to one of these is correct.
@@ -74,28 +81,24 @@ _COROUTINE_TAKERS = frozenset({
 })
 
 
-def _kept_for_later(facts: ModuleFacts, function: cst.CSTNode, call: cst.Call) -> bool:
-    """`pending = q.get()` whose name is later awaited, returned, yielded, or handed to
-    something that runs coroutines: the coroutine does run."""
-    names = {a.target.value for a in facts.record.assignments if a.value is call and isinstance(a.target, cst.Name)}
-    if not names:
-        return False
+def _run_later(function: cst.CSTNode) -> set[str]:
+    """Names the function awaits, returns, yields, or hands to something that runs
+    coroutines: `pending = q.get()` kept in one of them does run."""
+    found: set[str] = set()
     stack = [function]
     while stack:
         node = stack.pop()
         if isinstance(node, (cst.Await, cst.Return, cst.Yield)):
             value = node.expression if isinstance(node, cst.Await) else node.value
-            if isinstance(value, cst.Name) and value.value in names:
-                return True
-        if isinstance(node, cst.Call):
+            if isinstance(value, cst.Name):
+                found.add(value.value)
+        elif isinstance(node, cst.Call):
             func = node.func
             taker = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
-            if taker in _COROUTINE_TAKERS and any(
-                isinstance(arg.value, cst.Name) and arg.value.value in names for arg in node.args
-            ):
-                return True
+            if taker in _COROUTINE_TAKERS:
+                found.update(arg.value.value for arg in node.args if isinstance(arg.value, cst.Name))
         stack.extend(node.children)
-    return False
+    return found
 
 
 def gate(text: str) -> bool:
