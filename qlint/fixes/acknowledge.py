@@ -85,7 +85,7 @@ def wrap_processing(
     region = body[start:position]
     if withs:
         region.append(_without_last(withs))
-    if not region or leaves_or_acknowledges(region) or _calls_any(region, acknowledges):
+    if not region or leaves_or_acknowledges(region) or _acknowledged_within(region, acknowledges):
         return None
     lead, region = moved_to_front(region)
     wrapped = try_finally(region, done_statement, leading_lines=lead)
@@ -113,7 +113,7 @@ def acknowledge_last(loop: cst.CSTNode, done: cst.Call, acknowledges: Acknowledg
     body = list(block.body)
     position = _index(body, done_statement)
     region = body[position + 1 :]
-    if not region or _mentions_task_done(region) or _calls_any(region, acknowledges):
+    if not region or _acknowledged_within(region, acknowledges):
         return None
     region[0] = without_blank_lead(region[0])
     wrapped = try_finally(region, done_statement.with_changes(leading_lines=[]), leading_lines=done_statement.leading_lines)
@@ -127,7 +127,7 @@ def get_then_try(statement: cst.With, call: cst.Call, acknowledges: Acknowledges
         return None
     if not isinstance(statement.body, cst.IndentedBlock) or not isinstance(call.func, cst.Attribute):
         return None
-    if _mentions_task_done(statement.body.body) or _calls_any(statement.body.body, acknowledges):
+    if _acknowledged_within(statement.body.body, acknowledges):
         return None
     target = statement.items[0].asname
     small: cst.BaseSmallStatement = (
@@ -144,21 +144,14 @@ def get_then_try(statement: cst.With, call: cst.Call, acknowledges: Acknowledges
                ((statement, cst.FlattenSentinel([take, wrapped])),))
 
 
-def _calls_any(statements: Sequence[cst.CSTNode], wanted: Acknowledges) -> bool:
-    stack = list(statements)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, cst.Call) and wanted(node):
-            return True
-        stack.extend(node.children)
-    return False
-
-
-def _mentions_task_done(statements: Sequence[cst.CSTNode]) -> bool:
+def _acknowledged_within(statements: Sequence[cst.CSTNode], acknowledges: Acknowledges) -> bool:
+    """A `task_done` (called or kept as a callback) or a call that may acknowledge, in one walk."""
     stack = list(statements)
     while stack:
         node = stack.pop()
         if isinstance(node, cst.Attribute) and node.attr.value == "task_done":
+            return True
+        if isinstance(node, cst.Call) and acknowledges(node):
             return True
         stack.extend(node.children)
     return False
