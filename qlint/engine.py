@@ -128,6 +128,7 @@ def check_source(
     if not found:
         return report
     wanted = [f.node for f, _, _ in found] + [node for f, _, _ in found for node, _ in f.steps]
+    wanted += [node for f, _, _ in found for node in f.mentions]
     try:
         where = spans(module, tree, wanted, facts.record.top_of)
     except RecursionError:
@@ -140,6 +141,8 @@ def check_source(
         if noqa is not None and noqa.silences(span.line, code):
             continue
         steps = tuple((where[id(node)].line, where[id(node)].col, what) for node, what in finding.steps)
+        if finding.mentions:
+            message = message.format(*(where[id(node)].line for node in finding.mentions))
         diagnostic = Diagnostic(path, span.line, span.col, code, message, span.end_line, span.end_col, steps)
         if diagnostic in diagnostics:
             continue

@@ -270,7 +270,7 @@ def test_github_format(tmp_path: Path, capsys) -> None:
     lines = _run(capsys, "--format", "github", str(path))[1].splitlines()
     assert lines[1] == (
         f"::error title=qlint (QL104),file={path},line=10,col=9,endLine=10,endColumn=22::QL104 "
-        + "task_done() is skipped when the processing above raises%3A join() then waits forever; "
+        + "task_done() is skipped when the processing above raises%3A a caller's join() then waits forever; "
         "call it in a finally%3A block".replace("%3A", ":")
     )
 

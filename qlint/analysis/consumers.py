@@ -22,9 +22,17 @@ from qlint.analysis.paths import (
     TooComplex,
 )
 from qlint.analysis.queues import QueueFacts, QueueGroup
+from qlint.analysis.raising import cannot_raise, quiet_call
 from qlint.analysis.walk import ModuleRecord, handler_names
 
 _BROAD = frozenset({"", "Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
+# What a get with a time limit raises when it takes nothing (besides Empty).
+_TIMEOUTS = frozenset(
+    {
+        "TimeoutError", "builtins.TimeoutError", "asyncio.TimeoutError", "asyncio.exceptions.TimeoutError",
+        "concurrent.futures.TimeoutError", "asyncio.CancelledError", "asyncio.exceptions.CancelledError",
+    }
+)
 _ALWAYS, _SOMETIMES, _NEVER = "always", "sometimes", "never"
 
 
@@ -48,6 +56,7 @@ class ConsumerFacts:
         self.record = record
         self.queues = queues
         self._helper_memo: dict[tuple[int, int], str] = {}
+        self._quiet_memo: dict[int, bool] = {}
         self._calls_in_loop: dict[int, list[CallSite]] = {}
         for site in record.calls:
             for loop in site.loops:
@@ -78,7 +87,7 @@ class ConsumerFacts:
 
     def handler_kind(self, scope: Scope, handler: cst.ExceptHandler) -> str:
         names = handler_names(handler.type)
-        resolved = []
+        empties, timeouts = [], []
         for name in names:
             if name == "":
                 return "broad"
@@ -86,15 +95,38 @@ class ConsumerFacts:
             dotted = self.queues.dotted(scope, expr)
             if dotted in _BROAD:
                 return "broad"
-            resolved.append(self.queues.is_empty_exception(scope, expr))
-        return "empty" if resolved and all(resolved) else "other"
+            empties.append(self.queues.is_empty_exception(scope, expr))
+            timeouts.append(dotted in _TIMEOUTS)
+        if empties and all(empties):
+            return "empty"
+        if names and all(e or t for e, t in zip(empties, timeouts)):
+            return "timeout"
+        return "other"
 
     def walker(self, group: QueueGroup, scope: Scope) -> PathWalker:
         return PathWalker(
             self.record.summaries,
             lambda call: self.classify(group, call),
             lambda handler: self.handler_kind(scope, handler),
+            self.quiet,
         )
+
+    def quiet(self, call: cst.Call) -> bool:
+        """A call that does not raise in practice (analysis/raising.py), or a same-module
+        function whose whole body catches every exception."""
+        key = id(call)
+        known = self._quiet_memo.get(key)
+        if known is None:
+            known = quiet_call(call, self._unbounded_put)
+            if not known:
+                callee = self.queues.callee_of_call.get(key)
+                known = callee is not None and isinstance(callee[0].node, cst.FunctionDef) and cannot_raise(callee[0].node)
+            self._quiet_memo[key] = known
+        return known
+
+    def _unbounded_put(self, call: cst.Call) -> bool:
+        group = self.queues.group_of_call.get(id(call))
+        return group is not None and group.constructed and not group.bounded
 
     def helper_summary(self, function: Scope, group: QueueGroup) -> str:
         """Does `function` call task_done() on `group` on every path, some, or none?"""

@@ -9,6 +9,7 @@ import libcst as cst
 from qlint.analysis.consumers import ConsumerFacts
 from qlint.analysis.queues import QueueFacts
 from qlint.analysis.threads import ThreadFacts
+from qlint.analysis.waits import QueueWaits
 from qlint.analysis.walk import ModuleRecord, walk_module
 from qlint.settings import Settings
 
@@ -22,6 +23,7 @@ class ModuleFacts:
     queues: QueueFacts
     consumers: ConsumerFacts
     threads: ThreadFacts
+    waits: QueueWaits
 
 
 def module_facts(module: cst.Module, settings: Settings) -> ModuleFacts:
@@ -29,4 +31,4 @@ def module_facts(module: cst.Module, settings: Settings) -> ModuleFacts:
     queues = QueueFacts(record, settings)
     consumers = ConsumerFacts(record, queues)
     threads = ThreadFacts(record, queues, consumers)
-    return ModuleFacts(module, record, queues, consumers, threads)
+    return ModuleFacts(module, record, queues, consumers, threads, QueueWaits(record, queues))

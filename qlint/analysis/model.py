@@ -80,6 +80,8 @@ class StatementSummary:
     raisers: list[cst.CSTNode] = field(default_factory=list)  # calls, awaits, subscripts...
     loads: set[str] = field(default_factory=set)
     stores: set[str] = field(default_factory=set)
+    none_stores: set[str] = field(default_factory=set)  # names assigned `None`
+    collected: set[int] = field(default_factory=set)  # id(call) of calls whose value goes into a container
     yields: bool = False
     returns: bool = False
     hands_on: bool = False  # print / logging / collecting the item: not "processing" it

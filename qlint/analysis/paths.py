@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Optional, Sequence
 import libcst as cst
 
 from qlint.analysis.model import StatementSummary, summaries_under
-from qlint.analysis.names import blocking_get
+from qlint.analysis.names import attribute_path, blocking_get
 
 MANY = 2  # `got` of a path that took two items: nothing can be counted on it
 MAX_STATES = 256
@@ -71,18 +71,31 @@ class PathFindings:
     saw_maybe_task_done: bool = False  # a helper that calls it on some paths
 
 
+@dataclass(eq=False)
+class _Catcher:
+    """An enclosing `try` of the walk: the states where an exception may start in its body."""
+
+    raised: list[tuple[State, Optional[str]]] = field(default_factory=list)
+    absorbs: bool = False  # a handler catches everything: nothing raised here goes further out
+    finally_acknowledges: bool = False
+
+
 @dataclass(frozen=True)
 class _Context:
     in_finally: bool = False
     finally_acknowledges: bool = False  # inside a try whose finally calls task_done()
+    # Inside a try whose handler catches every exception and keeps it in the iteration
+    # (does not re-raise, or acknowledges first): an exception here skips nothing for QL104.
+    absorbed: bool = False
     # For each enclosing `try` of the loop: states where an exception may start, and
     # whether that statement gets: None, WAITS (a blocking get) or MAY_FAIL (nowait/timeout).
-    accumulators: tuple[list[tuple[State, Optional[str]]], ...] = ()
+    accumulators: tuple["_Catcher", ...] = ()
 
 
 # What the walker needs to know about calls and handlers, from the facts.
 Classify = Callable[[cst.Call], Optional[str]]
-HandlerKind = Callable[[cst.ExceptHandler], str]  # "empty" | "broad" | "other"
+HandlerKind = Callable[[cst.ExceptHandler], str]  # "empty" | "timeout" | "broad" | "other"
+Quiet = Callable[[cst.Call], bool]  # a call that does not raise in practice (analysis/raising.py)
 
 
 class PathWalker:
@@ -93,10 +106,12 @@ class PathWalker:
         summaries: dict[int, StatementSummary],
         classify: Classify,
         handler_kind: HandlerKind,
+        quiet: Quiet = lambda call: False,
     ) -> None:
         self.summaries = summaries
         self.classify = classify
         self.handler_kind = handler_kind
+        self.quiet = quiet
         self.findings = PathFindings()
 
     # -- entry points -----------------------------------------------------------------
@@ -200,30 +215,34 @@ class PathWalker:
         # An exception in the body or a handler runs the finally: if that acknowledges,
         # code that can raise here does not skip the acknowledgement (QL104).
         covering = node.finalbody is not None and self._acknowledges(node.finalbody)
+        kinds = [self.handler_kind(handler) for handler in node.handlers]  # type: ignore[arg-type]
+        absorbs = any(
+            kind == "broad" and (not self._reraises(handler) or self._acknowledges(handler))
+            for kind, handler in zip(kinds, node.handlers)
+        )
         inner = replace(
-            ctx, accumulators=ctx.accumulators + (raised,), finally_acknowledges=ctx.finally_acknowledges or covering
+            ctx,
+            accumulators=ctx.accumulators + (_Catcher(raised, absorbs, covering),),
+            finally_acknowledges=ctx.finally_acknowledges or covering,
+            absorbed=ctx.absorbed or absorbs,
         )
         body = self.block(node.body.body, states, inner)
         normal: set[State] = set()
         exits = list(body.exits)
-        covered = False
-        for handler in node.handlers:
-            kind = self.handler_kind(handler)  # type: ignore[arg-type]
+        for kind, handler in zip(kinds, node.handlers):
             if kind == "empty":  # no item was taken; with a blocking get it never runs (QL301)
                 entry = {replace(s, failed_get=get == MAY_FAIL) for s, get in raised if get}
+            elif kind == "timeout":  # a timed-out get took nothing; a timed-out processing did
+                entry = {replace(s, failed_get=True) if get else replace(s, via_exception=True) for s, get in raised}
             else:
                 entry = {replace(s, via_exception=True) for s, _ in raised}
-            handler_ctx = replace(ctx, finally_acknowledges=inner.finally_acknowledges)
+            # Code in a handler that catches everything reports the error: it is taken not to raise.
+            handler_ctx = replace(ctx, finally_acknowledges=inner.finally_acknowledges, absorbed=inner.absorbed)
             entry = self._apply(self.summaries.get(id(handler)), entry, handler_ctx, header=True)
             flow = self.block(handler.body.body, entry, handler_ctx)
             normal |= flow.normal
             exits += flow.exits
-            if kind == "broad" and (not self._reraises(handler) or self._acknowledges(handler)):
-                covered = True
         after_body = body.normal
-        if covered:
-            after_body = {replace(s, raisable=False) for s in after_body}
-            normal = {replace(s, raisable=False) for s in normal}
         if node.orelse is not None:
             orelse = self.block(node.orelse.body.body, after_body, ctx)
             normal |= orelse.normal
@@ -283,8 +302,7 @@ class PathWalker:
         if ESCAPE in events:
             self.findings.queue_handed_out = True
         if raisers or GET in events:
-            for accumulator in ctx.accumulators:
-                accumulator.extend((s, WAITS if GET in events else None) for s in states)
+            _raise(ctx, states, WAITS if GET in events else None)
         result = set()
         for state in states:
             if state.done >= 1 and state.got == 1 and not state.unknown and used & state.tainted:
@@ -292,7 +310,7 @@ class PathWalker:
                     self.findings.used_after_done.append(state.first_done)
             if events:
                 state = replace(state, unknown=True)
-            elif raisers and not ctx.finally_acknowledges and state.got == 1 and state.done == 0:
+            elif raisers and not (ctx.finally_acknowledges or ctx.absorbed) and state.got == 1 and state.done == 0:
                 state = replace(state, raisable=True)
             result.add(state)
         return result | states if not events else result
@@ -305,14 +323,20 @@ class PathWalker:
         for call in summary.calls:
             if self.classify(call) in (GET, TASK_DONE):
                 own.add(id(call))
+        own |= _get_wrappers(summary, own)
         out = []
         for raiser in summary.raisers:
-            if id(raiser) in own:
+            if id(raiser) in own or self._is_quiet(raiser):
                 continue
-            if isinstance(raiser, cst.Await) and id(raiser.expression) in own:
+            if isinstance(raiser, cst.Await) and (id(raiser.expression) in own or self._is_quiet(raiser.expression)):
                 continue
+            if isinstance(raiser, cst.Yield) and id(raiser.value) in own:
+                continue  # `item = yield q.get()`: a coroutine of tornado's kind awaiting the get
             out.append(raiser)
         return out
+
+    def _is_quiet(self, node: cst.CSTNode) -> bool:
+        return isinstance(node, cst.Call) and self.quiet(node)
 
     def _apply(
         self, summary: Optional[StatementSummary], states: set[State], ctx: _Context, header: bool
@@ -325,10 +349,10 @@ class PathWalker:
         if raisers or has_get:
             get_kind = None
             if has_get:
-                failing = any(e == GET and not blocking_get(c) for e, c in events)
+                wrapped = _get_wrappers(summary, {id(c) for e, c in events if e == GET})
+                failing = bool(wrapped) or any(e == GET and not blocking_get(c) for e, c in events)
                 get_kind = MAY_FAIL if failing else WAITS
-            for accumulator in ctx.accumulators:
-                accumulator.extend((s, get_kind) for s in states)
+            _raise(ctx, states, get_kind)
         if summary.yields:
             self.findings.item_handed_out = True
         # Handing the item on (yield, return, print, collect) is not processing it.
@@ -344,7 +368,7 @@ class PathWalker:
                 and summary.loads & state.tainted
             ):
                 self.findings.used_after_done.append(state.first_done)
-            unprotected = raisers and not ctx.finally_acknowledges
+            unprotected = raisers and not (ctx.finally_acknowledges or ctx.absorbed)
             if unprotected and not has_get and state.got == 1 and state.done == 0:
                 state = replace(state, raisable=True)
             for event, call in events:
@@ -374,6 +398,7 @@ class PathWalker:
                 return replace(
                     state, got=1, get_node=call, done=0, first_done=None, raisable=False,
                     failed_get=False, tainted=frozenset(summary.stores),
+                    unknown=id(call) in summary.collected,  # a batch: its container owes the items
                 )
             return replace(state, got=MANY, unknown=True)
         if event in (ESCAPE, HELPER_SOMETIMES):
@@ -397,6 +422,32 @@ class PathWalker:
             return replace(state, done=1, first_done=call)
         self.findings.done_twice.append(call)
         return replace(state, done=2)
+
+
+def _raise(ctx: _Context, states: Iterable[State], get_kind: Optional[str]) -> None:
+    """An exception may start in `states`: it reaches the handlers of the enclosing tries,
+    from the innermost out, up to one that catches everything. Past a finally that
+    acknowledges, the item is no longer counted."""
+    states = list(states)
+    for catcher in reversed(ctx.accumulators):
+        catcher.raised.extend((s, get_kind) for s in states)
+        if catcher.absorbs:
+            return
+        if catcher.finally_acknowledges:
+            states = [replace(s, unknown=True) if s.got == 1 else s for s in states]
+
+
+# Calls that wait for a get with a time limit: if they raise, the get took nothing.
+_GET_WRAPPERS = frozenset({"wait_for", "asyncio.wait_for", "shield", "asyncio.shield"})
+
+
+def _get_wrappers(summary: StatementSummary, gets: set[int]) -> set[int]:
+    """`asyncio.wait_for(q.get(), t)` among the statement's calls: part of the get."""
+    found = set()
+    for call in summary.calls:
+        if attribute_path(call.func) in _GET_WRAPPERS and call.args and id(call.args[0].value) in gets:
+            found.add(id(call))
+    return found
 
 
 def unique(nodes: Iterable[cst.CSTNode]) -> list[cst.CSTNode]:

@@ -62,6 +62,9 @@ class QueueGroup:
     get_catches_empty: bool = False
     task_done_referenced: bool = False  # `q.task_done` handed on uncalled (a callback)
     bad_get_arguments: bool = False  # `.get(key)`: a mapping, not a queue
+    constructed: bool = False  # a queue class is called in this module to make it
+    made_joinable: bool = False  # made by a `JoinableQueue` class: made to be joined
+    bounded: bool = False  # made with a maxsize: put() can block or raise Full
 
     def called(self, method: str) -> bool:
         return bool(self.methods.get(method))
@@ -99,6 +102,7 @@ class QueueFacts:
         self._sources: dict[Identity, set[Identity]] = {}  # target -> identities that flow into it
         self._own_kinds: dict[Identity, set[str]] = {}  # kinds from construction or annotation
         self._not_queue: set[Identity] = set()  # built by a known other class, or a literal
+        self._made: dict[Identity, str] = {}  # identity -> "joinable" | "bounded" | "" when a queue is built into it
         self.group_of_call: dict[int, QueueGroup] = {}  # id(call) -> group of its receiver
         self.callee_of_call: dict[int, tuple[Scope, int]] = {}  # id(call) -> (function, skipped args)
         self.escapes_at: dict[int, list[QueueGroup]] = {}  # id(call) -> queues it hands to unseen code
@@ -218,8 +222,11 @@ class QueueFacts:
             kind, other = self._built_kind(scope, value)
             if kind is not None:
                 self._own_kinds.setdefault(target, set()).add(kind)
+                self._made[target] = _how_made(self.dotted(scope, value.func), value)
             elif other:
                 self._not_queue.add(target)
+            elif _names_a_class(value.func):
+                self._made[target] = _how_made(attribute_path(value.func), value)  # `FrameQueue()`: a new object
         elif isinstance(value, LITERAL_NODES):
             self._not_queue.add(target)
         else:
@@ -359,6 +366,11 @@ class QueueFacts:
                 group.known_not_queue = True
             if pattern.fullmatch(self._names[ident].lower()):
                 group.name_evidence = True
+            made = self._made.get(ident)
+            if made is not None:
+                group.constructed = True
+                group.made_joinable |= made == "joinable"
+                group.bounded |= made == "bounded"
         for site in self.record.calls:
             func = site.node.func
             if isinstance(func, cst.Attribute):
@@ -406,6 +418,25 @@ class QueueFacts:
 
     def is_empty_exception(self, scope: Scope, expr: cst.BaseExpression) -> bool:
         return self.dotted(scope, expr) in EMPTY_EXCEPTIONS
+
+
+def _names_a_class(func: cst.BaseExpression) -> bool:
+    """`FrameQueue`, `mod.JobQueue`: a CapWords name, which by convention is a class."""
+    path = attribute_path(func)
+    last = path.rsplit(".", 1)[-1] if path else ""
+    return last[:1].isupper() and not last.isupper()
+
+
+def _how_made(made: Optional[str], call: cst.Call) -> str:
+    """"joinable" for a `JoinableQueue`, "bounded" when a maxsize is given, else ""."""
+    if made is not None and made.endswith("JoinableQueue"):
+        return "joinable"
+    for arg in call.args:
+        if arg.keyword is None or arg.keyword.value == "maxsize":
+            value = arg.value
+            if not (isinstance(value, cst.Integer) and value.evaluated_value == 0):
+                return "bounded"
+    return ""
 
 
 def _is_thread_wiring(arg: cst.Arg) -> bool:

@@ -7,7 +7,7 @@ those loops) is computed from what this walk records, without walking the tree a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Callable, Iterable, Optional
 
 import libcst as cst
 
@@ -19,6 +19,7 @@ from qlint.analysis.model import (
     StatementSummary,
 )
 from qlint.analysis.names import attribute_path
+from qlint.analysis.raising import is_logging_call
 from qlint.analysis.traversal import FieldWalker
 
 # Compound statements whose header expressions get a summary of their own,
@@ -36,12 +37,12 @@ _HEADERS = {
     (cst.ExceptStarHandler, "type"),
 }
 
-_OUTPUT_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
 # Calls that hand an item on rather than process it: collecting it, forwarding it.
 _COLLECTING_METHODS = frozenset({"append", "appendleft", "add", "put", "put_nowait"})
-# Calls that do not raise in practice: not "code that can raise" for QL104.
-_QUIET_CALLS = frozenset({"len", "isinstance", "id", "time.sleep", "sleep"})
-_QUIET_METHODS = frozenset({"append", "appendleft", "add"})
+# Methods that put a value into a container: a batch of items is owed by its container.
+_CONTAINER_METHODS = frozenset({"append", "appendleft", "extend", "add", "insert"})
+# Attributes a hand-written join() reads: `with q.all_tasks_done: while q.unfinished_tasks: ...`.
+WAIT_ATTRIBUTES = frozenset({"all_tasks_done", "unfinished_tasks", "_unfinished_tasks", "_finished"})
 
 
 @dataclass
@@ -55,6 +56,10 @@ class ModuleRecord:
     loops: list[tuple[cst.CSTNode, Scope, LoopStack]] = field(default_factory=list)
     summaries: dict[int, StatementSummary] = field(default_factory=dict)
     task_done_references: list[tuple[Scope, cst.Attribute]] = field(default_factory=list)
+    # `q.all_tasks_done`, `q.unfinished_tasks`...: a join written by hand waits on `q`.
+    wait_references: list[tuple[Scope, cst.Attribute]] = field(default_factory=list)
+    # Values a function returns or yields: a queue among them is handed to the caller.
+    handed_back: list[tuple[Scope, cst.BaseExpression]] = field(default_factory=list)
     scope_of_node: dict[int, Scope] = field(default_factory=dict)
     # Source order: a call's position is its index in `calls`; an await or a `with` exit
     # sits between the calls before it and the next one, half a position earlier.
@@ -208,6 +213,10 @@ class _Walker(FieldWalker):
     def visit_Assign(self, node: cst.Assign) -> None:
         if isinstance(node.value, cst.Call):
             self.record.bare_calls.add(id(node.value))
+        if isinstance(node.value, cst.Name) and node.value.value == "None" and self._summaries:
+            self._summaries[-1].none_stores.update(
+                t.target.value for t in node.targets if isinstance(t.target, cst.Name)
+            )
         for target in node.targets:
             self._bind_target(target.target)
             self.record.assignments.append(Assignment(self._scope, target.target, node.value))
@@ -301,6 +310,8 @@ class _Walker(FieldWalker):
             summary.raisers.append(node)
         elif isinstance(node, cst.Return):
             summary.returns = True
+            if node.value is not None:
+                self.record.handed_back.append((self._scope, node.value))
         elif isinstance(node, cst.Expr) and _hands_on(node.value, self._is_local):
             summary.hands_on = True
 
@@ -325,8 +336,16 @@ class _Walker(FieldWalker):
         if self._summaries:
             summary = self._summaries[-1]
             summary.calls.append(node)
-            if not _is_quiet(node):
-                summary.raisers.append(node)
+            summary.raisers.append(node)  # the path walk decides which calls are quiet
+            if isinstance(node.func, cst.Attribute) and node.func.attr.value in _CONTAINER_METHODS:
+                summary.collected.update(_called_values(arg.value for arg in node.args))
+
+    def _collect_elements(self, node: cst.List | cst.Set | cst.Tuple) -> None:
+        """`[q.get()]`: the call's value goes into a container."""
+        if self._summaries:
+            self._summaries[-1].collected.update(_called_values(e.value for e in node.elements))
+
+    visit_List = visit_Set = visit_Tuple = _collect_elements
 
     def _enclosing_handler_names(self) -> list[str]:
         names: list[str] = []
@@ -340,6 +359,9 @@ class _Walker(FieldWalker):
             self.record.top_of[id(node)] = self.top
         if node.attr.value == "task_done" and id(node) not in self._called:
             self.record.task_done_references.append((self._scope, node))
+        if node.attr.value in WAIT_ATTRIBUTES or (node.attr.value == "join" and id(node) not in self._called):
+            self.record.top_of[id(node)] = self.top
+            self.record.wait_references.append((self._scope, node))
 
     def visit_Arg(self, node: cst.Arg) -> None:
         if node.keyword is not None:
@@ -372,8 +394,17 @@ class _Walker(FieldWalker):
             self._summaries[-1].raisers.append(node)
 
     def visit_Yield(self, node: cst.Yield) -> None:
+        # The consumer of a generator can throw into it, or close it, at a yield.
         if self._summaries:
             self._summaries[-1].yields = True
+            self._summaries[-1].raisers.append(node)
+        if isinstance(node.value, cst.BaseExpression):
+            self.record.handed_back.append((self._scope, node.value))
+
+    def visit_Del(self, node: cst.Del) -> None:
+        # `del item` ends the name's life: it is not a use of the item.
+        for name in _names_in(node.target):
+            self._not_loads.add(id(name))
 
 
 def _names_in(target: cst.BaseExpression) -> list[cst.Name]:
@@ -384,6 +415,22 @@ def _names_in(target: cst.BaseExpression) -> list[cst.Name]:
     if isinstance(target, cst.StarredElement):
         return _names_in(target.value)
     return []
+
+
+def _called_values(values: Iterable[cst.BaseExpression]) -> list[int]:
+    """id() of the calls among `values`, also when awaited or yielded."""
+    found = []
+    for value in values:
+        while True:
+            if isinstance(value, cst.Await):
+                value = value.expression
+            elif isinstance(value, cst.Yield) and isinstance(value.value, cst.BaseExpression):
+                value = value.value
+            else:
+                break
+        if isinstance(value, cst.Call):
+            found.append(id(value))
+    return found
 
 
 def handler_names(handler_type: Optional[cst.BaseExpression]) -> list[str]:
@@ -412,7 +459,7 @@ def _hands_on(expr: cst.BaseExpression, is_local: Callable[[str], bool]) -> bool
     parts = path.split(".")
     if len(parts) < 2:
         return False
-    if parts[-1] in _OUTPUT_METHODS and "log" in parts[-2].lower():
+    if is_logging_call(expr):
         return True
     return (
         len(parts) == 2
@@ -420,13 +467,6 @@ def _hands_on(expr: cst.BaseExpression, is_local: Callable[[str], bool]) -> bool
         and parts[-1] in _COLLECTING_METHODS
         and all(attribute_path(arg.value) is not None for arg in expr.args)
     )
-
-
-def _is_quiet(call: cst.Call) -> bool:
-    path = attribute_path(call.func)
-    if path is None:
-        return False
-    return path in _QUIET_CALLS or (isinstance(call.func, cst.Attribute) and call.func.attr.value in _QUIET_METHODS)
 
 
 def walk_module(module: cst.Module) -> ModuleRecord:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import ModuleType
 from typing import Callable, Iterable, Iterator, Optional, Union
 
@@ -14,6 +14,7 @@ from qlint.analysis.consumers import ConsumerLoop
 from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.paths import GET, PathFindings, unique
 from qlint.analysis.queues import QueueGroup
+from qlint.analysis.waits import Wait
 from qlint.fixes.model import Fix
 
 
@@ -25,6 +26,8 @@ class Finding:
     message: Optional[str] = None
     steps: tuple[tuple[cst.CSTNode, str], ...] = ()
     fix: Optional[Fix] = None
+    # Nodes whose line numbers the message names: `{0}` in the message is the first one's line.
+    mentions: tuple[cst.CSTNode, ...] = ()
 
 
 # A check yields the node a finding points at, (node, message) when the message names
@@ -59,13 +62,38 @@ def path_findings(
     facts: ModuleFacts,
     pick: Callable[[PathFindings], list[cst.CSTNode]],
     fixer: Optional[Callable[[ConsumerLoop, cst.CSTNode], Optional[Fix]]] = None,
+    waited: Optional[str] = None,
 ) -> Iterator[Finding]:
     """The nodes `pick` takes from the path walk of every consumer loop, once each, with
-    the fix `fixer` builds for one in its loop."""
+    the fix `fixer` builds for one in its loop.
+
+    With `waited`, a message in which `{wait}` stands for the waiter: only loops of a queue
+    that something waits on (`analysis/waits.py`) are reported, and the message names it.
+    """
     for loop in facts.consumers.loops:
-        if loop.paths is not None:
-            for node in unique(pick(loop.paths)):
-                yield Finding(node, fix=fixer(loop, node) if fixer is not None else None)
+        if loop.paths is None:
+            continue
+        wait = facts.waits.of(loop.group) if waited is not None else None
+        if waited is not None and wait is None:
+            continue  # nobody waits on this queue: a skipped task_done() changes nothing
+        for node in unique(pick(loop.paths)):
+            fix = fixer(loop, node) if fixer is not None else None
+            if wait is None:
+                yield Finding(node, fix=fix)
+            else:
+                yield naming_wait(Finding(node, fix=fix), waited, wait)  # type: ignore[arg-type]
+
+
+def naming_wait(finding: Finding, template: str, wait: Wait) -> Finding:
+    """`finding` with the message `template`, `{wait}` replaced by who waits, and the wait
+    as the last step of its path when it is in view."""
+    phrase = wait.phrase()
+    message = template.replace("{wait}", phrase)
+    step = wait.step()
+    if step is None:
+        return replace(finding, message=message)
+    steps = finding.steps or ((finding.node, "here"),)
+    return replace(finding, message=message, steps=steps + (step,), mentions=(step[0],))
 
 
 def consumer_gate(text: str) -> bool:

@@ -42,12 +42,17 @@ from typing import Iterator
 import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
-from qlint.rules.base import Finding, consumer_gate
+from qlint.rules.base import Finding, consumer_gate, naming_wait
 
 CODE = "QL102"
 NAME = "path-skips-task-done"
 MESSAGE = (
     "this path goes back to the next get() without task_done(): join() waits forever for "
+    "the item; acknowledge it on every path (a try/finally around the body)"
+)
+
+WAITED = (
+    "this path goes back to the next get() without task_done(): {wait} then waits forever for "
     "the item; acknowledge it on every path (a try/finally around the body)"
 )
 
@@ -57,6 +62,9 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
         paths = loop.paths
         if paths is None or not paths.saw_task_done:
             continue  # "the loop calls task_done()" must be certain, not a helper's maybe
+        wait = facts.waits.of(loop.group)
+        if wait is None:
+            continue  # nobody waits on this queue: a skipped task_done() changes nothing
         # An exception path that skips task_done() is QL104's finding when it has one.
         quiet_exceptions = bool(paths.not_in_finally)
         # A path may come back from several gets: name the first in source order, so the
@@ -73,7 +81,7 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
             steps = ((get, "the item is taken here"),)
             if node is not get:
                 steps += ((node, "and this path goes back to the next get() without task_done()"),)
-            yield Finding(node, steps=steps)
+            yield naming_wait(Finding(node, steps=steps), WAITED, wait)
 
 
 gate = consumer_gate

@@ -49,6 +49,10 @@ MESSAGE = (
     "running; call task_done() after the processing, in a finally"
 )
 
+WAITED = (
+    "task_done() before the item is processed: {wait} can return while the work is still "
+    "running; call task_done() after the processing, in a finally"
+)
 
 FIXABLE = True
 
@@ -58,6 +62,7 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
         facts,
         lambda paths: paths.used_after_done,
         lambda loop, done: acknowledge_last(loop.node, done, acknowledges_in(facts, loop.group)),
+        waited=WAITED,
     )
 
 

@@ -60,6 +60,10 @@ MESSAGE = (
     "call it in a finally: block"
 )
 
+WAITED = (
+    "task_done() is skipped when the processing above raises: {wait} then waits forever; "
+    "call it in a finally: block"
+)
 
 FIXABLE = True
 
@@ -69,6 +73,7 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
         facts,
         lambda paths: paths.not_in_finally,
         lambda loop, done: wrap_processing(loop.node, loop.gets, done, acknowledges_in(facts, loop.group)),
+        waited=WAITED,
     )
 
 

@@ -1,0 +1,170 @@
+"""Who waits on a queue's unfinished-task count: the join() a skipped task_done() would hang.
+
+`task_done()` matters only to a `join()`. A queue is waited on when:
+- `join()` is called on it anywhere in the module (also through a tuple or list of
+  queues joined in a loop, `for q in (inbox, outbox): q.join()`), or `q.join` is handed
+  on uncalled;
+- a join written by hand reads its count: `q.all_tasks_done`, `q.unfinished_tasks`,
+  asyncio's `q._unfinished_tasks` or `q._finished`;
+- it is a `JoinableQueue`, whose only purpose is `join()`;
+- it was not made in this module (a parameter, an attribute set from one, an import):
+  the caller that made it may join it;
+- it was made here and handed out: returned, yielded, stored in a container or on
+  another object, or passed to code qlint cannot see.
+
+A queue made here (a local, a `self.x` attribute, a module global) that none of these
+reach is waited on by nobody: a skipped or early `task_done()` changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import libcst as cst
+
+from qlint.analysis.model import CallSite, Scope
+from qlint.analysis.names import attribute_path
+from qlint.analysis.queues import QueueFacts, QueueGroup
+from qlint.analysis.raising import is_logging_call
+from qlint.analysis.scopes import resolve_class
+from qlint.analysis.walk import ModuleRecord
+
+JOIN, HAND_WRITTEN, JOINABLE, CALLER, HANDED_OUT = "join", "hand-written", "joinable", "caller", "handed-out"
+
+
+@dataclass(frozen=True)
+class Wait:
+    """Why a queue's count is waited on; `node` is the wait itself when it is in view."""
+
+    how: str
+    node: Optional[cst.CSTNode] = None
+
+    def phrase(self) -> str:
+        """The waiter, for a message: `{0}` stands for the line of `node`."""
+        if self.how == JOIN:
+            return "the join() at line {0}"
+        if self.how == HAND_WRITTEN:
+            return "the wait for unfinished tasks at line {0}"
+        if self.how == JOINABLE:
+            return "a join() of this JoinableQueue"
+        if self.how == HANDED_OUT:
+            return "a join() by the code the queue is handed to"
+        return "a caller's join()"
+
+    def step(self) -> Optional[tuple[cst.CSTNode, str]]:
+        """The wait as a step of a finding's path, when it is in view."""
+        if self.node is None:
+            return None
+        return (self.node, "and this waits for the unfinished-task count to reach zero")
+
+
+class QueueWaits:
+    """The wait of every queue group of a module, found once."""
+
+    def __init__(self, record: ModuleRecord, queues: QueueFacts) -> None:
+        self.record = record
+        self.queues = queues
+        self._first: dict[int, Wait] = {}  # id(group) -> the first join or hand-written wait
+        self._memo: dict[int, Optional[Wait]] = {}
+        self._find_joins()
+
+    def of(self, group: QueueGroup) -> Optional[Wait]:
+        """The wait on `group`'s count, or None when nothing can wait on it."""
+        key = id(group)
+        if key not in self._memo:
+            self._memo[key] = self._judge(group)
+        return self._memo[key]
+
+    def _find_joins(self) -> None:
+        """Joins and hand-written waits, the first in source order per group."""
+        for site in self.record.calls:
+            func = site.node.func
+            if not (isinstance(func, cst.Attribute) and func.attr.value == "join"):
+                continue
+            for group in self._receivers(site.scope, func.value, site.loops):
+                self._first.setdefault(id(group), Wait(JOIN, site.node))
+        for scope, reference in self.record.wait_references:
+            how = JOIN if reference.attr.value == "join" else HAND_WRITTEN
+            group = self.queues.group(scope, reference.value)
+            if group is not None:
+                self._first.setdefault(id(group), Wait(how, reference))
+
+    def _receivers(self, scope: Scope, receiver: cst.BaseExpression, loops: tuple[cst.CSTNode, ...]) -> list[QueueGroup]:
+        """The group `receiver` names, or each group of `for receiver in (a, b)` around it."""
+        group = self.queues.group(scope, receiver)
+        found = [group] if group is not None else []
+        if isinstance(receiver, cst.Name):
+            for loop in loops:
+                if (
+                    isinstance(loop, cst.For)
+                    and isinstance(loop.target, cst.Name)
+                    and loop.target.value == receiver.value
+                    and isinstance(loop.iter, (cst.Tuple, cst.List, cst.Set))
+                ):
+                    for element in loop.iter.elements:
+                        member = self.queues.group(scope, element.value)
+                        if member is not None:
+                            found.append(member)
+        return found
+
+    def _judge(self, group: QueueGroup) -> Optional[Wait]:
+        first = self._first.get(id(group))
+        if first is not None:
+            return first
+        if group.made_joinable:
+            return Wait(JOINABLE)
+        if not group.constructed or any(self._parameter_of_public_function(ident) for ident in group.members):
+            return Wait(CALLER)
+        if self._handed_out(group):
+            return Wait(HANDED_OUT)
+        return None
+
+    def _handed_out(self, group: QueueGroup) -> bool:
+        queues = self.queues
+        for site in self.record.calls:
+            passed = queues.escapes_at.get(id(site.node))
+            if passed and group in passed and not self._keeps_in_view(site):
+                return True
+        if any(queues.group(scope, value) is group for scope, value in self.record.handed_back):
+            return True
+        for assignment in self.record.assignments:
+            value = assignment.value
+            if value is None or attribute_path(assignment.target) is not None:
+                continue  # a name or attribute target is a member of some group already
+            if queues.group(assignment.scope, value) is group:
+                return True  # `registry[key] = q`
+        return any(self._on_another_object(ident) for ident in group.members)
+
+    @staticmethod
+    def _keeps_in_view(site: CallSite) -> bool:
+        """A logging call, or a class of this module (a dataclass holding the queue):
+        neither joins what it is given."""
+        return is_logging_call(site.node) or resolve_class(site.scope, site.node.func) is not None
+
+    def _parameter_of_public_function(self, ident: tuple[int, str]) -> bool:
+        """A parameter of a function other modules can call: a public module-level
+        function, or a public method (or `__init__`) of a public module-level class."""
+        node_id, path = ident
+        scope = self.record.scope_of_node.get(node_id)
+        if scope is None or scope.kind != "function" or path not in scope.params or path == scope.self_name:
+            return False
+        owner = scope.parent
+        if owner is not None and owner.kind == "class":
+            if _private(owner.name) or (_private(scope.name) and scope.name != "__init__"):
+                return False
+            owner = owner.parent
+        return owner is not None and owner.kind == "module" and not _private(scope.name if scope.parent is owner else "")
+
+    def _on_another_object(self, ident: tuple[int, str]) -> bool:
+        """`worker.queue = q`, where `worker` is a parameter: the caller's object holds it."""
+        node_id, path = ident
+        root, _, rest = path.partition(".")
+        if not rest or root == "self":
+            return False
+        scope = self.record.scope_of_node.get(node_id)
+        return scope is not None and scope.kind in ("function", "lambda") and root in scope.params
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
