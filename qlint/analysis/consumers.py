@@ -20,6 +20,7 @@ from qlint.analysis.paths import (
     PathWalker,
     State,
     TooComplex,
+    iterates,
 )
 from qlint.analysis.queues import QueueFacts, QueueGroup
 from qlint.analysis.raising import cannot_raise, quiet_call
@@ -58,9 +59,14 @@ class ConsumerFacts:
         self._helper_memo: dict[tuple[int, int], str] = {}
         self._quiet_memo: dict[int, bool] = {}
         self._calls_in_loop: dict[int, list[CallSite]] = {}
+        self._calls_in_lambda: dict[int, list[CallSite]] = {}
         for site in record.calls:
+            if site.scope.kind == "lambda":
+                self._calls_in_lambda.setdefault(id(site.scope.node), []).append(site)
             for loop in site.loops:
                 self._calls_in_loop.setdefault(id(loop), []).append(site)
+        self._position = {id(site.node): index for index, site in enumerate(record.calls)}
+        self._in_lambda = {id(site.node) for sites in self._calls_in_lambda.values() for site in sites}
         self.loops = self._find_loops()
 
     # -- how calls and handlers look from one queue ------------------------------------
@@ -71,7 +77,8 @@ class ConsumerFacts:
             if method in ("get", "get_nowait"):
                 return GET
             if method == "task_done":
-                return TASK_DONE
+                # In a lambda, it runs later (a callback): acknowledged elsewhere, not counted here.
+                return HELPER_SOMETIMES if id(call) in self._in_lambda else TASK_DONE
             if method == "join":
                 return JOIN
         callee = self.queues.callee_of_call.get(id(call))
@@ -81,12 +88,20 @@ class ConsumerFacts:
                 return HELPER_ALWAYS
             if summary == _SOMETIMES:
                 return HELPER_SOMETIMES
+        deferred = self.queues.deferred_of_call.get(id(call))
+        if deferred is not None:  # a thread, executor or callback that acknowledges it later
+            summary = self.helper_summary(deferred, group)
+            if summary == _ALWAYS:
+                return HELPER_ALWAYS
+            if summary == _SOMETIMES:
+                return HELPER_SOMETIMES
         if any(g is group for g in self.queues.escapes_at.get(id(call), ())):
             return ESCAPE
         return None
 
-    def handler_kind(self, scope: Scope, handler: cst.ExceptHandler) -> str:
-        names = handler_names(handler.type)
+    def handler_kind(self, scope: Scope, caught: Optional[cst.BaseExpression]) -> str:
+        """What an `except` clause (or `suppress(...)`) catches: "broad", "empty", "timeout", "other"."""
+        names = handler_names(caught)
         empties, timeouts = [], []
         for name in names:
             if name == "":
@@ -107,8 +122,9 @@ class ConsumerFacts:
         return PathWalker(
             self.record.summaries,
             lambda call: self.classify(group, call),
-            lambda handler: self.handler_kind(scope, handler),
+            lambda caught: self.handler_kind(scope, caught),
             self.quiet,
+            scope.is_async,
         )
 
     def quiet(self, call: cst.Call) -> bool:
@@ -136,7 +152,13 @@ class ConsumerFacts:
         self._helper_memo[key] = _NEVER  # a recursive call adds no acknowledgement of its own
         result = _NEVER
         node = function.node
-        if isinstance(node, cst.FunctionDef):
+        if isinstance(node, cst.Lambda):
+            for site in self._calls_in_lambda.get(id(node), ()):
+                func = site.node.func
+                if self.queues.group_of_call.get(id(site.node)) is group and isinstance(func, cst.Attribute):
+                    if func.attr.value == "task_done":
+                        result = _ALWAYS if site.node is node.body else _SOMETIMES
+        elif isinstance(node, cst.FunctionDef):
             walker = self.walker(group, function)
             try:
                 ends = walker.function(node.body.body)
@@ -211,6 +233,27 @@ class ConsumerFacts:
             consumer.paths = self.walker(group, consumer.scope).loop(loop, initial)
         except TooComplex:
             consumer.paths = None
+            return
+        if consumer.paths.saw_task_done and consumer.paths.filled:
+            consumer.paths.done_twice += self._acknowledged_again(consumer, consumer.paths.filled)
+
+    def _acknowledged_again(self, consumer: ConsumerLoop, filled: set[str]) -> list[cst.CSTNode]:
+        """`for _ in batch: q.task_done()` after a loop that acknowledged each item it put
+        into `batch`: the task_done() calls of that second acknowledgement."""
+        found = []
+        for loop, scope, outer in self.record.loops:
+            if scope is not consumer.scope or loop is consumer.node or consumer.node in outer:
+                continue
+            if not any(iterates(loop, name) for name in filled):
+                continue
+            for site in self._calls_in_loop.get(id(loop), ()):
+                if self.classify(consumer.group, site.node) == TASK_DONE and self._after(site.node, consumer):
+                    found.append(site.node)
+        return found
+
+    def _after(self, call: cst.Call, consumer: ConsumerLoop) -> bool:
+        position = self._position
+        return all(position.get(id(call), -1) > position.get(id(get), -1) for get in consumer.gets)
 
 
 def _iter_get(loop: cst.CSTNode) -> Optional[cst.Attribute]:

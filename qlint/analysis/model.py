@@ -81,7 +81,9 @@ class StatementSummary:
     loads: set[str] = field(default_factory=set)
     stores: set[str] = field(default_factory=set)
     none_stores: set[str] = field(default_factory=set)  # names assigned `None`
-    collected: set[int] = field(default_factory=set)  # id(call) of calls whose value goes into a container
+    # id(call) -> the container its value goes into: `batch = [q.get()]`, `batch.append(q.get())`
+    # ("" when the container has no name of its own).
+    collected: dict[int, str] = field(default_factory=dict)
     yields: bool = False
     returns: bool = False
     hands_on: bool = False  # print / logging / collecting the item: not "processing" it

@@ -46,6 +46,10 @@ class State:
     via_exception: bool = False
     failed_get: bool = False  # in a handler or finally after a get that raised Empty
     tainted: frozenset[str] = frozenset()
+    none_names: frozenset[str] = frozenset()  # names assigned None on this path
+    suspended: bool = False  # asyncio: the coroutine yielded to the event loop after task_done()
+    batch: Optional[str] = None  # the container the items taken went into: it owes them
+    batch_many: bool = False  # that container may hold several items
 
 
 @dataclass
@@ -65,6 +69,8 @@ class PathFindings:
     done_twice: list[cst.CSTNode] = field(default_factory=list)
     join_while_holding: list[cst.CSTNode] = field(default_factory=list)  # q.join() before this item's ack
     done_after_failed_get: list[cst.CSTNode] = field(default_factory=list)
+    batch_acked_once: list[cst.CSTNode] = field(default_factory=list)  # one task_done() for several items
+    filled: set[str] = field(default_factory=set)  # containers the item was put into (`batch.append(item)`)
     item_handed_out: bool = False  # yielded or returned: its receiver acknowledges it
     queue_handed_out: bool = False  # passed to code qlint cannot see
     saw_task_done: bool = False  # a task_done() or a helper that always calls it
@@ -94,7 +100,7 @@ class _Context:
 
 # What the walker needs to know about calls and handlers, from the facts.
 Classify = Callable[[cst.Call], Optional[str]]
-HandlerKind = Callable[[cst.ExceptHandler], str]  # "empty" | "timeout" | "broad" | "other"
+HandlerKind = Callable[[Optional[cst.BaseExpression]], str]  # "empty" | "timeout" | "broad" | "other"
 Quiet = Callable[[cst.Call], bool]  # a call that does not raise in practice (analysis/raising.py)
 
 
@@ -107,11 +113,16 @@ class PathWalker:
         classify: Classify,
         handler_kind: HandlerKind,
         quiet: Quiet = lambda call: False,
+        is_async: bool = False,
     ) -> None:
         self.summaries = summaries
         self.classify = classify
         self.handler_kind = handler_kind
         self.quiet = quiet
+        # With asyncio, join() sees an early task_done() only once the consumer awaits.
+        self.is_async = is_async
+        # Names a failed get sets to None (`except Empty: msg = None`): None there means "no item".
+        self.no_item_names: set[str] = set()
         self.findings = PathFindings()
 
     # -- entry points -----------------------------------------------------------------
@@ -163,7 +174,17 @@ class PathWalker:
             return self._try(node, states, ctx)
         if isinstance(node, cst.With):
             states = self._apply(self.summaries.get(id(node)), states, ctx, header=False)
-            return self.block(node.body.body, states, ctx)
+            suppressed = self._suppressed(node)
+            if suppressed is None:
+                return self.block(node.body.body, states, ctx)
+            # `with suppress(Empty): item = q.get_nowait()`: a failed get goes on after the block.
+            catcher = _Catcher(absorbs=suppressed == "broad")
+            flow = self.block(node.body.body, states, replace(ctx, accumulators=ctx.accumulators + (catcher,)))
+            if suppressed in ("empty", "timeout"):
+                flow.normal |= {replace(s, failed_get=True) for s, get in catcher.raised if get == MAY_FAIL}
+            elif suppressed == "broad":
+                flow.normal |= {replace(s, via_exception=True) for s, _ in catcher.raised}
+            return flow
         if isinstance(node, cst.Match):
             return self._match(node, states, ctx)
         return Flow(states)  # def, class: nothing runs now
@@ -183,15 +204,48 @@ class PathWalker:
 
     def _if(self, node: cst.If, states: set[State], ctx: _Context) -> Flow:
         states = self._apply(self.summaries.get(id(node)), states, ctx, header=True)
-        body = self.block(node.body.body, states, ctx)
+        taken, skipped = self._split_on_none(node.test, states)
+        body = self.block(node.body.body, taken, ctx)
         orelse = node.orelse
         if orelse is None:
-            rest = Flow(states)
+            rest = Flow(skipped)
         elif isinstance(orelse, cst.If):
-            rest = self._if(orelse, states, ctx)
+            rest = self._if(orelse, skipped, ctx)
         else:
-            rest = self.block(orelse.body.body, states, ctx)
+            rest = self.block(orelse.body.body, skipped, ctx)
         return Flow(body.normal | rest.normal, body.exits + rest.exits)
+
+    def _split_on_none(self, test: cst.BaseExpression, states: set[State]) -> tuple[set[State], set[State]]:
+        """The states that enter an `if` and those that skip it, where the test asks whether
+        a name is None: known on a path that set it to None, and the item is not None where
+        a failed get's path uses None to mean "no item"."""
+        tested = _none_test(test)
+        if tested is None:
+            return states, states
+        name, runs_when_none = tested
+        taken, skipped = set(), set()
+        for state in states:
+            if name in state.none_names:
+                is_none: Optional[bool] = True
+            elif name in self.no_item_names and name in state.tainted and state.got == 1:
+                is_none = False
+            else:
+                is_none = None
+            if is_none is None or is_none == runs_when_none:
+                taken.add(state)
+            if is_none is None or is_none != runs_when_none:
+                skipped.add(state)
+        return taken, skipped
+
+    def _suppressed(self, node: cst.With) -> Optional[str]:
+        """What a `with contextlib.suppress(...)` catches, if this is one."""
+        for item in node.items:
+            call = item.item
+            if isinstance(call, cst.Call) and attribute_path(call.func) in ("suppress", "contextlib.suppress"):
+                caught = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+                if caught:
+                    return self.handler_kind(caught[0] if len(caught) == 1 else cst.Tuple([cst.Element(c) for c in caught]))
+        return None
 
     def _match(self, node: cst.Match, states: set[State], ctx: _Context) -> Flow:
         states = self._apply(self.summaries.get(id(node)), states, ctx, header=True)
@@ -215,7 +269,7 @@ class PathWalker:
         # An exception in the body or a handler runs the finally: if that acknowledges,
         # code that can raise here does not skip the acknowledgement (QL104).
         covering = node.finalbody is not None and self._acknowledges(node.finalbody)
-        kinds = [self.handler_kind(handler) for handler in node.handlers]  # type: ignore[arg-type]
+        kinds = [self.handler_kind(handler.type) for handler in node.handlers]
         absorbs = any(
             kind == "broad" and (not self._reraises(handler) or self._acknowledges(handler))
             for kind, handler in zip(kinds, node.handlers)
@@ -303,9 +357,18 @@ class PathWalker:
             self.findings.queue_handed_out = True
         if raisers or GET in events:
             _raise(ctx, states, WAITS if GET in events else None)
+        batch_events = self._batch_loop(node, events, states)
+        if batch_events is not None:
+            return batch_events
         result = set()
+        awaits = self.is_async and any(
+            isinstance(r, cst.Await) for summary in summaries_under(self.summaries, node) for r in summary.raisers
+        )
         for state in states:
-            if state.done >= 1 and state.got == 1 and not state.unknown and used & state.tainted:
+            if (
+                state.done >= 1 and state.got == 1 and not state.unknown and used & state.tainted
+                and (state.suspended or awaits or not self.is_async)
+            ):
                 if state.first_done is not None:
                     self.findings.used_after_done.append(state.first_done)
             if events:
@@ -314,6 +377,35 @@ class PathWalker:
                 state = replace(state, raisable=True)
             result.add(state)
         return result | states if not events else result
+
+    def _batch_loop(self, node: cst.CSTNode, events: set[str], states: set[State]) -> Optional[set[State]]:
+        """A nested loop that fills the batch (`batch.append(q.get_nowait())`) or
+        acknowledges it (`for _ in batch: q.task_done()`); None for any other loop."""
+        batches = {s.batch for s in states if s.batch and not s.unknown and s.got == 1}
+        if len(batches) != 1 or not events or not events <= {GET, TASK_DONE}:
+            return None
+        (batch,) = batches
+        calls = [c for summary in summaries_under(self.summaries, node) for c in summary.calls]
+        if events == {GET}:
+            containers = {
+                summary.collected.get(id(c))
+                for summary in summaries_under(self.summaries, node)
+                for c in summary.calls
+                if self.classify(c) == GET
+            }
+            if containers != {batch}:
+                return None
+            return {replace(s, batch_many=True) if s.batch == batch else s for s in states}
+        if events == {TASK_DONE} and iterates(node, batch):
+            done = next(c for c in calls if self.classify(c) == TASK_DONE)
+            result = set()
+            for state in states:
+                if state.batch == batch and state.done >= 1:
+                    self.findings.done_twice.append(done)
+                result.add(replace(state, done=state.done + 1, first_done=None) if state.batch == batch else state)
+            self.findings.saw_task_done = True
+            return result
+        return None
 
     # -- one statement's effect ------------------------------------------------------------
 
@@ -355,12 +447,16 @@ class PathWalker:
             _raise(ctx, states, get_kind)
         if summary.yields:
             self.findings.item_handed_out = True
+        if any(s.got == 1 and summary.loads & s.tainted for s in states):
+            self.findings.filled |= _filled_containers(summary)
         # Handing the item on (yield, return, print, collect) is not processing it.
         counts_as_use = not (summary.hands_on or summary.yields or summary.returns) and not (header and not raisers)
+        awaits = self.is_async and any(isinstance(r, cst.Await) for r in summary.raisers)
         result = set()
         for state in states:
             if (
                 counts_as_use
+                and (state.suspended or awaits or not self.is_async)
                 and state.done >= 1
                 and state.got == 1
                 and not state.unknown
@@ -380,6 +476,12 @@ class PathWalker:
                     state = replace(state, tainted=state.tainted | summary.stores)
                 elif summary.stores & state.tainted:
                     state = replace(state, tainted=state.tainted - summary.stores)
+            if summary.stores and (state.none_names or summary.none_stores):
+                state = replace(state, none_names=(state.none_names - summary.stores) | summary.none_stores)
+                if state.failed_get:
+                    self.no_item_names |= summary.none_stores
+            if awaits and state.done >= 1 and not state.suspended:
+                state = replace(state, suspended=True)
             result.add(state)
         return result
 
@@ -394,12 +496,16 @@ class PathWalker:
             self._join([state], call)
             return state
         if event == GET:
+            container = summary.collected.get(id(call))  # a batch: its container owes the items
             if state.got == 0 and not state.unknown:
                 return replace(
                     state, got=1, get_node=call, done=0, first_done=None, raisable=False,
-                    failed_get=False, tainted=frozenset(summary.stores),
-                    unknown=id(call) in summary.collected,  # a batch: its container owes the items
+                    failed_get=False, tainted=frozenset(summary.stores), suspended=False,
+                    none_names=state.none_names - summary.stores,
+                    batch=container or None, batch_many=False, unknown=container == "",
                 )
+            if container and state.batch == container and not state.unknown:
+                return replace(state, batch_many=True)
             return replace(state, got=MANY, unknown=True)
         if event in (ESCAPE, HELPER_SOMETIMES):
             self.findings.saw_maybe_task_done |= event == HELPER_SOMETIMES
@@ -419,9 +525,58 @@ class PathWalker:
         if state.done == 0:
             if state.raisable and not ctx.in_finally:
                 self.findings.not_in_finally.append(call)
+            if state.batch_many:
+                self.findings.batch_acked_once.append(call)
             return replace(state, done=1, first_done=call)
         self.findings.done_twice.append(call)
         return replace(state, done=2)
+
+
+def _filled_containers(summary: StatementSummary) -> set[str]:
+    """`batch` of `batch.append(...)` calls in the statement."""
+    found = set()
+    for call in summary.calls:
+        func = call.func
+        if isinstance(func, cst.Attribute) and func.attr.value in ("append", "appendleft", "add", "extend", "insert"):
+            path = attribute_path(func.value)
+            if path:
+                found.add(path)
+    return found
+
+
+def iterates(loop: cst.CSTNode, container: str) -> bool:
+    """`for _ in batch:` or `for _ in range(len(batch)):`."""
+    if not isinstance(loop, cst.For):
+        return False
+    over = loop.iter
+    if isinstance(over, cst.Call) and attribute_path(over.func) == "range" and len(over.args) == 1:
+        inner = over.args[0].value
+        if isinstance(inner, cst.Call) and attribute_path(inner.func) == "len" and len(inner.args) == 1:
+            over = inner.args[0].value
+    return attribute_path(over) == container
+
+
+def _none_test(test: cst.BaseExpression) -> Optional[tuple[str, bool]]:
+    """(name, whether the test is true when it is None) for `x is None`, `x is not None`,
+    `x == None`, `x != None`, `x` and `not x`; else None."""
+    negated = False
+    while isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        negated, test = not negated, test.expression
+    if isinstance(test, cst.Name):
+        return test.value, not negated
+    if (
+        isinstance(test, cst.Comparison)
+        and isinstance(test.left, cst.Name)
+        and len(test.comparisons) == 1
+        and isinstance(test.comparisons[0].comparator, cst.Name)
+        and test.comparisons[0].comparator.value == "None"
+    ):
+        operator = test.comparisons[0].operator
+        if isinstance(operator, (cst.Is, cst.Equal)):
+            return test.left.value, not negated
+        if isinstance(operator, (cst.IsNot, cst.NotEqual)):
+            return test.left.value, negated
+    return None
 
 
 def _raise(ctx: _Context, states: Iterable[State], get_kind: Optional[str]) -> None:

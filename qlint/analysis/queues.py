@@ -43,7 +43,10 @@ EMPTY_EXCEPTIONS = frozenset({"queue.Empty", "asyncio.QueueEmpty", "asyncio.queu
 
 _CONSTANT_NAMES = frozenset({"None", "True", "False", "Ellipsis", "NotImplemented"})
 # Calls that hand a function and its arguments to something that will call it.
-_SUBMITTERS = {"submit": 0, "to_thread": 0, "partial": 0, "run_in_executor": 1, "start_new_thread": 0}
+_SUBMITTERS = {
+    "submit": 0, "to_thread": 0, "partial": 0, "run_in_executor": 1, "start_new_thread": 0,
+    "call_soon": 0, "call_soon_threadsafe": 0, "call_later": 1, "add_done_callback": 0,
+}
 # Builtins a queue may be passed to without anything happening to its protocol.
 _HARMLESS_CALLEES = frozenset(
     {"print", "len", "id", "repr", "str", "isinstance", "type", "hash", "bool", "format", "vars", "dir"}
@@ -107,6 +110,8 @@ class QueueFacts:
         self.callee_of_call: dict[int, tuple[Scope, int]] = {}  # id(call) -> (function, skipped args)
         self.escapes_at: dict[int, list[QueueGroup]] = {}  # id(call) -> queues it hands to unseen code
         self._wired_calls: set[int] = set()  # calls whose function argument qlint resolved
+        # id(call) -> the same-module function a thread, executor or callback will run later
+        self.deferred_of_call: dict[int, Scope] = {}
         self._build()
 
     # -- identities -------------------------------------------------------------
@@ -283,12 +288,15 @@ class QueueFacts:
                 target = resolve_function(self.record, scope, arg.value)
                 if target is not None:
                     self._wired_calls.add(id(call))
+                    self.deferred_of_call[id(call)] = target[0]
                     self._link_thread_args(scope, target, call.args)
         if method in _SUBMITTERS:
             index = _SUBMITTERS[method]
             positional = [a for a in call.args if a.keyword is None and not a.star]
             if len(positional) > index:
                 target = resolve_function(self.record, scope, positional[index].value)
+                if target is not None and method != "partial":
+                    self.deferred_of_call[id(call)] = target[0]
                 if target is not None:
                     self._wired_calls.add(id(call))
                     function, skipped = target

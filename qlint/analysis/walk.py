@@ -86,6 +86,7 @@ class _Walker(FieldWalker):
         self._summaries: list[StatementSummary] = []
         self._not_loads: set[int] = set()
         self._called: set[int] = set()
+        self._displays: dict[int, str] = {}  # id(list display) -> the name it is assigned to
         self.top = 0  # index in module.body of the statement being walked
 
     # -- scopes ---------------------------------------------------------------
@@ -213,6 +214,8 @@ class _Walker(FieldWalker):
     def visit_Assign(self, node: cst.Assign) -> None:
         if isinstance(node.value, cst.Call):
             self.record.bare_calls.add(id(node.value))
+        if isinstance(node.value, (cst.List, cst.Set)) and len(node.targets) == 1:
+            self._displays[id(node.value)] = attribute_path(node.targets[0].target) or ""
         if isinstance(node.value, cst.Name) and node.value.value == "None" and self._summaries:
             self._summaries[-1].none_stores.update(
                 t.target.value for t in node.targets if isinstance(t.target, cst.Name)
@@ -338,12 +341,16 @@ class _Walker(FieldWalker):
             summary.calls.append(node)
             summary.raisers.append(node)  # the path walk decides which calls are quiet
             if isinstance(node.func, cst.Attribute) and node.func.attr.value in _CONTAINER_METHODS:
-                summary.collected.update(_called_values(arg.value for arg in node.args))
+                container = attribute_path(node.func.value) or ""
+                for call in _called_values(arg.value for arg in node.args):
+                    summary.collected[call] = container
 
     def _collect_elements(self, node: cst.List | cst.Set | cst.Tuple) -> None:
         """`[q.get()]`: the call's value goes into a container."""
         if self._summaries:
-            self._summaries[-1].collected.update(_called_values(e.value for e in node.elements))
+            container = self._displays.get(id(node), "")
+            for call in _called_values(e.value for e in node.elements):
+                self._summaries[-1].collected[call] = container
 
     visit_List = visit_Set = visit_Tuple = _collect_elements
 

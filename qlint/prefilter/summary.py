@@ -11,7 +11,10 @@ import ast
 import re
 from typing import Any, Callable, Iterable, Optional
 
-_SUBMITTERS = frozenset({"submit", "to_thread", "partial", "run_in_executor", "start_new_thread"})
+_SUBMITTERS = frozenset(
+    {"submit", "to_thread", "partial", "run_in_executor", "start_new_thread",
+     "call_soon", "call_soon_threadsafe", "call_later", "add_done_callback"}
+)
 _METHODS = frozenset({"get", "get_nowait", "put", "put_nowait", "task_done", "join", "qsize"})
 _WORD = re.compile(r"[^\W\d]\w*")
 Context = tuple[bool, bool, bool, Optional[str]]  # in a loop, in a `while True`, in a try body; class

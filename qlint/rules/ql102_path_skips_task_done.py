@@ -42,6 +42,7 @@ from typing import Iterator
 import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
+from qlint.analysis.paths import unique
 from qlint.rules.base import Finding, consumer_gate, naming_wait
 
 CODE = "QL102"
@@ -54,6 +55,11 @@ MESSAGE = (
 WAITED = (
     "this path goes back to the next get() without task_done(): {wait} then waits forever for "
     "the item; acknowledge it on every path (a try/finally around the body)"
+)
+
+BATCH = (
+    "one task_done() for a batch that can hold several items: {wait} then waits forever for "
+    "the others; acknowledge each item (`for _ in batch: q.task_done()`)"
 )
 
 
@@ -82,6 +88,8 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
             if node is not get:
                 steps += ((node, "and this path goes back to the next get() without task_done()"),)
             yield naming_wait(Finding(node, steps=steps), WAITED, wait)
+        for node in unique(paths.batch_acked_once):
+            yield naming_wait(Finding(node, BATCH), BATCH, wait)
 
 
 gate = consumer_gate
