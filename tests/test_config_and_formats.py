@@ -125,6 +125,16 @@ def test_config_errors_name_the_key_and_exit_2(tmp_path: Path, capsys, table: st
     assert named in err and err.count("\n") == 1 and err.startswith("qlint: ")
 
 
+def test_a_pyproject_that_is_not_utf8_is_a_config_error(tmp_path: Path, capsys) -> None:
+    # qlint searches parent folders, so a pyproject.toml that has nothing to do with it is read too.
+    (tmp_path / "pyproject.toml").write_bytes(b"[project]\nname = 'caf\xe9'\n")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "bad.py").write_text(BUGGY)
+    code, out, err = _run(capsys, str(tmp_path / "src"))
+    assert code == 2 and out == ""
+    assert err.startswith(f"qlint: {tmp_path / 'pyproject.toml'}: not valid TOML: ") and err.count("\n") == 1
+
+
 def test_bad_selector_on_the_command_line(tmp_path: Path, capsys) -> None:
     code, _, err = _run(capsys, "--select", "F401", str(tmp_path))
     assert code == 2 and "--select: unknown rule selector 'F401'" in err
