@@ -19,7 +19,7 @@ from qlint.config import (
     find_config,
     load_config,
 )
-from qlint.files import DEFAULT_EXCLUDE, DiscoveryOptions, discover, is_excluded
+from qlint.files import DEFAULT_EXCLUDE, DiscoveryOptions, discover, excluded_with_parents
 from qlint.noqa import python_lines
 from qlint.output import rule_name, write
 from qlint.output.text import fix_summary, write_statistics
@@ -156,7 +156,7 @@ def _lint_stdin(
     name = args.stdin_filename or "-"
     source = sys.stdin.buffer.read()
     result = RunResult()
-    if args.stdin_filename and discovery.force_exclude and is_excluded(name, discovery.exclude):
+    if args.stdin_filename and discovery.force_exclude and excluded_with_parents(name, discovery.exclude):
         return result, source
     if fix_mode is None:
         report = check_source(source, name, settings)

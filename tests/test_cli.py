@@ -62,13 +62,14 @@ def test_syntax_error_is_reported_and_other_files_still_linted(tmp_path: Path, c
 
 def test_unreadable_paths_are_errors_but_the_rest_is_linted(tmp_path: Path, capsys) -> None:
     (tmp_path / "bad.py").write_text(BUGGY)
-    (tmp_path / "pkg.py").mkdir()
+    (tmp_path / "pkg.py").mkdir()  # a folder, walked like any other
+    (tmp_path / "pkg.py" / "clean.py").write_text(CLEAN)
     (tmp_path / "dangling.py").symlink_to(tmp_path / "nowhere.py")
     code, out, err = _run(capsys, str(tmp_path), str(tmp_path / "missing.py"), str(tmp_path / "dangling.py"))
     assert code == 2
     assert "QL104" in out
     errors = err.splitlines()
-    assert any("pkg.py: is a directory" in line for line in errors)
+    assert not any("pkg.py" in line for line in errors)
     assert any("missing.py: no such file or directory" in line for line in errors)
     assert any("dangling.py: broken symbolic link" in line for line in errors)
     assert all(line.startswith("qlint: ") for line in errors)
