@@ -191,6 +191,27 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 must still print
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
+    try:
+        status = _main(argv)
+        sys.stdout.flush()  # here, not at exit, where a closed pipe could no longer be caught
+        return status
+    except BrokenPipeError:  # `qlint ... | head`: the reader has what it wanted
+        _silence_stdout()
+        return EXIT_CLEAN
+    except SystemExit as done:  # argparse's --help and --version print, then exit
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _silence_stdout()
+        raise done
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's own flush at exit finds no closed pipe."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _main(argv: Optional[Sequence[str]]) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["rule"]:
         return _print_rules(args_list[1:])
@@ -251,8 +272,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                       source_lines=source_lines, unsafe_fixes=args.unsafe_fixes)
                 if format_name in ("default", "full"):
                     out.write(fix_summary(result.diagnostics, args.unsafe_fixes, result.fixed if args.fix else None))
+            out.flush()
     except BrokenPipeError:  # `qlint ... | head`: the reader has what it wanted
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
         return EXIT_FINDINGS if result.diagnostics and not args.exit_zero else EXIT_CLEAN
     except OSError as error:
         print(f"qlint: cannot write {args.output_file or 'the output'}: {error.strerror or error}", file=sys.stderr)
@@ -276,7 +298,7 @@ def _report_diff(result: RunResult) -> int:
         sys.stdout.write("".join(result.diffs))
         sys.stdout.flush()
     except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
     if result.fixed:
         noun = "finding" if result.fixed == 1 else "findings"
         print(f"Would fix {result.fixed} {noun} in {len(result.diffs)} file{'s' if len(result.diffs) != 1 else ''}.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -150,3 +151,30 @@ def test_jobs_do_not_change_the_output(tmp_path: Path) -> None:
 def test_python_dash_m_and_version() -> None:
     done = subprocess.run([sys.executable, "-m", "qlint", "--version"], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.startswith("qlint ")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("rule", "QL104"),
+        ("rule",),
+        ("--help",),
+        ("--version",),
+        ("--no-cache", str(FIXTURES)),
+        ("--no-cache", "--format", "json", str(FIXTURES)),
+        ("--no-cache", "--statistics", str(FIXTURES)),
+        ("--diff", str(FIXTURES / "ql104_asyncio_with.py")),
+    ],
+)
+def test_a_closed_pipe_ends_quietly(args: tuple[str, ...]) -> None:
+    """`qlint rule QL104 | head -1`: the reader is gone before qlint writes; no traceback."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # closed before qlint writes a byte: every write meets a broken pipe
+    try:
+        done = subprocess.run([sys.executable, "-m", "qlint", *args], stdout=write_end,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert done.stderr == "" or "Would fix" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+    assert done.returncode in (0, 1)
