@@ -45,10 +45,18 @@ class FileConfig:
 
 
 def check_selectors(key: str, codes: list[str]) -> list[str]:
-    """Codes or prefixes (`QL1`, `QL104`, `ALL`); anything else is an error naming `key`."""
+    """Codes or prefixes of a rule (`QL1`, `QL104`, `ALL`); anything else is an error naming `key`.
+
+    A typo such as `QL999` would otherwise select nothing, and CI would pass with nothing checked.
+    """
+    from qlint.rules import CODES  # the codes come from module names: no rule is imported
+
     for code in codes:
         if not _SELECTOR.match(code):
             raise ConfigError(f"{key}: unknown rule selector {code!r} (expected QL, QLn, QLnn, QLnnn or ALL)")
+        if code != "ALL" and not any(rule.startswith(code) for rule in CODES):
+            raise ConfigError(f"{key}: unknown rule selector {code!r}: no rule's code starts with it "
+                              "(`qlint rule` lists them)")
     return codes
 
 

@@ -116,6 +116,9 @@ def test_config_per_file_ignores(tmp_path: Path, capsys) -> None:
         ('output-format = "xml"', "output-format: expected one of"),
         ('extra-queue-classes = ["JoinableQueue"]', "extra-queue-classes: 'JoinableQueue' is not a dotted class name"),
         ("select = [", "not valid TOML"),
+        ('select = ["QL999"]', "select: unknown rule selector 'QL999'"),
+        ('extend-ignore = ["QL9"]', "extend-ignore: unknown rule selector 'QL9'"),
+        ('per-file-ignores = { "t/*" = ["QL999"] }', "per-file-ignores.t/*: unknown rule selector 'QL999'"),
     ],
 )
 def test_config_errors_name_the_key_and_exit_2(tmp_path: Path, capsys, table: str, named: str) -> None:
@@ -138,6 +141,18 @@ def test_a_pyproject_that_is_not_utf8_is_a_config_error(tmp_path: Path, capsys) 
 def test_bad_selector_on_the_command_line(tmp_path: Path, capsys) -> None:
     code, _, err = _run(capsys, "--select", "F401", str(tmp_path))
     assert code == 2 and "--select: unknown rule selector 'F401'" in err
+
+
+@pytest.mark.parametrize("flag", ["--select", "--extend-select", "--ignore", "--extend-ignore"])
+@pytest.mark.parametrize("selector", ["QL999", "QL9", "QL0"])
+def test_a_selector_no_rule_has_is_an_error(tmp_path: Path, capsys, flag: str, selector: str) -> None:
+    # As in ruff: a typo must not turn every rule off and pass CI with nothing checked.
+    (tmp_path / "bad.py").write_text(BUGGY)
+    code, out, err = _run(capsys, flag, selector, str(tmp_path))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"qlint: {flag}: unknown rule selector {selector!r}") and err.count("\n") == 1
+    assert _run(capsys, "--per-file-ignores", f"*.py:{selector}", str(tmp_path))[0] == 2
+    assert _run(capsys, "--select", "QL10,ALL", str(tmp_path))[0] == 1  # real prefixes stay valid
 
 
 def test_config_file_named_explicitly(tmp_path: Path, capsys) -> None:
