@@ -23,6 +23,7 @@ from qlint.files import DEFAULT_EXCLUDE, DiscoveryOptions, discover, excluded_wi
 from qlint.noqa import python_lines
 from qlint.output import rule_name, write
 from qlint.output.text import fix_summary, write_statistics
+from qlint.rule_command import rule_command
 from qlint.rules import CODES
 from qlint.runner import FixMode, RunResult, run, unified_diff
 from qlint.settings import (
@@ -43,7 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qlint",
         description="Find misuse of Python work queues (put/get/task_done/join).",
-        epilog="`qlint rule [CODE]` prints a rule's documentation; `qlint rule` lists the rules.",
+        epilog="`qlint rule [CODE]` prints a rule's documentation; `qlint rule` lists the rules "
+        "(`qlint rule --help`). `qlint check PATH ...` is the same as `qlint PATH ...`.",
+        allow_abbrev=False,
     )
     add = parser.add_argument
     add("paths", nargs="*", help="files or directories to lint (default: .); - reads standard input")
@@ -75,22 +78,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _print_rules(codes: Sequence[str]) -> int:
-    from qlint.rules import RULES, RULES_BY_CODE
-
-    if not codes:
-        for rule in RULES:
-            print(f"{rule.code}  {rule.name}")
-        return EXIT_CLEAN
-    status = EXIT_CLEAN
-    for code in codes:
-        rule = RULES_BY_CODE.get(code.upper())
-        if rule is None:
-            print(f"qlint: unknown rule {code!r}", file=sys.stderr)
-            status = EXIT_ERROR
-            continue
-        print(rule.doc)
-    return status
+def _first_positional(parser: argparse.ArgumentParser, tokens: list[str]) -> Optional[int]:
+    """Where the first word that is not an option (nor an option's value) stands, if anywhere."""
+    takes_value = {name for action in parser._actions if action.nargs != 0 for name in action.option_strings}
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token == "--":  # what follows is paths, even one named `rule`
+            return None
+        if token == "-" or not token.startswith("-"):
+            return index
+        index += 2 if token in takes_value else 1
+    return None
 
 
 def _file_config(args: argparse.Namespace) -> FileConfig:
@@ -213,9 +212,19 @@ def _silence_stdout() -> None:
 
 def _main(argv: Optional[Sequence[str]]) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if args_list[:1] == ["rule"]:
-        return _print_rules(args_list[1:])
-    args = _parser().parse_args(args_list)
+    parser = _parser()
+    first = _first_positional(parser, args_list)
+    if first is not None and args_list[first] == "rule":  # a subcommand wherever it stands
+        parser.parse_args(args_list[:first])  # what comes before it must still be valid options
+        return rule_command(args_list[first + 1 :])
+    if first is not None and args_list[first] == "check":  # ruff's `check`: the same as no subcommand
+        del args_list[first]
+    args = parser.parse_args(args_list)
+    if args.stdin_filename and not args.paths:  # as ruff: --stdin-filename alone means standard input
+        args.paths = ["-"]
+    if "-" in args.paths and args.paths != ["-"]:
+        print("qlint: '-' (standard input) cannot be combined with other paths", file=sys.stderr)
+        return EXIT_ERROR
     if args.jobs is not None and args.jobs < 1:
         print("qlint: --jobs must be at least 1", file=sys.stderr)
         return EXIT_ERROR

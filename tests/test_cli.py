@@ -7,11 +7,13 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Optional
 
 import pytest
 
 from qlint import Settings, lint_source
 from qlint.cli import main
+from qlint.rules import CODES
 from tests.fixture_expectations import FIXTURES, finding_lines
 
 BUGGY = textwrap.dedent(
@@ -178,3 +180,48 @@ def test_a_closed_pipe_ends_quietly(args: tuple[str, ...]) -> None:
     assert done.stderr == "" or "Would fix" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
     assert done.returncode in (0, 1)
+
+
+def _qlint(*args: str, stdin: str = "", cwd: Optional[Path] = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "qlint", *args], input=stdin, capture_output=True, text=True,
+                          timeout=120, cwd=cwd)
+
+
+def test_stdin_filename_without_a_path_reads_standard_input(tmp_path: Path) -> None:
+    (tmp_path / "other.py").write_text(BUGGY)  # in the current folder: must not be linted
+    done = _qlint("--no-cache", "--stdin-filename", "src/mod.py", stdin=BUGGY, cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (1, "")
+    assert [line.split(":")[0] for line in finding_lines(done.stdout)] == ["src/mod.py"]
+
+
+def test_standard_input_with_other_paths_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "other.py").write_text(BUGGY)
+    done = _qlint("-", str(tmp_path / "other.py"), stdin=BUGGY)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == "qlint: '-' (standard input) cannot be combined with other paths\n"
+
+
+def test_rule_with_a_prefix_lists_the_rules_under_it() -> None:
+    done = _qlint("rule", "QL1")
+    assert done.returncode == 0
+    assert [line.split()[0] for line in done.stdout.splitlines()] == [c for c in CODES if c.startswith("QL1")]
+    assert _qlint("rule", "QL9").returncode == 2
+
+
+def test_rule_has_its_own_help() -> None:
+    done = _qlint("rule", "--help")
+    assert done.returncode == 0 and done.stdout.startswith("usage: qlint rule ")
+
+
+@pytest.mark.parametrize("args", [("--no-color", "rule", "QL104"), ("rule", "QL104", "--no-color"),
+                                  ("--isolated", "rule", "QL104")])
+def test_rule_is_a_subcommand_wherever_it_stands(args: tuple[str, ...]) -> None:
+    done = _qlint(*args)
+    assert done.returncode == 0 and done.stdout.startswith("QL104 task-done-not-in-finally"), done.stderr
+
+
+def test_check_is_an_alias_as_in_ruff(tmp_path: Path) -> None:
+    (tmp_path / "bad.py").write_text(BUGGY)
+    plain, check = _qlint("--no-cache", str(tmp_path)), _qlint("--no-cache", "check", str(tmp_path))
+    assert plain.returncode == check.returncode == 1 and plain.stdout == check.stdout
+    assert _qlint("--no-cache", "--select", "QL104", "check", str(tmp_path)).stdout == plain.stdout
