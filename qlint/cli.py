@@ -15,6 +15,7 @@ from qlint.config import (
     OUTPUT_FORMATS,
     ConfigError,
     FileConfig,
+    build_settings,
     check_selectors,
     find_config,
     load_config,
@@ -24,14 +25,8 @@ from qlint.noqa import python_lines
 from qlint.output import rule_name, write
 from qlint.output.text import fix_summary, write_statistics
 from qlint.rule_command import rule_command
-from qlint.rules import CODES
 from qlint.runner import FixMode, RunResult, run, unified_diff
-from qlint.settings import (
-    DEFAULT_QUEUE_NAME_REGEX,
-    SelectionLayer,
-    Settings,
-    resolve_selection,
-)
+from qlint.settings import SelectionLayer, Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -119,24 +114,12 @@ def _settings(args: argparse.Namespace, config: FileConfig) -> Settings:
         value = getattr(args, flag)
         if value:
             check_selectors("--" + flag.replace("_", "-"), value)
-    layers = [
-        SelectionLayer(
-            tuple(config.select) if config.select is not None else None,
-            tuple(config.extend_select),
-            tuple((config.ignore or []) + config.extend_ignore),
-        ),
-        SelectionLayer(
-            tuple(args.select) if args.select is not None else None,
-            tuple(args.extend_select),
-            tuple((args.ignore or []) + args.extend_ignore),
-        ),
-    ]
-    return Settings(
-        select=resolve_selection(CODES, layers),
-        per_file_ignores=tuple((p, tuple(c)) for p, c in _per_file_ignores(args, config).items()),
-        extra_queue_classes=tuple(config.extra_queue_classes),
-        queue_name_regex=config.queue_name_regex or DEFAULT_QUEUE_NAME_REGEX,
+    command_line = SelectionLayer(
+        tuple(args.select) if args.select is not None else None,
+        tuple(args.extend_select),
+        tuple((args.ignore or []) + args.extend_ignore),
     )
+    return build_settings(config, command_line, _per_file_ignores(args, config))
 
 
 def _discovery(args: argparse.Namespace, config: FileConfig) -> DiscoveryOptions:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from qlint.settings import DEFAULT_QUEUE_NAME_REGEX, SelectionLayer, Settings, resolve_selection
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python < 3.11 only
@@ -160,3 +162,27 @@ def load_config(path: Path, table_required: bool = False) -> FileConfig:
         except ConfigError as error:
             raise ConfigError(f"{path}: tool.qlint.{error}") from None
     return config
+
+
+def build_settings(
+    config: FileConfig,
+    command_line: SelectionLayer = SelectionLayer(),
+    per_file_ignores: Optional[dict[str, list[str]]] = None,
+) -> Settings:
+    """The settings of a run: the file's `[tool.qlint]`, then the command line's selection
+    (and its `--per-file-ignores`, which replace the file's). The CLI and the flake8 plugin
+    both build theirs here, so that they find the same things."""
+    from qlint.rules import CODES
+
+    from_file = SelectionLayer(
+        tuple(config.select) if config.select is not None else None,
+        tuple(config.extend_select),
+        tuple((config.ignore or []) + config.extend_ignore),
+    )
+    ignores = config.per_file_ignores if per_file_ignores is None else per_file_ignores
+    return Settings(
+        select=resolve_selection(CODES, [from_file, command_line]),
+        per_file_ignores=tuple((pattern, tuple(codes)) for pattern, codes in ignores.items()),
+        extra_queue_classes=tuple(config.extra_queue_classes),
+        queue_name_regex=config.queue_name_regex or DEFAULT_QUEUE_NAME_REGEX,
+    )
