@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 import sys
+import textwrap
 from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.test_cli import BUGGY
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -40,3 +48,39 @@ def test_the_readme_says_the_qlint_on_pypi_is_not_us() -> None:
     text = " ".join((ROOT / "README.md").read_text("utf-8").split())
     assert f"The distribution is called `{DISTRIBUTION}`" in text
     assert "The `qlint` distribution on PyPI is an unrelated project, not this one" in text
+
+
+def _yaml_blocks(document: Path) -> list[str]:
+    return [textwrap.dedent(block) for block in re.findall(r"```yaml\n(.*?)```", document.read_text("utf-8"), re.S)]
+
+
+def _precommit_configs() -> list[tuple[str, dict]]:
+    return [(document.name, yaml.safe_load(block)) for document in DOCUMENTS for block in _yaml_blocks(document)
+            if "hooks:" in block]
+
+
+def test_every_precommit_example_is_a_complete_config_that_names_no_placeholder() -> None:
+    configs = _precommit_configs()
+    assert {name for name, _ in configs} >= {"README.md", "pre-commit-and-ci.md"}
+    for name, config in configs:
+        assert isinstance(config, dict) and isinstance(config.get("repos"), list), name
+        for repo in config["repos"]:
+            # No published home and no tag yet: a local hook, or a repository pinned to a commit.
+            assert repo["repo"] == "local" or re.fullmatch(r"[0-9a-f]{40}", str(repo.get("rev"))), (name, repo)
+    for document in DOCUMENTS:
+        text = document.read_text("utf-8")
+        assert "example.invalid" not in text and "v0.1.0" not in text, document.name
+
+
+@pytest.mark.slow
+def test_the_readmes_precommit_config_works(tmp_path: Path) -> None:
+    [config] = [block for block in _yaml_blocks(ROOT / "README.md") if "repos:" in block]
+    (tmp_path / ".pre-commit-config.yaml").write_text(config)
+    (tmp_path / "bad.py").write_text(BUGGY)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / ".cache"),
+           "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]}
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "."], cwd=tmp_path, check=True)
+    done = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--files", "bad.py"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1 and "bad.py:7:9: QL104 " in done.stdout, done.stdout + done.stderr
