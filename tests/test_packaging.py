@@ -84,3 +84,15 @@ def test_the_readmes_precommit_config_works(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--files", "bad.py"], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 1 and "bad.py:7:9: QL104 " in done.stdout, done.stdout + done.stderr
+
+
+def test_usage_says_only_multiline_strings_join_lines_for_noqa() -> None:
+    from qlint import lint_source
+    from tests.test_cli import NOQA_PLACEMENTS
+
+    text = " ".join((ROOT / "docs" / "usage.md").read_text("utf-8").split())
+    assert "Only a multi-line string joins lines" in text
+    assert "a `# noqa` on any of its lines covers all of them" not in text
+    # What it says is what qlint (and flake8, tests/test_cli.py) does:
+    assert [d.code for d in lint_source(NOQA_PLACEMENTS["call-split-over-lines"], "x.py")] == ["QL104"]
+    assert lint_source(NOQA_PLACEMENTS["after-multiline-string"], "x.py") == []
