@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -96,3 +97,22 @@ def test_usage_says_only_multiline_strings_join_lines_for_noqa() -> None:
     # What it says is what qlint (and flake8, tests/test_cli.py) does:
     assert [d.code for d in lint_source(NOQA_PLACEMENTS["call-split-over-lines"], "x.py")] == ["QL104"]
     assert lint_source(NOQA_PLACEMENTS["after-multiline-string"], "x.py") == []
+
+
+def test_ruff_md_asks_everyone_who_runs_ruff_fix_for_external() -> None:
+    text = " ".join((ROOT / "docs" / "ruff.md").read_text("utf-8").split())
+    assert "Anyone who runs `ruff check --fix` needs this" in text
+    assert "`RUF100` (unused-noqa) is on by default" in text
+    assert "current releases leave unknown codes to `RUF102`" not in text
+
+
+RUFF = shutil.which("ruff", path=os.path.dirname(sys.executable)) or shutil.which("ruff")
+
+
+@pytest.mark.skipif(RUFF is None, reason="ruff is not installed")
+@pytest.mark.parametrize("external, kept", [(False, "import os\n"), (True, "import os  # noqa: QL104\n")])
+def test_what_ruff_md_says_ruff_fix_does(tmp_path: Path, external: bool, kept: str) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.ruff.lint]\nexternal = ["QL"]\n' if external else "")
+    (tmp_path / "a.py").write_text("import os  # noqa: F401, QL104\n\nprint(os)\n")
+    subprocess.run([RUFF, "check", "--no-cache", "--fix", "a.py"], cwd=tmp_path, capture_output=True, timeout=60)
+    assert (tmp_path / "a.py").read_text().splitlines(keepends=True)[0] == kept
