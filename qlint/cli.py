@@ -12,6 +12,7 @@ from typing import Iterator, Optional, Sequence, TextIO
 from qlint import __version__
 from qlint.cache import CACHE_DIR_NAME, ResultCache
 from qlint.config import (
+    FORMAT_ALIASES,
     OUTPUT_FORMATS,
     ConfigError,
     FileConfig,
@@ -53,7 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     add("--exclude", type=_codes, metavar="PATTERNS", help="glob patterns to skip (replaces the defaults)")
     add("--extend-exclude", type=_codes, metavar="PATTERNS", action="extend", default=[], help="more glob patterns to skip")
     add("--force-exclude", action="store_true", help="apply exclusions to files named on the command line too")
-    add("--format", "--output-format", dest="format", choices=OUTPUT_FORMATS, help="output format (default: default)")
+    add("--format", "--output-format", dest="format", choices=OUTPUT_FORMATS + tuple(FORMAT_ALIASES),
+        help="output format (default: default; concise, ruff's name for it, is the same)")
     add("--show-source", action="store_true", help="show the source line of each finding (--format full)")
     add("-o", "--output-file", metavar="FILE", help="write the output to FILE")
     add("--statistics", action="store_true", help="print a count per code instead of the findings")
@@ -218,7 +220,7 @@ def _main(argv: Optional[Sequence[str]]) -> int:
     except ConfigError as error:
         print(f"qlint: {error}", file=sys.stderr)
         return EXIT_ERROR
-    format_name = args.format or config.output_format or "default"
+    format_name = FORMAT_ALIASES.get(args.format, args.format) or config.output_format or "default"
     if args.show_source:
         if format_name not in ("default", "full"):
             print(f"qlint: --show-source is for text output, not --format {format_name}", file=sys.stderr)
@@ -258,7 +260,8 @@ def _main(argv: Optional[Sequence[str]]) -> int:
     try:
         with _output(args.output_file) as out:
             if args.statistics:
-                write_statistics(result.diagnostics, out, rule_name)
+                write_statistics(result.diagnostics, out, rule_name, as_json=format_name == "json",
+                                 unsafe_fixes=args.unsafe_fixes)
             else:
                 write(format_name, result.diagnostics, out, color=_use_color(args, out, format_name),
                       source_lines=source_lines, unsafe_fixes=args.unsafe_fixes)

@@ -21,6 +21,8 @@ else:  # pragma: no cover - exercised on Python < 3.11 only
     import tomli as tomllib
 
 OUTPUT_FORMATS = ("default", "full", "json", "sarif", "github")
+# ruff's names for ours: its `concise` is our `default` (flake8's lines).
+FORMAT_ALIASES = {"concise": "default"}
 _SELECTOR = re.compile(r"^(ALL|QL[0-9]{0,3})$")
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
 
@@ -90,9 +92,9 @@ def _regex(key: str, value: Any) -> str:
 
 
 def _output_format(key: str, value: Any) -> str:
-    if value not in OUTPUT_FORMATS:
-        raise ConfigError(f"{key}: expected one of {', '.join(OUTPUT_FORMATS)}, got {value!r}")
-    return value
+    if value not in OUTPUT_FORMATS and value not in FORMAT_ALIASES:
+        raise ConfigError(f"{key}: expected one of {', '.join(OUTPUT_FORMATS + tuple(FORMAT_ALIASES))}, got {value!r}")
+    return FORMAT_ALIASES.get(value, value)
 
 
 def _per_file_ignores(key: str, value: Any) -> dict[str, list[str]]:

@@ -7,6 +7,7 @@ a run without fixable findings prints exactly flake8's lines).
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Callable, Optional, TextIO
 
@@ -80,9 +81,24 @@ def fix_summary(diagnostics: list[Diagnostic], unsafe_fixes: bool, fixed: Option
     return "".join(line + "\n" for line in lines)
 
 
-def write_statistics(diagnostics: list[Diagnostic], out: TextIO, names: Callable[[str], str]) -> None:
-    """One line per code, most frequent first: count, code, rule name (as ruff prints them)."""
+def write_statistics(
+    diagnostics: list[Diagnostic],
+    out: TextIO,
+    names: Callable[[str], str],
+    *,
+    as_json: bool = False,
+    unsafe_fixes: bool = False,
+) -> None:
+    """One line per code, most frequent first: count, code, rule name (as ruff prints them);
+    with `as_json`, ruff's JSON list of `{code, name, count, fixable}` in the same order."""
     counts = Counter(d.code for d in diagnostics)
+    fixable_codes = {d.code for d in diagnostics if fixable(d, unsafe_fixes)}
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    if as_json:
+        rows = [{"code": code, "name": names(code), "count": count, "fixable": code in fixable_codes}
+                for code, count in ordered]
+        out.write(json.dumps(rows, indent=2) + "\n")
+        return
     width = len(str(max(counts.values()))) if counts else 1
-    for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+    for code, count in ordered:
         out.write(f"{count:>{width}}\t{code}\t{names(code)}\n")
