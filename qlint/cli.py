@@ -21,6 +21,7 @@ from qlint.config import (
     find_config,
     load_config,
 )
+from qlint.diagnostic import Problem
 from qlint.files import DEFAULT_EXCLUDE, DiscoveryOptions, discover, excluded_with_parents
 from qlint.noqa import python_lines
 from qlint.output import rule_name, write
@@ -144,12 +145,13 @@ def _lint_stdin(
         return result, source
     if fix_mode is None:
         report = check_source(source, name, settings)
-        result.diagnostics, result.errors = report.diagnostics, report.errors
+        result.diagnostics, result.errors = report.diagnostics, [Problem.of(name, e) for e in report.errors]
         return result, source
     from qlint.fixes.session import fix_source
 
     outcome = fix_source(source, name, settings, unsafe=fix_mode.unsafe)
-    result.diagnostics, result.errors = outcome.report.diagnostics, outcome.report.errors + outcome.errors
+    result.diagnostics = outcome.report.diagnostics
+    result.errors = [Problem.of(name, e) for e in outcome.report.errors + outcome.errors]
     result.fixed = outcome.fixed
     if outcome.source != source and not fix_mode.write:
         result.diffs.append(unified_diff(name, source, outcome.source))
@@ -264,7 +266,7 @@ def _main(argv: Optional[Sequence[str]]) -> int:
                                  unsafe_fixes=args.unsafe_fixes)
             else:
                 write(format_name, result.diagnostics, out, color=_use_color(args, out, format_name),
-                      source_lines=source_lines, unsafe_fixes=args.unsafe_fixes)
+                      source_lines=source_lines, unsafe_fixes=args.unsafe_fixes, problems=result.errors)
                 if format_name in ("default", "full"):
                     out.write(fix_summary(result.diagnostics, args.unsafe_fixes, result.fixed if args.fix else None))
             out.flush()
