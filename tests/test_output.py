@@ -114,3 +114,24 @@ def test_errors_are_in_sarif_notifications_and_at_the_end_of_the_json(tmp_path: 
                         "end_location": {"row": 1, "column": 1}, "fix": None, "url": None}
     assert err == "qlint: missing.py: no such file or directory\n"
     assert _sarif(capsys, "bad.py")[1]["runs"][0]["invocations"][0]["executionSuccessful"] is True
+
+
+# -- 17: --show-source underlines the span -------------------------------------------------------
+
+WITH_GET = "import queue\n\ndef worker(q):\n    while True:\n        with q.get() as item:  # one item\n            work(item)\n"
+
+
+def test_show_source_underlines_the_span_not_the_comment(tmp_path: Path, capsys) -> None:
+    path = _write(tmp_path, {"with_get.py": WITH_GET}) / "with_get.py"
+    out = _run(capsys, "--no-cache", "--show-source", "--select", "QL302", str(path))[1]
+    assert out.splitlines()[1:3] == [
+        "            with q.get() as item:  # one item",
+        "            ^^^^^^^^^^^^^^^^^^^^^",
+    ]
+
+
+@pytest.mark.parametrize("line, end", [("    x = f(a,  # why", 12), ("y = '#'  # c", 7), ('s = """open  ', 11), ("z = 1", 5)])
+def test_code_end_stops_before_a_comment(line: str, end: int) -> None:
+    from qlint.output.text import _code_end
+
+    assert _code_end(line) == end

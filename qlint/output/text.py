@@ -7,7 +7,9 @@ a run without fixable findings prints exactly flake8's lines).
 
 from __future__ import annotations
 
+import io
 import json
+import tokenize
 from collections import Counter
 from typing import Callable, Optional, TextIO
 
@@ -52,10 +54,30 @@ def write_full(
         lines = source_lines(d.path)
         if 0 < d.line <= len(lines):
             source = lines[d.line - 1].rstrip("\r\n")
-            width = max(1, (d.end_col - d.col) if d.end_line == d.line else len(source) - d.col + 1)
+            end = d.end_col if d.end_line == d.line else _code_end(source) + 1
+            width = max(1, end - d.col)
             caret = " " * (d.col - 1) + "^" * width
             out.write(f"    {source}\n    {_RED + caret + _RESET if color else caret}\n")
         out.write("\n")
+
+
+def _code_end(line: str) -> int:
+    """Where the code of `line` ends (0-based): before a comment and trailing blanks.
+
+    A finding that spans lines is underlined on its first line only, up to there, not
+    under the comment that follows it.
+    """
+    end = len(line.rstrip())
+    last = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(line).readline):
+            if token.type == tokenize.COMMENT:
+                return last
+            if token.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER, tokenize.DEDENT):
+                last = token.end[1]
+    except (tokenize.TokenError, SyntaxError):  # a bracket or a string left open: up to the line's end
+        return end
+    return last or end
 
 
 def _count(n: int, one: str, many: str) -> str:
