@@ -135,3 +135,13 @@ def test_code_end_stops_before_a_comment(line: str, end: int) -> None:
     from qlint.output.text import _code_end
 
     assert _code_end(line) == end
+
+
+# -- 18: a clean --fix -----------------------------------------------------------------------------
+
+
+def test_a_clean_fix_says_all_checks_passed(tmp_path: Path, capsys) -> None:
+    folder = _write(tmp_path, {"ok.py": CLEAN})
+    assert _run(capsys, "--fix", str(folder)) == (0, "All checks passed!\n", "")
+    _write(tmp_path, {"bad.py": BUGGY})  # something to fix: ruff's count, as before
+    assert _run(capsys, "--fix", str(folder)) == (0, "Found 1 finding (1 fixed, 0 remaining).\n", "")

@@ -93,7 +93,9 @@ def fix_summary(diagnostics: list[Diagnostic], unsafe_fixes: bool, fixed: Option
     available = sum(1 for d in diagnostics if fixable(d, unsafe_fixes))
     hint = f" ({_count(hidden, 'hidden fix', 'hidden fixes')} can be enabled with the --unsafe-fixes option)" if hidden else ""
     lines = []
-    if fixed is not None:
+    if fixed is not None and not fixed and not diagnostics:
+        lines.append("All checks passed!")  # ruff's words for a clean --fix
+    elif fixed is not None:
         lines.append(f"Found {_count(fixed + len(diagnostics), 'finding', 'findings')} "
                      f"({fixed} fixed, {len(diagnostics)} remaining).")
     if available:
