@@ -116,3 +116,13 @@ def test_what_ruff_md_says_ruff_fix_does(tmp_path: Path, external: bool, kept: s
     (tmp_path / "a.py").write_text("import os  # noqa: F401, QL104\n\nprint(os)\n")
     subprocess.run([RUFF, "check", "--no-cache", "--fix", "a.py"], cwd=tmp_path, capture_output=True, timeout=60)
     assert (tmp_path / "a.py").read_text().splitlines(keepends=True)[0] == kept
+
+
+def test_the_readme_says_how_long_the_suite_takes_and_offers_the_fast_tier() -> None:
+    top = (ROOT / "README.md").read_text("utf-8").split("## ", 1)[0]  # before the first section
+    prose = " ".join(top.split())
+    assert "The whole suite takes several minutes" in prose
+    assert re.search(r"run the fast tier, about (a|\d+) minutes?", prose)
+    assert '.venv/bin/python -m pytest -m "not slow"' in top
+    markers = PYPROJECT["tool"]["pytest"]["ini_options"]["markers"]
+    assert any(marker.startswith("slow:") for marker in markers)  # the tier the README offers exists
