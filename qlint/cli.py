@@ -12,25 +12,23 @@ from typing import Iterator, Optional, Sequence, TextIO
 from qlint import __version__
 from qlint.cache import CACHE_DIR_NAME, ResultCache
 from qlint.config import (
+    FORMAT_ALIASES,
     OUTPUT_FORMATS,
     ConfigError,
     FileConfig,
+    build_settings,
     check_selectors,
     find_config,
     load_config,
 )
-from qlint.files import DEFAULT_EXCLUDE, DiscoveryOptions, discover, is_excluded
+from qlint.diagnostic import Problem
+from qlint.files import DEFAULT_EXCLUDE, DiscoveryOptions, discover, excluded_with_parents
 from qlint.noqa import python_lines
 from qlint.output import rule_name, write
 from qlint.output.text import fix_summary, write_statistics
-from qlint.rules import CODES
+from qlint.rule_command import rule_command
 from qlint.runner import FixMode, RunResult, run, unified_diff
-from qlint.settings import (
-    DEFAULT_QUEUE_NAME_REGEX,
-    SelectionLayer,
-    Settings,
-    resolve_selection,
-)
+from qlint.settings import SelectionLayer, Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -43,7 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qlint",
         description="Find misuse of Python work queues (put/get/task_done/join).",
-        epilog="`qlint rule [CODE]` prints a rule's documentation; `qlint rule` lists the rules.",
+        epilog="`qlint rule [CODE]` prints a rule's documentation; `qlint rule` lists the rules "
+        "(`qlint rule --help`). `qlint check PATH ...` is the same as `qlint PATH ...`.",
+        allow_abbrev=False,
     )
     add = parser.add_argument
     add("paths", nargs="*", help="files or directories to lint (default: .); - reads standard input")
@@ -55,7 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     add("--exclude", type=_codes, metavar="PATTERNS", help="glob patterns to skip (replaces the defaults)")
     add("--extend-exclude", type=_codes, metavar="PATTERNS", action="extend", default=[], help="more glob patterns to skip")
     add("--force-exclude", action="store_true", help="apply exclusions to files named on the command line too")
-    add("--format", "--output-format", dest="format", choices=OUTPUT_FORMATS, help="output format (default: default)")
+    add("--format", "--output-format", dest="format", choices=OUTPUT_FORMATS + tuple(FORMAT_ALIASES),
+        help="output format (default: default; concise, ruff's name for it, is the same)")
     add("--show-source", action="store_true", help="show the source line of each finding (--format full)")
     add("-o", "--output-file", metavar="FILE", help="write the output to FILE")
     add("--statistics", action="store_true", help="print a count per code instead of the findings")
@@ -75,22 +76,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _print_rules(codes: Sequence[str]) -> int:
-    from qlint.rules import RULES, RULES_BY_CODE
-
-    if not codes:
-        for rule in RULES:
-            print(f"{rule.code}  {rule.name}")
-        return EXIT_CLEAN
-    status = EXIT_CLEAN
-    for code in codes:
-        rule = RULES_BY_CODE.get(code.upper())
-        if rule is None:
-            print(f"qlint: unknown rule {code!r}", file=sys.stderr)
-            status = EXIT_ERROR
-            continue
-        print(rule.doc)
-    return status
+def _first_positional(parser: argparse.ArgumentParser, tokens: list[str]) -> Optional[int]:
+    """Where the first word that is not an option (nor an option's value) stands, if anywhere."""
+    takes_value = {name for action in parser._actions if action.nargs != 0 for name in action.option_strings}
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token == "--":  # what follows is paths, even one named `rule`
+            return None
+        if token == "-" or not token.startswith("-"):
+            return index
+        index += 2 if token in takes_value else 1
+    return None
 
 
 def _file_config(args: argparse.Namespace) -> FileConfig:
@@ -120,24 +117,12 @@ def _settings(args: argparse.Namespace, config: FileConfig) -> Settings:
         value = getattr(args, flag)
         if value:
             check_selectors("--" + flag.replace("_", "-"), value)
-    layers = [
-        SelectionLayer(
-            tuple(config.select) if config.select is not None else None,
-            tuple(config.extend_select),
-            tuple((config.ignore or []) + config.extend_ignore),
-        ),
-        SelectionLayer(
-            tuple(args.select) if args.select is not None else None,
-            tuple(args.extend_select),
-            tuple((args.ignore or []) + args.extend_ignore),
-        ),
-    ]
-    return Settings(
-        select=resolve_selection(CODES, layers),
-        per_file_ignores=tuple((p, tuple(c)) for p, c in _per_file_ignores(args, config).items()),
-        extra_queue_classes=tuple(config.extra_queue_classes),
-        queue_name_regex=config.queue_name_regex or DEFAULT_QUEUE_NAME_REGEX,
+    command_line = SelectionLayer(
+        tuple(args.select) if args.select is not None else None,
+        tuple(args.extend_select),
+        tuple((args.ignore or []) + args.extend_ignore),
     )
+    return build_settings(config, command_line, _per_file_ignores(args, config))
 
 
 def _discovery(args: argparse.Namespace, config: FileConfig) -> DiscoveryOptions:
@@ -156,16 +141,17 @@ def _lint_stdin(
     name = args.stdin_filename or "-"
     source = sys.stdin.buffer.read()
     result = RunResult()
-    if args.stdin_filename and discovery.force_exclude and is_excluded(name, discovery.exclude):
+    if args.stdin_filename and discovery.force_exclude and excluded_with_parents(name, discovery.exclude):
         return result, source
     if fix_mode is None:
         report = check_source(source, name, settings)
-        result.diagnostics, result.errors = report.diagnostics, report.errors
+        result.diagnostics, result.errors = report.diagnostics, [Problem.of(name, e) for e in report.errors]
         return result, source
     from qlint.fixes.session import fix_source
 
     outcome = fix_source(source, name, settings, unsafe=fix_mode.unsafe)
-    result.diagnostics, result.errors = outcome.report.diagnostics, outcome.report.errors + outcome.errors
+    result.diagnostics = outcome.report.diagnostics
+    result.errors = [Problem.of(name, e) for e in outcome.report.errors + outcome.errors]
     result.fixed = outcome.fixed
     if outcome.source != source and not fix_mode.write:
         result.diffs.append(unified_diff(name, source, outcome.source))
@@ -191,10 +177,41 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 must still print
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
+    try:
+        status = _main(argv)
+        sys.stdout.flush()  # here, not at exit, where a closed pipe could no longer be caught
+        return status
+    except BrokenPipeError:  # `qlint ... | head`: the reader has what it wanted
+        _silence_stdout()
+        return EXIT_CLEAN
+    except SystemExit as done:  # argparse's --help and --version print, then exit
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _silence_stdout()
+        raise done
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's own flush at exit finds no closed pipe."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _main(argv: Optional[Sequence[str]]) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if args_list[:1] == ["rule"]:
-        return _print_rules(args_list[1:])
-    args = _parser().parse_args(args_list)
+    parser = _parser()
+    first = _first_positional(parser, args_list)
+    if first is not None and args_list[first] == "rule":  # a subcommand wherever it stands
+        parser.parse_args(args_list[:first])  # what comes before it must still be valid options
+        return rule_command(args_list[first + 1 :])
+    if first is not None and args_list[first] == "check":  # ruff's `check`: the same as no subcommand
+        del args_list[first]
+    args = parser.parse_args(args_list)
+    if args.stdin_filename and not args.paths:  # as ruff: --stdin-filename alone means standard input
+        args.paths = ["-"]
+    if "-" in args.paths and args.paths != ["-"]:
+        print("qlint: '-' (standard input) cannot be combined with other paths", file=sys.stderr)
+        return EXIT_ERROR
     if args.jobs is not None and args.jobs < 1:
         print("qlint: --jobs must be at least 1", file=sys.stderr)
         return EXIT_ERROR
@@ -205,7 +222,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except ConfigError as error:
         print(f"qlint: {error}", file=sys.stderr)
         return EXIT_ERROR
-    format_name = args.format or config.output_format or "default"
+    format_name = FORMAT_ALIASES.get(args.format, args.format) or config.output_format or "default"
     if args.show_source:
         if format_name not in ("default", "full"):
             print(f"qlint: --show-source is for text output, not --format {format_name}", file=sys.stderr)
@@ -245,14 +262,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         with _output(args.output_file) as out:
             if args.statistics:
-                write_statistics(result.diagnostics, out, rule_name)
+                write_statistics(result.diagnostics, out, rule_name, as_json=format_name == "json",
+                                 unsafe_fixes=args.unsafe_fixes)
             else:
                 write(format_name, result.diagnostics, out, color=_use_color(args, out, format_name),
-                      source_lines=source_lines, unsafe_fixes=args.unsafe_fixes)
+                      source_lines=source_lines, unsafe_fixes=args.unsafe_fixes, problems=result.errors)
                 if format_name in ("default", "full"):
                     out.write(fix_summary(result.diagnostics, args.unsafe_fixes, result.fixed if args.fix else None))
+            out.flush()
     except BrokenPipeError:  # `qlint ... | head`: the reader has what it wanted
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
         return EXIT_FINDINGS if result.diagnostics and not args.exit_zero else EXIT_CLEAN
     except OSError as error:
         print(f"qlint: cannot write {args.output_file or 'the output'}: {error.strerror or error}", file=sys.stderr)
@@ -276,7 +295,7 @@ def _report_diff(result: RunResult) -> int:
         sys.stdout.write("".join(result.diffs))
         sys.stdout.flush()
     except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
     if result.fixed:
         noun = "finding" if result.fixed == 1 else "findings"
         print(f"Would fix {result.fixed} {noun} in {len(result.diffs)} file{'s' if len(result.diffs) != 1 else ''}.",

@@ -13,12 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from qlint.settings import DEFAULT_QUEUE_NAME_REGEX, SelectionLayer, Settings, resolve_selection
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python < 3.11 only
     import tomli as tomllib
 
 OUTPUT_FORMATS = ("default", "full", "json", "sarif", "github")
+# ruff's names for ours: its `concise` is our `default` (flake8's lines).
+FORMAT_ALIASES = {"concise": "default"}
 _SELECTOR = re.compile(r"^(ALL|QL[0-9]{0,3})$")
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
 
@@ -45,10 +49,18 @@ class FileConfig:
 
 
 def check_selectors(key: str, codes: list[str]) -> list[str]:
-    """Codes or prefixes (`QL1`, `QL104`, `ALL`); anything else is an error naming `key`."""
+    """Codes or prefixes of a rule (`QL1`, `QL104`, `ALL`); anything else is an error naming `key`.
+
+    A typo such as `QL999` would otherwise select nothing, and CI would pass with nothing checked.
+    """
+    from qlint.rules import CODES  # the codes come from module names: no rule is imported
+
     for code in codes:
         if not _SELECTOR.match(code):
             raise ConfigError(f"{key}: unknown rule selector {code!r} (expected QL, QLn, QLnn, QLnnn or ALL)")
+        if code != "ALL" and not any(rule.startswith(code) for rule in CODES):
+            raise ConfigError(f"{key}: unknown rule selector {code!r}: no rule's code starts with it "
+                              "(`qlint rule` lists them)")
     return codes
 
 
@@ -80,9 +92,9 @@ def _regex(key: str, value: Any) -> str:
 
 
 def _output_format(key: str, value: Any) -> str:
-    if value not in OUTPUT_FORMATS:
-        raise ConfigError(f"{key}: expected one of {', '.join(OUTPUT_FORMATS)}, got {value!r}")
-    return value
+    if value not in OUTPUT_FORMATS and value not in FORMAT_ALIASES:
+        raise ConfigError(f"{key}: expected one of {', '.join(OUTPUT_FORMATS + tuple(FORMAT_ALIASES))}, got {value!r}")
+    return FORMAT_ALIASES.get(value, value)
 
 
 def _per_file_ignores(key: str, value: Any) -> dict[str, list[str]]:
@@ -129,7 +141,7 @@ def _read(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
-    except tomllib.TOMLDecodeError as error:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:  # TOML is UTF-8 only
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
 
 
@@ -152,3 +164,27 @@ def load_config(path: Path, table_required: bool = False) -> FileConfig:
         except ConfigError as error:
             raise ConfigError(f"{path}: tool.qlint.{error}") from None
     return config
+
+
+def build_settings(
+    config: FileConfig,
+    command_line: SelectionLayer = SelectionLayer(),
+    per_file_ignores: Optional[dict[str, list[str]]] = None,
+) -> Settings:
+    """The settings of a run: the file's `[tool.qlint]`, then the command line's selection
+    (and its `--per-file-ignores`, which replace the file's). The CLI and the flake8 plugin
+    both build theirs here, so that they find the same things."""
+    from qlint.rules import CODES
+
+    from_file = SelectionLayer(
+        tuple(config.select) if config.select is not None else None,
+        tuple(config.extend_select),
+        tuple((config.ignore or []) + config.extend_ignore),
+    )
+    ignores = config.per_file_ignores if per_file_ignores is None else per_file_ignores
+    return Settings(
+        select=resolve_selection(CODES, [from_file, command_line]),
+        per_file_ignores=tuple((pattern, tuple(codes)) for pattern, codes in ignores.items()),
+        extra_queue_classes=tuple(config.extra_queue_classes),
+        queue_name_regex=config.queue_name_regex or DEFAULT_QUEUE_NAME_REGEX,
+    )

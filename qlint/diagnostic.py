@@ -47,3 +47,21 @@ class Diagnostic:
     def format(self) -> str:
         """The flake8 line: `path:line:col: QLnnn message`."""
         return f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """A file qlint could not (fully) check, and why: `qlint: path: message` on stderr,
+    an error entry in JSON and SARIF, `QL000` at line 1 under flake8."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+    @classmethod
+    def of(cls, path: str, error: str) -> "Problem":
+        """From the engine's `path: message` line about `path`."""
+        prefix = f"{path}: "
+        return cls(path, error[len(prefix):] if error.startswith(prefix) else error)

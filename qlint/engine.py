@@ -90,8 +90,13 @@ def check_source(
                 warnings.simplefilter("ignore")
                 tree = ast.parse(text, filename=path)
     except SyntaxError as error:
-        report.diagnostics.append(_syntax_error(path, error))
-        return report
+        # Perhaps syntax newer than this Python (pre-commit often runs another one than the
+        # project's): LibCST may know it. Then analyse without the tree's gate.
+        module = _parse_newer_syntax(source, text)
+        if module is None:
+            report.diagnostics.append(_syntax_error(path, error))
+            return report
+        return _analyse(report, module, None, text, rules, path, settings, apply_noqa)
     except (RecursionError, MemoryError, ValueError) as error:
         report.errors.append(f"{path}: cannot parse: {type(error).__name__}: {_one_line(error)}")
         return report
@@ -109,6 +114,52 @@ def check_source(
     except Exception as error:  # valid for CPython, not for LibCST: new syntax
         report.diagnostics.append(_libcst_failure(path, error))
         return report
+    return _analyse(report, module, tree, text, rules, path, settings, apply_noqa)
+
+
+def _parse_newer_syntax(source: Union[str, bytes], text: str) -> Optional[cst.Module]:
+    """LibCST's parse of a file CPython refused, or None if LibCST refuses it too.
+
+    Without CPython's tree to measure nesting, the tokens do it: LibCST is not risked on
+    a file nested deeper than the engine would analyse anyway.
+    """
+    if _token_nesting_exceeds(text, MAX_NESTING):
+        return None
+    try:
+        return cst.parse_module(source)
+    except Exception:
+        return None
+
+
+def _token_nesting_exceeds(text: str, limit: int) -> bool:
+    """True if brackets and indents nest deeper than `limit`, or the text does not tokenize."""
+    depth = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type in (tokenize.INDENT, tokenize.DEDENT):
+                depth += 1 if token.type == tokenize.INDENT else -1
+            elif token.type == tokenize.OP and token.string in "([{":
+                depth += 1
+            elif token.type == tokenize.OP and token.string in ")]}":
+                depth -= 1
+            if depth > limit:
+                return True
+    except (tokenize.TokenError, SyntaxError, RecursionError, MemoryError, ValueError):
+        return True
+    return False
+
+
+def _analyse(
+    report: FileReport,
+    module: cst.Module,
+    tree: Optional[ast.Module],
+    text: str,
+    rules: list[Rule],
+    path: str,
+    settings: Settings,
+    apply_noqa: bool,
+) -> FileReport:
+    """Facts, rules, places and `# noqa`, on a parsed module (and CPython's tree, when there is one)."""
     try:
         facts = module_facts(module, settings)
     except RecursionError:
@@ -146,7 +197,8 @@ def check_source(
         diagnostic = Diagnostic(path, span.line, span.col, code, message, span.end_line, span.end_col, steps)
         if diagnostic in diagnostics:
             continue
-        summary = _summary(module, finding.fix, path, code, report.errors)
+        # A fix is checked by compiling its result, which this Python cannot do without a tree.
+        summary = _summary(module, finding.fix, path, code, report.errors) if tree is not None else None
         if summary is not None:
             report.fixes.append((diagnostic, finding.fix))  # type: ignore[arg-type]
             diagnostic = replace(diagnostic, fix=summary)

@@ -42,11 +42,15 @@ class DiscoveryOptions:
     respect_gitignore: bool = True
 
 
-def is_excluded(path: str, patterns: tuple[str, ...]) -> bool:
-    """A pattern matches the file or directory name, or the path (or its end)."""
-    if not patterns:
+def is_excluded(path: str, patterns: tuple[str, ...], is_dir: bool = False) -> bool:
+    """A pattern matches the file or directory name, or the path (or its end).
+
+    A pattern that ends in `/` matches directories only, as in ruff and `.gitignore`.
+    """
+    compiled = _compiled(patterns, is_dir)
+    if compiled is None:
         return False
-    whole, tail = _compiled(patterns)
+    whole, tail = compiled
     posix = path.replace(os.sep, "/").rstrip("/")
     name = posix.rsplit("/", 1)[-1]
     if whole.match(name) or whole.match(posix):
@@ -54,31 +58,36 @@ def is_excluded(path: str, patterns: tuple[str, ...]) -> bool:
     return tail.match(os.path.abspath(path).replace(os.sep, "/")) is not None
 
 
-@functools.lru_cache(maxsize=8)
-def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+@functools.lru_cache(maxsize=16)
+def _compiled(patterns: tuple[str, ...], is_dir: bool) -> Optional[tuple[re.Pattern[str], re.Pattern[str]]]:
     """The patterns as two regexes (a whole name or path; the end of an absolute path):
     one match per path instead of one `fnmatch` per pattern (discovery's main cost)."""
-    whole = "|".join(fnmatch.translate(p) for p in patterns)
-    tail = "|".join(fnmatch.translate("*/" + p.lstrip("/")) for p in patterns)
+    chosen = [p.rstrip("/") for p in patterns if is_dir or not p.endswith("/")]
+    chosen = [p for p in chosen if p]
+    if not chosen:
+        return None
+    whole = "|".join(fnmatch.translate(p) for p in chosen)
+    tail = "|".join(fnmatch.translate("*/" + p.lstrip("/")) for p in chosen)
     return re.compile(whole), re.compile(tail)
 
 
-def _excluded_with_parents(path: str, patterns: tuple[str, ...]) -> bool:
-    """The file, or a folder it is in (below the current directory), is excluded."""
+def excluded_with_parents(path: str, patterns: tuple[str, ...], is_dir: bool = False) -> bool:
+    """The file (or folder), or a folder it is in (below the current directory), is excluded."""
     absolute = Path(path).absolute()
     try:
         relative = absolute.relative_to(Path.cwd())
     except ValueError:
         relative = Path(path)
-    candidates = [relative, *relative.parents]
-    return any(is_excluded(str(c), patterns) for c in candidates if str(c) not in (".", "/", ""))
+    if is_excluded(str(relative), patterns, is_dir):
+        return True
+    return any(is_excluded(str(c), patterns, is_dir=True) for c in relative.parents if str(c) not in (".", "/", ""))
 
 
 def discover(paths: list[str], options: DiscoveryOptions = DiscoveryOptions()) -> Iterator[Discovered]:
     """Files to lint, in a stable order; directories are walked, files taken as named."""
     for path in paths:
         if os.path.isdir(path):
-            if options.force_exclude and is_excluded(path, options.exclude):
+            if options.force_exclude and excluded_with_parents(path, options.exclude, is_dir=True):
                 continue
             yield from _walk(path, options)
         elif os.path.lexists(path) and not os.path.exists(path):
@@ -86,7 +95,7 @@ def discover(paths: list[str], options: DiscoveryOptions = DiscoveryOptions()) -
         elif not os.path.exists(path):
             yield Discovered(path, "no such file or directory")
         elif options.force_exclude and (
-            _excluded_with_parents(path, options.exclude)
+            excluded_with_parents(path, options.exclude)
             or (options.respect_gitignore and _Ignores.for_file(path).ignores(path))
         ):
             continue
@@ -167,11 +176,14 @@ def _walk(top: str, options: DiscoveryOptions) -> Iterator[Discovered]:
     if above.ignores(top, is_dir=True):
         above = _Ignores([])  # a folder named on the command line is linted even if git ignores it
     ignores_of: dict[str, _Ignores] = {top: above.with_directory(top) if use_git else above}
-    for root, dirs, files in os.walk(top, followlinks=False):
+    unreadable: list[OSError] = []  # folders os.walk could not list: errors, as unreadable files are
+    for root, dirs, files in os.walk(top, onerror=unreadable.append, followlinks=False):
+        yield from _unreadable(unreadable)
         try:
             stat = os.stat(root)
-        except OSError:
+        except OSError as error:
             dirs[:] = []
+            yield Discovered(root, f"cannot read: {error.strerror or error}")
             continue
         if (stat.st_dev, stat.st_ino) in seen:
             dirs[:] = []
@@ -181,7 +193,7 @@ def _walk(top: str, options: DiscoveryOptions) -> Iterator[Discovered]:
         kept = []
         for name in sorted(dirs):
             path = os.path.join(root, name)
-            if is_excluded(path, options.exclude) or os.path.exists(os.path.join(path, "pyvenv.cfg")):
+            if is_excluded(path, options.exclude, is_dir=True) or os.path.exists(os.path.join(path, "pyvenv.cfg")):
                 continue
             if use_git and ignores.ignores(path, is_dir=True):
                 continue
@@ -194,7 +206,13 @@ def _walk(top: str, options: DiscoveryOptions) -> Iterator[Discovered]:
                 continue
             if use_git and ignores.ignores(path):
                 continue
-            yield Discovered(path)
-        for name in kept:
-            if name.endswith(".py") and not os.path.islink(os.path.join(root, name)):
-                yield Discovered(os.path.join(root, name), "is a directory")
+            unreachable = os.path.islink(path) and not os.path.exists(path)
+            yield Discovered(path, _why_unreachable(path) if unreachable else "")
+    yield from _unreadable(unreadable)
+
+
+def _unreadable(errors: list[OSError]) -> Iterator[Discovered]:
+    """The folders the walk could not list, reported once each."""
+    while errors:
+        error = errors.pop(0)
+        yield Discovered(str(error.filename), f"cannot read: {error.strerror or error}")

@@ -1,19 +1,38 @@
-"""The flake8 surface: `flake8 --select QL` runs the same engine on flake8's lines."""
+"""The flake8 surface: `flake8 --select QL` runs the same engine, with the same
+`[tool.qlint]`, on flake8's lines.
+
+Editors run flake8 on every save, so loading the plugin costs nothing: the engine (and
+LibCST with it) is imported only when a file passes the tree gate, and each project's
+configuration is read once per process.
+"""
 
 from __future__ import annotations
 
 import ast
-from typing import Iterator
+import functools
+import os
+from pathlib import Path
+from typing import Iterator, Union
 
 from qlint import __version__
-from qlint.engine import check_source
+from qlint.config import ConfigError, FileConfig, build_settings, find_config, load_config
 from qlint.settings import Settings
 
-_SETTINGS = Settings()
+Finding = tuple[int, int, str, type]
+
+
+@functools.lru_cache(maxsize=None)
+def settings_for(folder: str) -> Union[Settings, str]:
+    """The settings the `qlint` command would use in `folder`, or the one-line error why not."""
+    try:
+        found = find_config(Path(folder))
+        return build_settings(load_config(found) if found is not None else FileConfig())
+    except ConfigError as error:
+        return str(error)
 
 
 class QlintChecker:
-    """flake8 AST plugin. flake8 applies `# noqa` and `--select` itself."""
+    """flake8 AST plugin. flake8 applies its own `# noqa`, `--select` and per-file ignores on top."""
 
     name = "qlint"
     version = __version__
@@ -23,8 +42,26 @@ class QlintChecker:
         self.lines = lines
         self.tree = tree if isinstance(tree, ast.Module) else None
 
-    def run(self) -> Iterator[tuple[int, int, str, type]]:
-        source = "".join(self.lines)
-        report = check_source(source, self.filename, _SETTINGS, apply_noqa=False, tree=self.tree)
+    def run(self) -> Iterator[Finding]:
+        named = self.filename not in ("stdin", "-", "")
+        settings = settings_for(os.path.dirname(os.path.abspath(self.filename)) if named else os.getcwd())
+        if isinstance(settings, str):
+            yield self._error(f"configuration: {settings}")
+            return
+        if self.tree is not None:
+            from qlint.prefilter import possible_rules
+            from qlint.rules import CODES
+
+            if not possible_rules(self.tree, CODES, settings):
+                return  # no rule can fire: LibCST is never loaded for this file
+        from qlint.engine import check_source
+
+        report = check_source("".join(self.lines), self.filename, settings, apply_noqa=False, tree=self.tree)
         for diagnostic in report.diagnostics:
             yield diagnostic.line, diagnostic.col - 1, f"{diagnostic.code} {diagnostic.message}", type(self)
+        for error in report.errors:  # what `qlint` names on stderr: the file was not fully checked
+            prefix = f"{self.filename}: "
+            yield self._error(error[len(prefix):] if error.startswith(prefix) else error)
+
+    def _error(self, message: str) -> Finding:
+        return 1, 0, f"QL000 {message}", type(self)

@@ -24,10 +24,13 @@ class Span:
     end_col: int
 
 
-def spans(module: cst.Module, tree: ast.Module, nodes: Iterable[cst.CSTNode], top_of: dict[int, int]) -> dict[int, Span]:
-    """id(node) -> Span for every node in `nodes`; `tree` is CPython's parse of the same text."""
+def spans(
+    module: cst.Module, tree: Optional[ast.Module], nodes: Iterable[cst.CSTNode], top_of: dict[int, int]
+) -> dict[int, Span]:
+    """id(node) -> Span for every node in `nodes`; `tree` is CPython's parse of the same text
+    (None when this Python cannot parse it: the whole module is laid out instead)."""
     nodes = list(nodes)
-    firsts = _first_lines(module, tree)
+    firsts = _first_lines(module, tree) if tree is not None else None
     if firsts is None or any(id(n) not in top_of for n in nodes):
         return _whole_module(module, nodes)
     by_statement: dict[int, list[cst.CSTNode]] = {}

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from qlint.cache import ResultCache, content_digest
-from qlint.diagnostic import Diagnostic
+from qlint.diagnostic import Diagnostic, Problem
 from qlint.files import Discovered
 from qlint.settings import Settings
 
@@ -46,7 +46,7 @@ class FileResult:
 @dataclass
 class RunResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
     fixed: int = 0
     diffs: list[str] = field(default_factory=list)  # unified diffs, in path order
     files_fixed: int = 0
@@ -155,7 +155,7 @@ def run(
     paths: list[str] = []
     for found in files:
         if found.error:
-            result.errors.append(f"{found.path}: {found.error}")
+            result.errors.append(Problem(found.path, found.error))
         else:
             paths.append(found.path)
     outcomes: dict[str, FileResult] = {}
@@ -181,7 +181,7 @@ def run(
     for path in paths:
         outcome = outcomes[path]
         result.diagnostics.extend(outcome.diagnostics)
-        result.errors.extend(outcome.errors)
+        result.errors.extend(Problem.of(path, error) for error in outcome.errors)
         result.fixed += outcome.fixed
         result.files_fixed += bool(outcome.fixed)
         if outcome.diff:

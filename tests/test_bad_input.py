@@ -177,3 +177,34 @@ def test_cpython_warnings_about_the_code_are_not_printed(tmp_path: Path) -> None
     done = subprocess.run([sys.executable, "-W", "default", "-m", "qlint", str(path)], capture_output=True, text=True)
     assert done.returncode == 1 and "QL104" in done.stdout
     assert done.stderr == ""
+
+
+# 3.12's generics: LibCST's native parser knows them whatever Python runs it.
+GENERIC_WORKER = "def worker[T](q: T):\n" + BODY.split("\n", 1)[1] + "\nx = 1\n"
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="needs a Python older than the syntax")
+def test_syntax_newer_than_this_python_is_analysed() -> None:
+    """Under 3.11 (pre-commit's Python, say), `def f[T]` is checked, not QL000."""
+    report = check_source(GENERIC_WORKER, "new.py")
+    assert [(d.code, d.line, d.col) for d in report.diagnostics] == [("QL104", 5, 9)]
+    assert report.errors == [] and report.fixes == []  # a fix cannot be compiled here: none is offered
+
+
+def test_when_cpython_refuses_and_libcst_accepts_the_tree_gate_is_skipped(monkeypatch) -> None:
+    """The same, on any Python: CPython's parser made to refuse a file LibCST accepts."""
+    import ast
+    import types
+
+    def refuse(text, filename="<unknown>"):
+        raise SyntaxError("invalid syntax", (filename, 1, 11, text.splitlines()[0]))
+
+    def no_tree_gate(*args):
+        raise AssertionError("the tree gate needs CPython's tree")
+
+    monkeypatch.setattr(engine, "ast", types.SimpleNamespace(**{**vars(ast), "parse": refuse}))
+    monkeypatch.setattr(engine, "possible_rules", no_tree_gate)
+    assert [(d.code, d.line) for d in check_source(BODY, "new.py").diagnostics] == [("QL104", 5)]
+    # Neither parser accepts it: QL000, where CPython placed the error.
+    broken = check_source(BODY + "def f(:\n", "bad.py").diagnostics
+    assert [(d.code, d.line, d.col) for d in broken] == [("QL000", 1, 11)]

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Optional
 
 import pytest
 
 from qlint import Settings, lint_source
 from qlint.cli import main
+from qlint.rules import CODES
 from tests.fixture_expectations import FIXTURES, finding_lines
 
 BUGGY = textwrap.dedent(
@@ -62,13 +65,14 @@ def test_syntax_error_is_reported_and_other_files_still_linted(tmp_path: Path, c
 
 def test_unreadable_paths_are_errors_but_the_rest_is_linted(tmp_path: Path, capsys) -> None:
     (tmp_path / "bad.py").write_text(BUGGY)
-    (tmp_path / "pkg.py").mkdir()
+    (tmp_path / "pkg.py").mkdir()  # a folder, walked like any other
+    (tmp_path / "pkg.py" / "clean.py").write_text(CLEAN)
     (tmp_path / "dangling.py").symlink_to(tmp_path / "nowhere.py")
     code, out, err = _run(capsys, str(tmp_path), str(tmp_path / "missing.py"), str(tmp_path / "dangling.py"))
     assert code == 2
     assert "QL104" in out
     errors = err.splitlines()
-    assert any("pkg.py: is a directory" in line for line in errors)
+    assert not any("pkg.py" in line for line in errors)
     assert any("missing.py: no such file or directory" in line for line in errors)
     assert any("dangling.py: broken symbolic link" in line for line in errors)
     assert all(line.startswith("qlint: ") for line in errors)
@@ -149,3 +153,75 @@ def test_jobs_do_not_change_the_output(tmp_path: Path) -> None:
 def test_python_dash_m_and_version() -> None:
     done = subprocess.run([sys.executable, "-m", "qlint", "--version"], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.startswith("qlint ")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("rule", "QL104"),
+        ("rule",),
+        ("--help",),
+        ("--version",),
+        ("--no-cache", str(FIXTURES)),
+        ("--no-cache", "--format", "json", str(FIXTURES)),
+        ("--no-cache", "--statistics", str(FIXTURES)),
+        ("--diff", str(FIXTURES / "ql104_asyncio_with.py")),
+    ],
+)
+def test_a_closed_pipe_ends_quietly(args: tuple[str, ...]) -> None:
+    """`qlint rule QL104 | head -1`: the reader is gone before qlint writes; no traceback."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # closed before qlint writes a byte: every write meets a broken pipe
+    try:
+        done = subprocess.run([sys.executable, "-m", "qlint", *args], stdout=write_end,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert done.stderr == "" or "Would fix" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+    assert done.returncode in (0, 1)
+
+
+def _qlint(*args: str, stdin: str = "", cwd: Optional[Path] = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "qlint", *args], input=stdin, capture_output=True, text=True,
+                          timeout=120, cwd=cwd)
+
+
+def test_stdin_filename_without_a_path_reads_standard_input(tmp_path: Path) -> None:
+    (tmp_path / "other.py").write_text(BUGGY)  # in the current folder: must not be linted
+    done = _qlint("--no-cache", "--stdin-filename", "src/mod.py", stdin=BUGGY, cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (1, "")
+    assert [line.split(":")[0] for line in finding_lines(done.stdout)] == ["src/mod.py"]
+
+
+def test_standard_input_with_other_paths_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "other.py").write_text(BUGGY)
+    done = _qlint("-", str(tmp_path / "other.py"), stdin=BUGGY)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == "qlint: '-' (standard input) cannot be combined with other paths\n"
+
+
+def test_rule_with_a_prefix_lists_the_rules_under_it() -> None:
+    done = _qlint("rule", "QL1")
+    assert done.returncode == 0
+    assert [line.split()[0] for line in done.stdout.splitlines()] == [c for c in CODES if c.startswith("QL1")]
+    assert _qlint("rule", "QL9").returncode == 2
+
+
+def test_rule_has_its_own_help() -> None:
+    done = _qlint("rule", "--help")
+    assert done.returncode == 0 and done.stdout.startswith("usage: qlint rule ")
+
+
+@pytest.mark.parametrize("args", [("--no-color", "rule", "QL104"), ("rule", "QL104", "--no-color"),
+                                  ("--isolated", "rule", "QL104")])
+def test_rule_is_a_subcommand_wherever_it_stands(args: tuple[str, ...]) -> None:
+    done = _qlint(*args)
+    assert done.returncode == 0 and done.stdout.startswith("QL104 task-done-not-in-finally"), done.stderr
+
+
+def test_check_is_an_alias_as_in_ruff(tmp_path: Path) -> None:
+    (tmp_path / "bad.py").write_text(BUGGY)
+    plain, check = _qlint("--no-cache", str(tmp_path)), _qlint("--no-cache", "check", str(tmp_path))
+    assert plain.returncode == check.returncode == 1 and plain.stdout == check.stdout
+    assert _qlint("--no-cache", "--select", "QL104", "check", str(tmp_path)).stdout == plain.stdout

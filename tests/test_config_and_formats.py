@@ -116,6 +116,9 @@ def test_config_per_file_ignores(tmp_path: Path, capsys) -> None:
         ('output-format = "xml"', "output-format: expected one of"),
         ('extra-queue-classes = ["JoinableQueue"]', "extra-queue-classes: 'JoinableQueue' is not a dotted class name"),
         ("select = [", "not valid TOML"),
+        ('select = ["QL999"]', "select: unknown rule selector 'QL999'"),
+        ('extend-ignore = ["QL9"]', "extend-ignore: unknown rule selector 'QL9'"),
+        ('per-file-ignores = { "t/*" = ["QL999"] }', "per-file-ignores.t/*: unknown rule selector 'QL999'"),
     ],
 )
 def test_config_errors_name_the_key_and_exit_2(tmp_path: Path, capsys, table: str, named: str) -> None:
@@ -125,9 +128,31 @@ def test_config_errors_name_the_key_and_exit_2(tmp_path: Path, capsys, table: st
     assert named in err and err.count("\n") == 1 and err.startswith("qlint: ")
 
 
+def test_a_pyproject_that_is_not_utf8_is_a_config_error(tmp_path: Path, capsys) -> None:
+    # qlint searches parent folders, so a pyproject.toml that has nothing to do with it is read too.
+    (tmp_path / "pyproject.toml").write_bytes(b"[project]\nname = 'caf\xe9'\n")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "bad.py").write_text(BUGGY)
+    code, out, err = _run(capsys, str(tmp_path / "src"))
+    assert code == 2 and out == ""
+    assert err.startswith(f"qlint: {tmp_path / 'pyproject.toml'}: not valid TOML: ") and err.count("\n") == 1
+
+
 def test_bad_selector_on_the_command_line(tmp_path: Path, capsys) -> None:
     code, _, err = _run(capsys, "--select", "F401", str(tmp_path))
     assert code == 2 and "--select: unknown rule selector 'F401'" in err
+
+
+@pytest.mark.parametrize("flag", ["--select", "--extend-select", "--ignore", "--extend-ignore"])
+@pytest.mark.parametrize("selector", ["QL999", "QL9", "QL0"])
+def test_a_selector_no_rule_has_is_an_error(tmp_path: Path, capsys, flag: str, selector: str) -> None:
+    # As in ruff: a typo must not turn every rule off and pass CI with nothing checked.
+    (tmp_path / "bad.py").write_text(BUGGY)
+    code, out, err = _run(capsys, flag, selector, str(tmp_path))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"qlint: {flag}: unknown rule selector {selector!r}") and err.count("\n") == 1
+    assert _run(capsys, "--per-file-ignores", f"*.py:{selector}", str(tmp_path))[0] == 2
+    assert _run(capsys, "--select", "QL10,ALL", str(tmp_path))[0] == 1  # real prefixes stay valid
 
 
 def test_config_file_named_explicitly(tmp_path: Path, capsys) -> None:
@@ -242,7 +267,7 @@ def test_json_format(tmp_path: Path, capsys) -> None:
         ("QL104", "task-done-not-in-finally", {"row": 10, "column": 9}, {"row": 10, "column": 22}),
     ]
     assert found[0]["filename"] == str(path) and found[0]["fix"] is None
-    assert found[0]["url"] == "docs/rules/QL102.md" and found[0]["message"].startswith("this path")
+    assert found[0]["url"] is None and found[0]["message"].startswith("this path")
 
 
 def test_sarif_format_validates_and_walks_the_skipping_path(tmp_path: Path, capsys) -> None:

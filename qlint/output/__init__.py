@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Callable, Optional, TextIO
+from typing import Callable, Optional, Sequence, TextIO
 
-from qlint.diagnostic import Diagnostic
+from qlint.diagnostic import Diagnostic, Problem
 from qlint.output import github, json_format, sarif, text
 
-# Where each rule's documentation page lives, relative to the repository.
-DOCS = "docs/rules/{code}.md"
+# Where each rule's page is published, as "https://.../{code}.md". qlint has no published
+# home yet, and a path inside this repository is no use to a reader outside it, so there
+# is none: JSON's `url` is null, SARIF has no `helpUri` and carries the page in `help`.
+RULE_DOCS_URL: Optional[str] = None
 
 Writer = Callable[..., None]
 WRITERS: dict[str, Writer] = {
@@ -32,7 +34,7 @@ def rule_name(code: str) -> str:
 def rule_url(code: str) -> Optional[str]:
     from qlint.rules import CODES
 
-    return DOCS.format(code=code) if code in CODES else None
+    return RULE_DOCS_URL.format(code=code) if RULE_DOCS_URL is not None and code in CODES else None
 
 
 def write(
@@ -43,6 +45,9 @@ def write(
     color: bool = False,
     source_lines: Callable[[str], list[str]] = lambda path: [],
     unsafe_fixes: bool = False,
+    problems: Sequence[Problem] = (),
 ) -> None:
-    """Write `diagnostics` to `out` in `format_name`."""
-    WRITERS[format_name](diagnostics, out, color=color, source_lines=source_lines, unsafe_fixes=unsafe_fixes)
+    """Write `diagnostics` to `out` in `format_name`; JSON and SARIF carry the `problems` too
+    (the text formats leave them to standard error)."""
+    WRITERS[format_name](diagnostics, out, color=color, source_lines=source_lines, unsafe_fixes=unsafe_fixes,
+                         problems=problems)

@@ -1,11 +1,15 @@
-"""One JSON object per finding, in a list (ruff's `json` shape, plus the rule's name)."""
+"""One JSON object per finding, in a list (ruff's `json` shape, plus the rule's name).
+
+A file qlint could not (fully) check is one more object of the same shape, after the
+findings: code `QL000`, name `error`, at line 1, so a reader of the list needs no new case.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Optional, TextIO
+from typing import Optional, Sequence, TextIO
 
-from qlint.diagnostic import Diagnostic
+from qlint.diagnostic import Diagnostic, Problem
 
 
 def as_object(d: Diagnostic) -> dict[str, object]:
@@ -41,6 +45,12 @@ def fix_object(d: Diagnostic) -> Optional[dict[str, object]]:
     }
 
 
-def write(diagnostics: list[Diagnostic], out: TextIO, **_: object) -> None:
-    json.dump([as_object(d) for d in diagnostics], out, indent=2)
+def error_object(problem: Problem) -> dict[str, object]:
+    start = {"row": 1, "column": 1}
+    return {"code": "QL000", "name": "error", "message": problem.message, "filename": problem.path,
+            "location": start, "end_location": start, "fix": None, "url": None}
+
+
+def write(diagnostics: list[Diagnostic], out: TextIO, problems: Sequence[Problem] = (), **_: object) -> None:
+    json.dump([as_object(d) for d in diagnostics] + [error_object(p) for p in problems], out, indent=2)
     out.write("\n")

@@ -1,0 +1,100 @@
+"""The flake8 plugin is the same tool: same configuration, same errors, and cheap to load."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from qlint.flake8_plugin import QlintChecker
+from tests.test_cli import BUGGY
+
+GEVENT_WORKER = textwrap.dedent(
+    """\
+    import gevent.queue
+
+    def worker(inbox):
+        while True:
+            item = inbox.get()
+            work(item)
+
+    def main():
+        inbox = gevent.queue.JoinableQueue()
+        worker(inbox)
+        inbox.join()
+    """
+)
+CONFIG = '[tool.qlint]\nextra-queue-classes = ["gevent.queue.JoinableQueue"]\n'
+
+
+def _plugin(path: Path) -> list[tuple[int, int, str]]:
+    text = path.read_text()
+    checker = QlintChecker(ast.parse(text), str(path), text.splitlines(keepends=True))
+    return [(line, col, message) for line, col, message, _ in checker.run()]
+
+
+def _project(root: Path, config: str, source: str) -> Path:
+    (root / "pyproject.toml").write_text(config)
+    (root / "pkg").mkdir()
+    path = root / "pkg" / "app.py"
+    path.write_text(source)
+    return path
+
+
+def test_the_plugin_reads_tool_qlint_of_the_files_project(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    configured = _project(tmp_path / "a", CONFIG, GEVENT_WORKER)
+    plain = _project(tmp_path / "b", "[project]\nname = 'b'\n", GEVENT_WORKER)
+    assert [message.split()[0] for _, _, message in _plugin(configured)] == ["QL101"]
+    assert _plugin(plain) == []
+
+
+def test_the_plugin_applies_the_files_selection_too(tmp_path: Path) -> None:
+    # flake8's own --select and per-file-ignores then apply on top, as for any plugin.
+    (tmp_path / "on").mkdir()
+    (tmp_path / "off").mkdir()
+    assert [m.split()[0] for _, _, m in _plugin(_project(tmp_path / "on", "[tool.qlint]\n", BUGGY))] == ["QL104"]
+    assert _plugin(_project(tmp_path / "off", '[tool.qlint]\nignore = ["QL104"]\n', BUGGY)) == []
+
+
+def test_a_configuration_error_is_ql000_at_line_1(tmp_path: Path) -> None:
+    path = _project(tmp_path, '[tool.qlint]\nselect = ["QL999"]\n', GEVENT_WORKER)
+    [(line, col, message)] = _plugin(path)
+    assert (line, col) == (1, 0) and message.startswith("QL000 configuration: ") and "'QL999'" in message
+
+
+def test_what_qlint_reports_as_an_error_is_ql000_at_line_1(tmp_path: Path) -> None:
+    deep = GEVENT_WORKER.replace("work(item)", "q.put(" + "[" * 150 + "1" + "]" * 150 + ")\n        q.task_done()")
+    path = _project(tmp_path, "", deep)
+    assert _plugin(path) == [(1, 0, "QL000 nested more than 100 levels deep: not analysed")]
+
+
+def test_loading_the_plugin_does_not_import_libcst(tmp_path: Path) -> None:
+    small = tmp_path / "small.py"
+    small.write_text("import os\n\nprint(os.getcwd())\n")
+    script = (
+        "import ast, sys\n"
+        "from qlint.flake8_plugin import QlintChecker\n"
+        "assert 'libcst' not in sys.modules, 'loaded with the plugin'\n"
+        f"text = open({str(small)!r}).read()\n"
+        f"assert list(QlintChecker(ast.parse(text), {str(small)!r}, text.splitlines(True)).run()) == []\n"
+        "assert 'libcst' not in sys.modules, 'loaded for a file no rule can fire on'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.slow
+def test_flake8_and_qlint_report_the_same_with_a_config_file(tmp_path: Path) -> None:
+    path = _project(tmp_path, CONFIG, GEVENT_WORKER)
+    flake8 = subprocess.run([sys.executable, "-m", "flake8", "--select", "QL", "pkg/app.py"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120)
+    qlint = subprocess.run([sys.executable, "-m", "qlint", "--no-cache", "pkg/app.py"], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=120)
+    assert flake8.stdout == qlint.stdout and "QL101" in qlint.stdout, (flake8.stdout, flake8.stderr)
+    assert path.exists()
