@@ -137,7 +137,8 @@ class PathWalker:
         back = [(s, s.get_node) for s in flow.normal]
         back += [(s, node) for kind, s, node in flow.exits if kind == "continue"]
         for state, node in back:
-            if state.got == 1 and state.done == 0 and not state.unknown and node is not None:
+            # A batch's container carries its items into the next iteration.
+            if state.got == 1 and state.done == 0 and not state.unknown and state.batch is None and node is not None:
                 self.findings.skipped_at.append((node, state.via_exception, state.get_node))
         return self.findings
 
@@ -471,6 +472,9 @@ class PathWalker:
                 state = self._event(state, event, call, ctx, summary)
             if unprotected and has_get and state.got == 1 and state.done == 0:
                 state = replace(state, raisable=True)
+            if not has_get and state.batch in summary.stores:
+                # The container is bound anew: what it held is no longer counted.
+                state = replace(state, batch=None, batch_many=False, unknown=state.unknown or state.done == 0)
             if not has_get and summary.stores:
                 if summary.loads & state.tainted:
                     state = replace(state, tainted=state.tainted | summary.stores)
@@ -523,7 +527,7 @@ class PathWalker:
                 return replace(state, unknown=True)
             return replace(state, done=1, first_done=None)
         if state.done == 0:
-            if state.raisable and not ctx.in_finally:
+            if state.raisable and not ctx.in_finally and state.batch is None:
                 self.findings.not_in_finally.append(call)
             if state.batch_many:
                 self.findings.batch_acked_once.append(call)

@@ -74,11 +74,12 @@ _PLAIN_LEAVES = (
 
 def _plain(expr: Optional[cst.BaseExpression]) -> bool:
     """A value whose evaluation cannot raise in practice: names, attributes, literals, a
-    formatted string of those, a container display of those, a call (judged on its own),
+    formatted string of those, a container display of those, a call, `await` or `yield`
+    (each judged on its own),
     a comparison or `not`."""
     if expr is None or isinstance(expr, _PLAIN_LEAVES):
         return True
-    if isinstance(expr, cst.Call):
+    if isinstance(expr, (cst.Call, cst.Await, cst.Yield)):
         return True  # a raising point of its own, recorded by the walk
     if isinstance(expr, cst.Attribute):
         return _plain(expr.value)

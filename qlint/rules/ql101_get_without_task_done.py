@@ -2,8 +2,12 @@
 
 ## What it does
 Finds a consumer loop that takes items from a joinable queue with `get()` and never
-calls `task_done()` for them, when something waits on that queue: it is `join()`ed in
-the module, is a `multiprocessing.JoinableQueue`, or has `task_done()` called elsewhere.
+calls `task_done()` for them, when the code shows the queue's count is in use: it is
+`join()`ed in the module, is a `multiprocessing.JoinableQueue`, or has `task_done()`
+called elsewhere. An item handed to a thread, an executor or a callback of this module
+that acknowledges it (`executor.submit(handle, item)`, `loop.call_soon(handle, item)`,
+`fut.add_done_callback(lambda f: q.task_done())`) is acknowledged; so is an item
+yielded or returned, or a queue handed to code qlint cannot see.
 
 ## Why is this bad?
 `put()` raises the queue's count of unfinished tasks and only `task_done()` lowers it.

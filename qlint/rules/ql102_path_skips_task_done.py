@@ -4,6 +4,28 @@
 Finds a consumer loop that calls `task_done()`, but has a path from its `get()` back
 to the next `get()` (a `continue`, or the end of the loop body) that does not.
 
+A path on which the get itself failed took nothing and owes nothing: an
+`except queue.Empty:`, `except TimeoutError:` or `except asyncio.CancelledError:` after
+a `get(timeout=...)`, `get_nowait()` or `asyncio.wait_for(q.get(), t)`, or a
+`with contextlib.suppress(queue.Empty):` around it. When that path sets the item's
+name to `None` (`except queue.Empty: msg = None`), `if msg is not None:` and `if msg:`
+are read as "an item was taken" on the paths that took one.
+
+Items that go into a container (`batch = [q.get()]`, `batch.append(q.get_nowait())`)
+are owed by the container: `for _ in batch: q.task_done()` (or `range(len(batch))`)
+acknowledges them all. One `task_done()` for a batch that can hold several items is
+this finding too, at that `task_done()`.
+
+A queue is *waited on* when `join()` is called on it anywhere in the module (also
+`for q in (inbox, outbox): q.join()`), when a join written by hand reads its count
+(`q.all_tasks_done`, `q.unfinished_tasks`, asyncio's `q._unfinished_tasks`), when it
+is a `JoinableQueue`, when it came from a caller (a parameter of a function other
+modules can call, or an attribute set from one, or a queue this module did not make),
+or when it is handed out (returned, stored in a container or on another object, passed
+to code qlint cannot see). A queue made here that none of these reach is waited on by
+nobody, and a skipped `task_done()` changes nothing: qlint then stays silent. The
+message names the wait: `the join() at line 88`, or `a caller's join()`.
+
 ## Why is this bad?
 Every item taken must be acknowledged exactly once. An item that goes round the loop
 unacknowledged, typically skipped by an early `continue`, leaves the unfinished-task

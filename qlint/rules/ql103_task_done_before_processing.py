@@ -2,7 +2,24 @@
 
 ## What it does
 Finds a `task_done()` after which the item (or a value computed from it) is still
-used in the same iteration of the consumer loop.
+used for work in the same iteration of the consumer loop: a call or an `await` that
+uses it. Handing the item on is not work: `del item`, rebinding the name, `is None`
+tests, `print` and logging calls, collecting it into a local list, `return` and `yield`.
+
+With asyncio, `task_done()` lets a waiting `join()` run only at the consumer's next
+`await`: when no `await` comes between `task_done()` and the last use of the item,
+`join()` cannot see the early acknowledgement, and this rule stays silent. With
+threads and processes, any use after `task_done()` counts.
+
+A queue is *waited on* when `join()` is called on it anywhere in the module (also
+`for q in (inbox, outbox): q.join()`), when a join written by hand reads its count
+(`q.all_tasks_done`, `q.unfinished_tasks`, asyncio's `q._unfinished_tasks`), when it
+is a `JoinableQueue`, when it came from a caller (a parameter of a function other
+modules can call, or an attribute set from one, or a queue this module did not make),
+or when it is handed out (returned, stored in a container or on another object, passed
+to code qlint cannot see). A queue made here that none of these reach is waited on by
+nobody, and a skipped `task_done()` changes nothing: qlint then stays silent. The
+message names the wait: `the join() at line 88`, or `a caller's join()`.
 
 ## Why is this bad?
 `task_done()` tells `q.join()` the item is finished. Called before the work, it lets

@@ -1,10 +1,45 @@
 """QL104 task-done-not-in-finally
 
 ## What it does
-Finds a `task_done()` that follows code which can raise (any call, `await`, subscript
-or `raise` after the `get()`), when the `task_done()` is neither in a `finally:` nor
-reached after a `try` whose handler catches `Exception` (or `BaseException`, or
-everything) and does not re-raise.
+Finds a `task_done()` that an exception can skip: code that can raise runs after the
+`get()`, and an exception raised there leaves the iteration (the loop, the function,
+or back to the next `get()`) without reaching a `task_done()`. The exception is
+followed as Python follows it: to the innermost handler that catches it, through the
+`finally` blocks on the way. A handler that catches everything (`Exception`,
+`BaseException`, a bare `except:`) and does not re-raise keeps the exception in the
+iteration, so `try: work(item); q.task_done() except Exception: log(); q.task_done()`
+is correct; `except ValueError:` lets every other exception leave. Code inside a
+handler that catches everything is taken to report the error, not to raise again.
+
+Calls that do not raise in practice are not raising points (`qlint/analysis/raising.py`):
+- logging calls on a logger (`log.info(...)`, `self.logger.exception(...)`, `logging.warning(...)`);
+- `time.sleep`, `asyncio.sleep`, `time.time`, `time.monotonic`;
+- `event.set()`, `clear()`, `is_set()`; `lock.acquire()`, `release()`; `with lock:`;
+- `contextlib.suppress(...)`, `nullcontext()`;
+- `put()`/`put_nowait()` on a queue created unbounded in this module;
+- `append`, `appendleft`, `extend`, `add`, `insert` on any receiver;
+- `len`, `isinstance`, `issubclass`, `id`, `callable`; comparisons and `is None` tests;
+- `task_done()` itself;
+- a function of this module whose whole body is `try: ... except Exception:` (or
+  `BaseException`, or bare) without a `raise`, also when called as `self.method()`.
+
+A quiet call whose arguments can raise still can: `out.append(json.loads(raw))`
+raises in `json.loads`, `out.append(item * 2)` in the `*`. `print` is not quiet: it
+raises `BrokenPipeError` when the output is piped into `head`, and
+`UnicodeEncodeError` on a console that cannot show the text. A `yield` is a raising
+point, because whoever drives the generator can throw into it or close it. An
+exception from the get itself (`wait_for(q.get(), t)`, `get(timeout=...)`) means no
+item was taken: nothing is owed.
+
+A queue is *waited on* when `join()` is called on it anywhere in the module (also
+`for q in (inbox, outbox): q.join()`), when a join written by hand reads its count
+(`q.all_tasks_done`, `q.unfinished_tasks`, asyncio's `q._unfinished_tasks`), when it
+is a `JoinableQueue`, when it came from a caller (a parameter of a function other
+modules can call, or an attribute set from one, or a queue this module did not make),
+or when it is handed out (returned, stored in a container or on another object, passed
+to code qlint cannot see). A queue made here that none of these reach is waited on by
+nobody, and a skipped `task_done()` changes nothing: qlint then stays silent. The
+message names the wait: `the join() at line 88`, or `a caller's join()`.
 
 ## Why is this bad?
 If the processing raises, `task_done()` is skipped: the unfinished-task count never

@@ -1,9 +1,13 @@
 """QL105 task-done-after-failed-get
 
 ## What it does
-Finds a `task_done()` in a `finally:` or an `except queue.Empty:` handler that also runs
-when the `get(timeout=...)`, `get(block=False)` or `get_nowait()` of that `try` found
-nothing and raised `Empty`.
+Finds a `task_done()` that also runs when the `get(timeout=...)`, `get(block=False)`,
+`get_nowait()` or `asyncio.wait_for(q.get(), t)` before it found nothing and raised:
+in a `finally:`, in an `except queue.Empty:` handler, or after it, when the handler
+(or a `with contextlib.suppress(queue.Empty):`) lets the path go on. A `task_done()`
+guarded by the failed path's flag (`except queue.Empty: msg = None` then
+`if msg is not None: q.task_done()`) is fine. It fires whether or not anything waits on
+the queue: an extra `task_done()` raises `ValueError` on its own.
 
 ## Why is this bad?
 No item was taken, yet one is acknowledged. If nothing else is pending, the queue raises

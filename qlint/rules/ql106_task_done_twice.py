@@ -2,7 +2,10 @@
 
 ## What it does
 Finds a path through a consumer loop that calls `task_done()` twice for the one item it
-took with `get()`.
+took with `get()`; also a loop that acknowledges each item it puts into a container
+(`batch.append(item); q.task_done()`) followed by a second acknowledgement of the
+container (`for _ in batch: q.task_done()`). It fires whether or not anything waits
+on the queue: an extra `task_done()` raises `ValueError` on its own.
 
 ## Why is this bad?
 Each `task_done()` lowers the unfinished-task count by one. Acknowledging one item twice
