@@ -9,7 +9,7 @@ import libcst as cst
 
 from qlint.analysis.model import CallSite, Scope
 from qlint.analysis.names import attribute_path, dotted_expression
-from qlint.analysis.paths import (
+from qlint.analysis.path_state import (
     ESCAPE,
     GET,
     HELPER_ALWAYS,
@@ -17,14 +17,14 @@ from qlint.analysis.paths import (
     JOIN,
     TASK_DONE,
     PathFindings,
-    PathWalker,
     State,
     TooComplex,
-    iterates,
 )
+from qlint.analysis.paths import PathWalker
 from qlint.analysis.queues import QueueFacts, QueueGroup
 from qlint.analysis.raising import cannot_raise, quiet_call
-from qlint.analysis.walk import ModuleRecord, handler_names
+from qlint.analysis.statement_shapes import handler_names, iterates
+from qlint.analysis.walk import ModuleRecord
 
 _BROAD = frozenset({"", "Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 # What a get with a time limit raises when it takes nothing (besides Empty).

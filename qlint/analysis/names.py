@@ -164,3 +164,35 @@ LITERAL_NODES = (
     cst.DictComp,
     cst.GeneratorExp,
 )
+
+
+def names_a_class(func: cst.BaseExpression) -> bool:
+    """`FrameQueue`, `mod.JobQueue`: a CapWords name, which by convention is a class."""
+    path = attribute_path(func)
+    last = path.rsplit(".", 1)[-1] if path else ""
+    return last[:1].isupper() and not last.isupper()
+
+
+def how_made(made: Optional[str], call: cst.Call) -> str:
+    """"joinable" for a `JoinableQueue`, "bounded" when a maxsize is given, else ""."""
+    if made is not None and made.endswith("JoinableQueue"):
+        return "joinable"
+    for arg in call.args:
+        if arg.keyword is None or arg.keyword.value == "maxsize":
+            value = arg.value
+            if not (isinstance(value, cst.Integer) and value.evaluated_value == 0):
+                return "bounded"
+    return ""
+
+
+def is_thread_wiring(arg: cst.Arg) -> bool:
+    return arg.keyword is not None and arg.keyword.value in ("target", "args", "kwargs")
+
+
+def looks_like_mapping_get(call: cst.Call) -> bool:
+    """`d.get("key")`: Queue.get's first positional is `block`, a bool."""
+    positional = [a for a in call.args if a.keyword is None]
+    if not positional:
+        return False
+    first = positional[0].value
+    return not (isinstance(first, cst.Name) and first.value in ("True", "False", "block"))

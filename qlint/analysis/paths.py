@@ -10,93 +10,34 @@ only, the queue handed to unseen code) is marked `unknown` and never reported on
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Callable, Iterable, Optional, Sequence
 
 import libcst as cst
 
 from qlint.analysis.model import StatementSummary, summaries_under
 from qlint.analysis.names import attribute_path, blocking_get
-
-MANY = 2  # `got` of a path that took two items: nothing can be counted on it
-MAX_STATES = 256
-
-# Events a call can be, for one queue.
-GET = "get"
-TASK_DONE = "task_done"
-HELPER_ALWAYS = "helper-always"  # a same-module function that acknowledges on every path
-HELPER_SOMETIMES = "helper-sometimes"
-ESCAPE = "escape"  # the queue is handed to code qlint cannot see
-JOIN = "join"  # q.join() on the queue itself
-WAITS, MAY_FAIL = "waits", "may-fail"  # a blocking get; a get that raises Empty when there is none
-
-
-class TooComplex(Exception):
-    """More distinct states than we are willing to track: say nothing about this loop."""
-
-
-@dataclass(frozen=True)
-class State:
-    got: int = 0
-    get_node: Optional[cst.CSTNode] = None
-    done: int = 0
-    first_done: Optional[cst.CSTNode] = None  # the direct task_done() call, if any
-    raisable: bool = False  # code that can raise ran after the get, unprotected
-    unknown: bool = False
-    via_exception: bool = False
-    failed_get: bool = False  # in a handler or finally after a get that raised Empty
-    tainted: frozenset[str] = frozenset()
-    none_names: frozenset[str] = frozenset()  # names assigned None on this path
-    suspended: bool = False  # asyncio: the coroutine yielded to the event loop after task_done()
-    batch: Optional[str] = None  # the container the items taken went into: it owes them
-    batch_many: bool = False  # that container may hold several items
-
-
-@dataclass
-class Flow:
-    normal: set[State]
-    exits: list[tuple[str, State, cst.CSTNode]] = field(default_factory=list)
-
-
-@dataclass
-class PathFindings:
-    """What the walk of one loop found, as nodes to point at."""
-
-    # (where the path goes back: continue or get, via an exception?, the get it started at)
-    skipped_at: list[tuple[cst.CSTNode, bool, cst.CSTNode]] = field(default_factory=list)
-    used_after_done: list[cst.CSTNode] = field(default_factory=list)
-    not_in_finally: list[cst.CSTNode] = field(default_factory=list)
-    done_twice: list[cst.CSTNode] = field(default_factory=list)
-    join_while_holding: list[cst.CSTNode] = field(default_factory=list)  # q.join() before this item's ack
-    done_after_failed_get: list[cst.CSTNode] = field(default_factory=list)
-    batch_acked_once: list[cst.CSTNode] = field(default_factory=list)  # one task_done() for several items
-    filled: set[str] = field(default_factory=set)  # containers the item was put into (`batch.append(item)`)
-    item_handed_out: bool = False  # yielded or returned: its receiver acknowledges it
-    queue_handed_out: bool = False  # passed to code qlint cannot see
-    saw_task_done: bool = False  # a task_done() or a helper that always calls it
-    saw_maybe_task_done: bool = False  # a helper that calls it on some paths
-
-
-@dataclass(eq=False)
-class _Catcher:
-    """An enclosing `try` of the walk: the states where an exception may start in its body."""
-
-    raised: list[tuple[State, Optional[str]]] = field(default_factory=list)
-    absorbs: bool = False  # a handler catches everything: nothing raised here goes further out
-    finally_acknowledges: bool = False
-
-
-@dataclass(frozen=True)
-class _Context:
-    in_finally: bool = False
-    finally_acknowledges: bool = False  # inside a try whose finally calls task_done()
-    # Inside a try whose handler catches every exception and keeps it in the iteration
-    # (does not re-raise, or acknowledges first): an exception here skips nothing for QL104.
-    absorbed: bool = False
-    # For each enclosing `try` of the loop: states where an exception may start, and
-    # whether that statement gets: None, WAITS (a blocking get) or MAY_FAIL (nowait/timeout).
-    accumulators: tuple["_Catcher", ...] = ()
-
+from qlint.analysis.nested_loops import opaque
+from qlint.analysis.path_state import (
+    ESCAPE,
+    GET,
+    HELPER_ALWAYS,
+    HELPER_SOMETIMES,
+    JOIN,
+    MANY,
+    MAX_STATES,
+    MAY_FAIL,
+    TASK_DONE,
+    WAITS,
+    Catcher,
+    Flow,
+    PathFindings,
+    State,
+    TooComplex,
+    WalkContext,
+    raise_in,
+)
+from qlint.analysis.statement_shapes import filled_containers, get_wrappers, none_test
 
 # What the walker needs to know about calls and handlers, from the facts.
 Classify = Callable[[cst.Call], Optional[str]]
@@ -131,9 +72,9 @@ class PathWalker:
         """Walk one iteration of `loop`; report paths that return to the next get."""
         states = {initial}
         if isinstance(loop, cst.While):
-            states = self._apply(self.summaries.get(id(loop)), states, _Context(), header=True)
+            states = self._apply(self.summaries.get(id(loop)), states, WalkContext(), header=True)
         body = loop.body  # type: ignore[attr-defined]
-        flow = self.block(body.body, states, _Context())
+        flow = self.block(body.body, states, WalkContext())
         back = [(s, s.get_node) for s in flow.normal]
         back += [(s, node) for kind, s, node in flow.exits if kind == "continue"]
         for state, node in back:
@@ -144,13 +85,13 @@ class PathWalker:
 
     def function(self, body: Sequence[cst.CSTNode]) -> list[State]:
         """End states of a function body entered with an item in hand."""
-        flow = self.block(body, {State(got=1)}, _Context())
+        flow = self.block(body, {State(got=1)}, WalkContext())
         ends = list(flow.normal) + [s for kind, s, _ in flow.exits if kind == "return"]
         return ends
 
     # -- statements ---------------------------------------------------------------------
 
-    def block(self, statements: Sequence[cst.CSTNode], states: set[State], ctx: _Context) -> Flow:
+    def block(self, statements: Sequence[cst.CSTNode], states: set[State], ctx: WalkContext) -> Flow:
         flow = Flow(normal=states)
         for statement in statements:
             if not flow.normal:
@@ -162,7 +103,7 @@ class PathWalker:
             flow.exits.extend(step.exits)
         return flow
 
-    def statement(self, node: cst.CSTNode, states: set[State], ctx: _Context) -> Flow:
+    def statement(self, node: cst.CSTNode, states: set[State], ctx: WalkContext) -> Flow:
         if isinstance(node, cst.SimpleStatementLine):
             return self.block(node.body, states, ctx)
         if isinstance(node, cst.BaseSmallStatement):
@@ -170,7 +111,7 @@ class PathWalker:
         if isinstance(node, cst.If):
             return self._if(node, states, ctx)
         if isinstance(node, (cst.For, cst.While)):
-            return Flow(self._opaque(node, states, ctx))
+            return Flow(opaque(self, node, states, ctx))
         if isinstance(node, (cst.Try, cst.TryStar)):
             return self._try(node, states, ctx)
         if isinstance(node, cst.With):
@@ -179,7 +120,7 @@ class PathWalker:
             if suppressed is None:
                 return self.block(node.body.body, states, ctx)
             # `with suppress(Empty): item = q.get_nowait()`: a failed get goes on after the block.
-            catcher = _Catcher(absorbs=suppressed == "broad")
+            catcher = Catcher(absorbs=suppressed == "broad")
             flow = self.block(node.body.body, states, replace(ctx, accumulators=ctx.accumulators + (catcher,)))
             if suppressed in ("empty", "timeout"):
                 flow.normal |= {replace(s, failed_get=True) for s, get in catcher.raised if get == MAY_FAIL}
@@ -190,7 +131,7 @@ class PathWalker:
             return self._match(node, states, ctx)
         return Flow(states)  # def, class: nothing runs now
 
-    def _small(self, node: cst.BaseSmallStatement, states: set[State], ctx: _Context) -> Flow:
+    def _small(self, node: cst.BaseSmallStatement, states: set[State], ctx: WalkContext) -> Flow:
         summary = self.summaries.get(id(node))
         states = self._apply(summary, states, ctx, header=False)
         if isinstance(node, cst.Return) and summary is not None:
@@ -203,7 +144,7 @@ class PathWalker:
             return Flow(states)
         return Flow(set(), [(kind, s, node) for s in states])
 
-    def _if(self, node: cst.If, states: set[State], ctx: _Context) -> Flow:
+    def _if(self, node: cst.If, states: set[State], ctx: WalkContext) -> Flow:
         states = self._apply(self.summaries.get(id(node)), states, ctx, header=True)
         taken, skipped = self._split_on_none(node.test, states)
         body = self.block(node.body.body, taken, ctx)
@@ -220,7 +161,7 @@ class PathWalker:
         """The states that enter an `if` and those that skip it, where the test asks whether
         a name is None: known on a path that set it to None, and the item is not None where
         a failed get's path uses None to mean "no item"."""
-        tested = _none_test(test)
+        tested = none_test(test)
         if tested is None:
             return states, states
         name, runs_when_none = tested
@@ -248,7 +189,7 @@ class PathWalker:
                     return self.handler_kind(caught[0] if len(caught) == 1 else cst.Tuple([cst.Element(c) for c in caught]))
         return None
 
-    def _match(self, node: cst.Match, states: set[State], ctx: _Context) -> Flow:
+    def _match(self, node: cst.Match, states: set[State], ctx: WalkContext) -> Flow:
         states = self._apply(self.summaries.get(id(node)), states, ctx, header=True)
         normal: set[State] = set()
         exits: list[tuple[str, State, cst.CSTNode]] = []
@@ -265,7 +206,7 @@ class PathWalker:
             normal |= states
         return Flow(normal, exits)
 
-    def _try(self, node: cst.Try | cst.TryStar, states: set[State], ctx: _Context) -> Flow:
+    def _try(self, node: cst.Try | cst.TryStar, states: set[State], ctx: WalkContext) -> Flow:
         raised: list[tuple[State, Optional[str]]] = []
         # An exception in the body or a handler runs the finally: if that acknowledges,
         # code that can raise here does not skip the acknowledgement (QL104).
@@ -277,7 +218,7 @@ class PathWalker:
         )
         inner = replace(
             ctx,
-            accumulators=ctx.accumulators + (_Catcher(raised, absorbs, covering),),
+            accumulators=ctx.accumulators + (Catcher(raised, absorbs, covering),),
             finally_acknowledges=ctx.finally_acknowledges or covering,
             absorbed=ctx.absorbed or absorbs,
         )
@@ -331,83 +272,6 @@ class PathWalker:
             for call in summary.calls
         )
 
-    # -- nested loops, seen from outside ---------------------------------------------------
-
-    def _opaque(self, node: cst.CSTNode, states: set[State], ctx: _Context) -> set[State]:
-        """A nested loop runs 0..n times: keep what it can do, not how often."""
-        events: set[str] = set()
-        raisers = False
-        used: set[str] = set()
-        for summary in summaries_under(self.summaries, node):
-            for call in summary.calls:
-                event = self.classify(call)
-                if event == JOIN:
-                    self._join(states, call)
-                elif event is not None:
-                    events.add(event)
-            raisers = raisers or bool(self._other_raisers(summary))
-            if not (summary.hands_on or summary.yields or summary.returns):
-                used |= summary.loads
-            if summary.yields:
-                self.findings.item_handed_out = True
-        if events & {TASK_DONE, HELPER_ALWAYS}:
-            self.findings.saw_task_done = True
-        if HELPER_SOMETIMES in events:
-            self.findings.saw_maybe_task_done = True
-        if ESCAPE in events:
-            self.findings.queue_handed_out = True
-        if raisers or GET in events:
-            _raise(ctx, states, WAITS if GET in events else None)
-        batch_events = self._batch_loop(node, events, states)
-        if batch_events is not None:
-            return batch_events
-        result = set()
-        awaits = self.is_async and any(
-            isinstance(r, cst.Await) for summary in summaries_under(self.summaries, node) for r in summary.raisers
-        )
-        for state in states:
-            if (
-                state.done >= 1 and state.got == 1 and not state.unknown and used & state.tainted
-                and (state.suspended or awaits or not self.is_async)
-            ):
-                if state.first_done is not None:
-                    self.findings.used_after_done.append(state.first_done)
-            if events:
-                state = replace(state, unknown=True)
-            elif raisers and not (ctx.finally_acknowledges or ctx.absorbed) and state.got == 1 and state.done == 0:
-                state = replace(state, raisable=True)
-            result.add(state)
-        return result | states if not events else result
-
-    def _batch_loop(self, node: cst.CSTNode, events: set[str], states: set[State]) -> Optional[set[State]]:
-        """A nested loop that fills the batch (`batch.append(q.get_nowait())`) or
-        acknowledges it (`for _ in batch: q.task_done()`); None for any other loop."""
-        batches = {s.batch for s in states if s.batch and not s.unknown and s.got == 1}
-        if len(batches) != 1 or not events or not events <= {GET, TASK_DONE}:
-            return None
-        (batch,) = batches
-        calls = [c for summary in summaries_under(self.summaries, node) for c in summary.calls]
-        if events == {GET}:
-            containers = {
-                summary.collected.get(id(c))
-                for summary in summaries_under(self.summaries, node)
-                for c in summary.calls
-                if self.classify(c) == GET
-            }
-            if containers != {batch}:
-                return None
-            return {replace(s, batch_many=True) if s.batch == batch else s for s in states}
-        if events == {TASK_DONE} and iterates(node, batch):
-            done = next(c for c in calls if self.classify(c) == TASK_DONE)
-            result = set()
-            for state in states:
-                if state.batch == batch and state.done >= 1:
-                    self.findings.done_twice.append(done)
-                result.add(replace(state, done=state.done + 1, first_done=None) if state.batch == batch else state)
-            self.findings.saw_task_done = True
-            return result
-        return None
-
     # -- one statement's effect ------------------------------------------------------------
 
     def _other_raisers(self, summary: StatementSummary) -> list[cst.CSTNode]:
@@ -416,7 +280,7 @@ class PathWalker:
         for call in summary.calls:
             if self.classify(call) in (GET, TASK_DONE):
                 own.add(id(call))
-        own |= _get_wrappers(summary, own)
+        own |= get_wrappers(summary, own)
         out = []
         for raiser in summary.raisers:
             if id(raiser) in own or self._is_quiet(raiser):
@@ -432,7 +296,7 @@ class PathWalker:
         return isinstance(node, cst.Call) and self.quiet(node)
 
     def _apply(
-        self, summary: Optional[StatementSummary], states: set[State], ctx: _Context, header: bool
+        self, summary: Optional[StatementSummary], states: set[State], ctx: WalkContext, header: bool
     ) -> set[State]:
         if summary is None or not states:
             return states
@@ -442,14 +306,14 @@ class PathWalker:
         if raisers or has_get:
             get_kind = None
             if has_get:
-                wrapped = _get_wrappers(summary, {id(c) for e, c in events if e == GET})
+                wrapped = get_wrappers(summary, {id(c) for e, c in events if e == GET})
                 failing = bool(wrapped) or any(e == GET and not blocking_get(c) for e, c in events)
                 get_kind = MAY_FAIL if failing else WAITS
-            _raise(ctx, states, get_kind)
+            raise_in(ctx, states, get_kind)
         if summary.yields:
             self.findings.item_handed_out = True
         if any(s.got == 1 and summary.loads & s.tainted for s in states):
-            self.findings.filled |= _filled_containers(summary)
+            self.findings.filled |= filled_containers(summary)
         # Handing the item on (yield, return, print, collect) is not processing it.
         counts_as_use = not (summary.hands_on or summary.yields or summary.returns) and not (header and not raisers)
         awaits = self.is_async and any(isinstance(r, cst.Await) for r in summary.raisers)
@@ -494,7 +358,7 @@ class PathWalker:
             self.findings.join_while_holding.append(call)
 
     def _event(
-        self, state: State, event: str, call: cst.Call, ctx: _Context, summary: StatementSummary
+        self, state: State, event: str, call: cst.Call, ctx: WalkContext, summary: StatementSummary
     ) -> State:
         if event == JOIN:
             self._join([state], call)
@@ -534,87 +398,3 @@ class PathWalker:
             return replace(state, done=1, first_done=call)
         self.findings.done_twice.append(call)
         return replace(state, done=2)
-
-
-def _filled_containers(summary: StatementSummary) -> set[str]:
-    """`batch` of `batch.append(...)` calls in the statement."""
-    found = set()
-    for call in summary.calls:
-        func = call.func
-        if isinstance(func, cst.Attribute) and func.attr.value in ("append", "appendleft", "add", "extend", "insert"):
-            path = attribute_path(func.value)
-            if path:
-                found.add(path)
-    return found
-
-
-def iterates(loop: cst.CSTNode, container: str) -> bool:
-    """`for _ in batch:` or `for _ in range(len(batch)):`."""
-    if not isinstance(loop, cst.For):
-        return False
-    over = loop.iter
-    if isinstance(over, cst.Call) and attribute_path(over.func) == "range" and len(over.args) == 1:
-        inner = over.args[0].value
-        if isinstance(inner, cst.Call) and attribute_path(inner.func) == "len" and len(inner.args) == 1:
-            over = inner.args[0].value
-    return attribute_path(over) == container
-
-
-def _none_test(test: cst.BaseExpression) -> Optional[tuple[str, bool]]:
-    """(name, whether the test is true when it is None) for `x is None`, `x is not None`,
-    `x == None`, `x != None`, `x` and `not x`; else None."""
-    negated = False
-    while isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        negated, test = not negated, test.expression
-    if isinstance(test, cst.Name):
-        return test.value, not negated
-    if (
-        isinstance(test, cst.Comparison)
-        and isinstance(test.left, cst.Name)
-        and len(test.comparisons) == 1
-        and isinstance(test.comparisons[0].comparator, cst.Name)
-        and test.comparisons[0].comparator.value == "None"
-    ):
-        operator = test.comparisons[0].operator
-        if isinstance(operator, (cst.Is, cst.Equal)):
-            return test.left.value, not negated
-        if isinstance(operator, (cst.IsNot, cst.NotEqual)):
-            return test.left.value, negated
-    return None
-
-
-def _raise(ctx: _Context, states: Iterable[State], get_kind: Optional[str]) -> None:
-    """An exception may start in `states`: it reaches the handlers of the enclosing tries,
-    from the innermost out, up to one that catches everything. Past a finally that
-    acknowledges, the item is no longer counted."""
-    states = list(states)
-    for catcher in reversed(ctx.accumulators):
-        catcher.raised.extend((s, get_kind) for s in states)
-        if catcher.absorbs:
-            return
-        if catcher.finally_acknowledges:
-            states = [replace(s, unknown=True) if s.got == 1 else s for s in states]
-
-
-# Calls that wait for a get with a time limit: if they raise, the get took nothing.
-_GET_WRAPPERS = frozenset({"wait_for", "asyncio.wait_for", "shield", "asyncio.shield"})
-
-
-def _get_wrappers(summary: StatementSummary, gets: set[int]) -> set[int]:
-    """`asyncio.wait_for(q.get(), t)` among the statement's calls: part of the get."""
-    found = set()
-    for call in summary.calls:
-        if attribute_path(call.func) in _GET_WRAPPERS and call.args and id(call.args[0].value) in gets:
-            found.add(id(call))
-    return found
-
-
-def unique(nodes: Iterable[cst.CSTNode]) -> list[cst.CSTNode]:
-    """Nodes without repeats, in first-seen order."""
-    seen: set[int] = set()
-    out = []
-    for node in nodes:
-        if id(node) not in seen:
-            seen.add(id(node))
-            out.append(node)
-    return out

@@ -23,6 +23,10 @@ from qlint.analysis.names import (
     annotation_expression,
     attribute_path,
     dotted_expression,
+    how_made,
+    is_thread_wiring,
+    looks_like_mapping_get,
+    names_a_class,
     normalise,
     queue_kind,
 )
@@ -32,7 +36,8 @@ from qlint.analysis.scopes import (
     resolve_class,
     resolve_function,
 )
-from qlint.analysis.walk import ModuleRecord, handler_names
+from qlint.analysis.statement_shapes import handler_names
+from qlint.analysis.walk import ModuleRecord
 from qlint.settings import Settings
 
 Identity = tuple[int, str]  # (id of the owning scope node, access path)
@@ -227,11 +232,11 @@ class QueueFacts:
             kind, other = self._built_kind(scope, value)
             if kind is not None:
                 self._own_kinds.setdefault(target, set()).add(kind)
-                self._made[target] = _how_made(self.dotted(scope, value.func), value)
+                self._made[target] = how_made(self.dotted(scope, value.func), value)
             elif other:
                 self._not_queue.add(target)
-            elif _names_a_class(value.func):
-                self._made[target] = _how_made(attribute_path(value.func), value)  # `FrameQueue()`: a new object
+            elif names_a_class(value.func):
+                self._made[target] = how_made(attribute_path(value.func), value)  # `FrameQueue()`: a new object
         elif isinstance(value, LITERAL_NODES):
             self._not_queue.add(target)
         else:
@@ -387,7 +392,7 @@ class QueueFacts:
                     method = func.attr.value
                     group.methods.setdefault(method, []).append(site)
                     self.group_of_call[id(site.node)] = group
-                    if method == "get" and _looks_like_mapping_get(site.node):
+                    if method == "get" and looks_like_mapping_get(site.node):
                         group.bad_get_arguments = True
                     if method in ("get", "get_nowait") and self._catches_empty(site):
                         group.get_catches_empty = True
@@ -398,7 +403,7 @@ class QueueFacts:
             passed = []
             for arg in site.node.args:
                 values = [arg.value]
-                if _is_thread_wiring(arg) and isinstance(arg.value, (cst.Tuple, cst.List)):
+                if is_thread_wiring(arg) and isinstance(arg.value, (cst.Tuple, cst.List)):
                     values = [e.value for e in arg.value.elements]
                 for value in values:
                     group = self.group(site.scope, value)
@@ -426,35 +431,3 @@ class QueueFacts:
 
     def is_empty_exception(self, scope: Scope, expr: cst.BaseExpression) -> bool:
         return self.dotted(scope, expr) in EMPTY_EXCEPTIONS
-
-
-def _names_a_class(func: cst.BaseExpression) -> bool:
-    """`FrameQueue`, `mod.JobQueue`: a CapWords name, which by convention is a class."""
-    path = attribute_path(func)
-    last = path.rsplit(".", 1)[-1] if path else ""
-    return last[:1].isupper() and not last.isupper()
-
-
-def _how_made(made: Optional[str], call: cst.Call) -> str:
-    """"joinable" for a `JoinableQueue`, "bounded" when a maxsize is given, else ""."""
-    if made is not None and made.endswith("JoinableQueue"):
-        return "joinable"
-    for arg in call.args:
-        if arg.keyword is None or arg.keyword.value == "maxsize":
-            value = arg.value
-            if not (isinstance(value, cst.Integer) and value.evaluated_value == 0):
-                return "bounded"
-    return ""
-
-
-def _is_thread_wiring(arg: cst.Arg) -> bool:
-    return arg.keyword is not None and arg.keyword.value in ("target", "args", "kwargs")
-
-
-def _looks_like_mapping_get(call: cst.Call) -> bool:
-    """`d.get("key")`: Queue.get's first positional is `block`, a bool."""
-    positional = [a for a in call.args if a.keyword is None]
-    if not positional:
-        return False
-    first = positional[0].value
-    return not (isinstance(first, cst.Name) and first.value in ("True", "False", "block"))

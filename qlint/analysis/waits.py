@@ -76,6 +76,14 @@ class QueueWaits:
             self._memo[key] = self._judge(group)
         return self._memo[key]
 
+    @staticmethod
+    def local_to(group: QueueGroup, scope: Scope) -> bool:
+        """The queue lives and dies in one call of `scope`: every name of it is a local of
+        that function. An exception that ends the function ends every wait on it too."""
+        return scope.kind == "function" and all(
+            node_id == id(scope.node) and "." not in path for node_id, path in group.members
+        )
+
     def _find_joins(self) -> None:
         """Joins and hand-written waits, the first in source order per group."""
         for site in self.record.calls:

@@ -7,7 +7,7 @@ those loops) is computed from what this walk records, without walking the tree a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Optional
+from typing import Optional
 
 import libcst as cst
 
@@ -19,7 +19,12 @@ from qlint.analysis.model import (
     StatementSummary,
 )
 from qlint.analysis.names import attribute_path
-from qlint.analysis.raising import is_logging_call
+from qlint.analysis.statement_shapes import (
+    called_values,
+    handler_names,
+    hands_on,
+    names_in,
+)
 from qlint.analysis.traversal import FieldWalker
 
 # Compound statements whose header expressions get a summary of their own,
@@ -37,8 +42,6 @@ _HEADERS = {
     (cst.ExceptStarHandler, "type"),
 }
 
-# Calls that hand an item on rather than process it: collecting it, forwarding it.
-_COLLECTING_METHODS = frozenset({"append", "appendleft", "add", "put", "put_nowait"})
 # Methods that put a value into a container: a batch of items is owed by its container.
 _CONTAINER_METHODS = frozenset({"append", "appendleft", "extend", "add", "insert"})
 # Attributes a hand-written join() reads: `with q.all_tasks_done: while q.unfinished_tasks: ...`.
@@ -254,7 +257,7 @@ class _Walker(FieldWalker):
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
         # Comprehension variables are local to the comprehension: not loads worth tracking.
-        for name in _names_in(node.target):
+        for name in names_in(node.target):
             self._not_loads.add(id(name))
 
     def visit_MatchAs(self, node: cst.MatchAs) -> None:
@@ -315,7 +318,7 @@ class _Walker(FieldWalker):
             summary.returns = True
             if node.value is not None:
                 self.record.handed_back.append((self._scope, node.value))
-        elif isinstance(node, cst.Expr) and _hands_on(node.value, self._is_local):
+        elif isinstance(node, cst.Expr) and hands_on(node.value, self._is_local):
             summary.hands_on = True
 
     def _is_local(self, name: str) -> bool:
@@ -342,14 +345,14 @@ class _Walker(FieldWalker):
             summary.raisers.append(node)  # the path walk decides which calls are quiet
             if isinstance(node.func, cst.Attribute) and node.func.attr.value in _CONTAINER_METHODS:
                 container = attribute_path(node.func.value) or ""
-                for call in _called_values(arg.value for arg in node.args):
+                for call in called_values(arg.value for arg in node.args):
                     summary.collected[call] = container
 
     def _collect_elements(self, node: cst.List | cst.Set | cst.Tuple) -> None:
         """`[q.get()]`: the call's value goes into a container."""
         if self._summaries:
             container = self._displays.get(id(node), "")
-            for call in _called_values(e.value for e in node.elements):
+            for call in called_values(e.value for e in node.elements):
                 self._summaries[-1].collected[call] = container
 
     visit_List = visit_Set = visit_Tuple = _collect_elements
@@ -410,70 +413,8 @@ class _Walker(FieldWalker):
 
     def visit_Del(self, node: cst.Del) -> None:
         # `del item` ends the name's life: it is not a use of the item.
-        for name in _names_in(node.target):
+        for name in names_in(node.target):
             self._not_loads.add(id(name))
-
-
-def _names_in(target: cst.BaseExpression) -> list[cst.Name]:
-    if isinstance(target, cst.Name):
-        return [target]
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return [n for e in target.elements for n in _names_in(e.value)]
-    if isinstance(target, cst.StarredElement):
-        return _names_in(target.value)
-    return []
-
-
-def _called_values(values: Iterable[cst.BaseExpression]) -> list[int]:
-    """id() of the calls among `values`, also when awaited or yielded."""
-    found = []
-    for value in values:
-        while True:
-            if isinstance(value, cst.Await):
-                value = value.expression
-            elif isinstance(value, cst.Yield) and isinstance(value.value, cst.BaseExpression):
-                value = value.value
-            else:
-                break
-        if isinstance(value, cst.Call):
-            found.append(id(value))
-    return found
-
-
-def handler_names(handler_type: Optional[cst.BaseExpression]) -> list[str]:
-    """Dotted names an `except` clause catches; "" for a bare `except:`."""
-    if handler_type is None:
-        return [""]
-    if isinstance(handler_type, cst.Tuple):
-        return [p for p in (attribute_path(e.value) for e in handler_type.elements) if p]
-    path = attribute_path(handler_type)
-    return [path] if path else []
-
-
-def _hands_on(expr: cst.BaseExpression, is_local: Callable[[str], bool]) -> bool:
-    """`print(...)`, a logging call, `local_list.append(item)`: not processing of an item.
-
-    Collecting into a function's own list hands the item on; appending to `self.x` or a
-    module-level list publishes a result that whoever joined the queue may read.
-    """
-    if not isinstance(expr, cst.Call):
-        return False
-    path = attribute_path(expr.func)
-    if path is None:
-        return False
-    if path == "print":
-        return True
-    parts = path.split(".")
-    if len(parts) < 2:
-        return False
-    if is_logging_call(expr):
-        return True
-    return (
-        len(parts) == 2
-        and is_local(parts[0])
-        and parts[-1] in _COLLECTING_METHODS
-        and all(attribute_path(arg.value) is not None for arg in expr.args)
-    )
 
 
 def walk_module(module: cst.Module) -> ModuleRecord:

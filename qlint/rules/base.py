@@ -12,7 +12,7 @@ import libcst as cst
 
 from qlint.analysis.consumers import ConsumerLoop
 from qlint.analysis.facts import ModuleFacts
-from qlint.analysis.paths import GET, PathFindings, unique
+from qlint.analysis.path_state import GET, PathFindings, unique
 from qlint.analysis.queues import QueueGroup
 from qlint.analysis.waits import Wait
 from qlint.fixes.model import Fix
@@ -63,15 +63,17 @@ def path_findings(
     pick: Callable[[PathFindings], list[cst.CSTNode]],
     fixer: Optional[Callable[[ConsumerLoop, cst.CSTNode], Optional[Fix]]] = None,
     waited: Optional[str] = None,
+    only: Callable[[ConsumerLoop], bool] = lambda loop: True,
 ) -> Iterator[Finding]:
     """The nodes `pick` takes from the path walk of every consumer loop, once each, with
     the fix `fixer` builds for one in its loop.
 
     With `waited`, a message in which `{wait}` stands for the waiter: only loops of a queue
     that something waits on (`analysis/waits.py`) are reported, and the message names it.
+    `only` picks the loops worth reporting on.
     """
     for loop in facts.consumers.loops:
-        if loop.paths is None:
+        if loop.paths is None or not only(loop):
             continue
         wait = facts.waits.of(loop.group) if waited is not None else None
         if waited is not None and wait is None:

@@ -64,7 +64,7 @@ from typing import Iterator
 import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
-from qlint.analysis.paths import unique
+from qlint.analysis.path_state import unique
 from qlint.rules.base import Finding, consumer_gate, naming_wait
 
 CODE = "QL102"

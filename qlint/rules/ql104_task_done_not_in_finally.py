@@ -29,7 +29,9 @@ raises `BrokenPipeError` when the output is piped into `head`, and
 `UnicodeEncodeError` on a console that cannot show the text. A `yield` is a raising
 point, because whoever drives the generator can throw into it or close it. An
 exception from the get itself (`wait_for(q.get(), t)`, `get(timeout=...)`) means no
-item was taken: nothing is owed.
+item was taken: nothing is owed. A queue local to the very function whose loop consumes
+it (made there, never passed on) dies with that function when an exception ends it,
+and so does every `join()` of it: no finding there.
 
 A queue is *waited on* when `join()` is called on it anywhere in the module (also
 `for q in (inbox, outbox): q.join()`), when a join written by hand reads its count
@@ -104,11 +106,14 @@ FIXABLE = True
 
 
 def check(facts: ModuleFacts) -> Iterator[Finding]:
+    # A queue local to the consumer's own function dies with it: the exception that skips
+    # task_done() ends the function, and every join() of that queue with it.
     return path_findings(
         facts,
         lambda paths: paths.not_in_finally,
         lambda loop, done: wrap_processing(loop.node, loop.gets, done, acknowledges_in(facts, loop.group)),
         waited=WAITED,
+        only=lambda loop: not facts.waits.local_to(loop.group, loop.scope),
     )
 
 

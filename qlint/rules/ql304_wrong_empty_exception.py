@@ -47,7 +47,7 @@ import libcst as cst
 from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.model import Scope, summaries_under
 from qlint.analysis.names import ASYNCIO, NOT_JOINABLE, PROCESS, THREAD, blocking_get
-from qlint.analysis.walk import handler_names
+from qlint.analysis.statement_shapes import handler_names
 from qlint.fixes.exceptions import RIGHT_FOR, rename_caught
 from qlint.fixes.model import Fix
 from qlint.rules.base import Finding
