@@ -7,7 +7,7 @@ from typing import Optional
 
 import libcst as cst
 
-from qlint.analysis.model import CallSite, Scope
+from qlint.analysis.model import CallSite, Scope, summaries_under
 from qlint.analysis.names import attribute_path, dotted_expression
 from qlint.analysis.path_state import (
     ESCAPE,
@@ -22,7 +22,7 @@ from qlint.analysis.path_state import (
 )
 from qlint.analysis.paths import PathWalker
 from qlint.analysis.queues import QueueFacts, QueueGroup
-from qlint.analysis.raising import cannot_raise, quiet_call
+from qlint.analysis.raising import cannot_raise, divides, quiet_call
 from qlint.analysis.statement_shapes import handler_names, iterates
 from qlint.analysis.walk import ModuleRecord
 
@@ -58,6 +58,7 @@ class ConsumerFacts:
         self.queues = queues
         self._helper_memo: dict[tuple[int, int], str] = {}
         self._quiet_memo: dict[int, bool] = {}
+        self._bounds: Optional[dict[str, bool]] = None
         self._calls_in_loop: dict[int, list[CallSite]] = {}
         self._calls_in_lambda: dict[int, list[CallSite]] = {}
         for site in record.calls:
@@ -133,16 +134,57 @@ class ConsumerFacts:
         key = id(call)
         known = self._quiet_memo.get(key)
         if known is None:
-            known = quiet_call(call, self._unbounded_put)
+            self._quiet_memo[key] = False  # a recursive call is not known to be quiet
+            known = quiet_call(call, self._unbounded_put, self._queue_put)
             if not known:
                 callee = self.queues.callee_of_call.get(key)
-                known = callee is not None and isinstance(callee[0].node, cst.FunctionDef) and cannot_raise(callee[0].node)
+                known = callee is not None and self._function_quiet(callee[0])
             self._quiet_memo[key] = known
         return known
 
-    def _unbounded_put(self, call: cst.Call) -> bool:
+    def _function_quiet(self, function: Scope) -> bool:
+        """A function of this module that catches every exception, or whose statements
+        hold no raising point at all (quiet calls; no subscripts, divisions, raises,
+        awaits or yields)."""
+        node = function.node
+        if not isinstance(node, cst.FunctionDef):
+            return False
+        if cannot_raise(node):
+            return True
+        return not divides(node) and all(
+            isinstance(raiser, cst.Call) and self.quiet(raiser)
+            for summary in summaries_under(self.record.summaries, node.body)
+            for raiser in summary.raisers
+        )
+
+    def _queue_put(self, call: cst.Call) -> bool:
         group = self.queues.group_of_call.get(id(call))
-        return group is not None and group.constructed and not group.bounded
+        return group is not None and group.is_queue
+
+    def _unbounded_put(self, call: cst.Call) -> bool:
+        """A put into a queue made unbounded in this module: through its own names, or
+        through an attribute (`call.stt_queue`) that every class here makes unbounded."""
+        group = self.queues.group_of_call.get(id(call))
+        if group is None:
+            return False
+        if group.constructed:
+            return not group.bounded
+        names = {path.rsplit(".", 1)[1] for _, path in group.members if "." in path}
+        bounds = self._attribute_bounds()
+        return bool(names) and all(bounds.get(name) is False for name in names)
+
+    def _attribute_bounds(self) -> dict[str, bool]:
+        """For each `self.x` that classes here make a queue: whether any of them is bounded."""
+        if self._bounds is None:
+            self._bounds = {}
+            for group in self.queues.groups.values():
+                if not group.constructed:
+                    continue
+                for _, path in group.members:
+                    if path.startswith("self.") and path.count(".") == 1:
+                        name = path[5:]
+                        self._bounds[name] = self._bounds.get(name, False) or group.bounded
+        return self._bounds
 
     def helper_summary(self, function: Scope, group: QueueGroup) -> str:
         """Does `function` call task_done() on `group` on every path, some, or none?"""

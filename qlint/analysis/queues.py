@@ -343,6 +343,10 @@ class QueueFacts:
             elif arg.keyword.value in function.params:
                 self._flow(scope, arg.value, self.identity(function, cst.Name(arg.keyword.value)))
 
+    def receives(self, ident: Identity) -> bool:
+        """True if some object flows into `ident` (an assignment to it, an argument)."""
+        return bool(self._sources.get(ident))
+
     def origins(self, scope: Scope, expr: cst.BaseExpression) -> set[Identity]:
         """`expr` and every identity whose object can flow into it, following flows one way.
 

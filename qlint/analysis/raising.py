@@ -30,7 +30,8 @@ QUIET_METHODS = frozenset(
 )
 # Methods of a logger (a receiver whose name mentions `log`): logging reports its own errors.
 LOGGING_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
-# Methods of a queue that cannot raise when the queue was created unbounded in view.
+# Methods of a queue that cannot raise when the queue was created unbounded in view; a
+# plain blocking `put(item)` on any queue waits for room instead of raising.
 UNBOUNDED_PUTS = frozenset({"put", "put_nowait"})
 # Methods of the queue protocol's own acknowledgement.
 ACKNOWLEDGING_METHODS = frozenset({"task_done"})
@@ -45,10 +46,13 @@ def is_logging_call(call: cst.Call) -> bool:
     return len(parts) >= 2 and parts[-1] in LOGGING_METHODS and "log" in parts[-2].lower()
 
 
-def quiet_call(call: cst.Call, unbounded_put: Callable[[cst.Call], bool]) -> bool:
+def quiet_call(
+    call: cst.Call, unbounded_put: Callable[[cst.Call], bool], queue_put: Callable[[cst.Call], bool]
+) -> bool:
     """True if `call` itself does not raise in practice and its arguments are plain values.
 
-    `unbounded_put` says whether a `put()` call goes to a queue created unbounded in view.
+    `unbounded_put` says whether a `put()` call goes to a queue created unbounded in view,
+    `queue_put` whether it goes to a queue at all.
     Calls nested in the arguments are judged on their own: they are raising points of the
     same statement.
     """
@@ -64,7 +68,14 @@ def quiet_call(call: cst.Call, unbounded_put: Callable[[cst.Call], bool]) -> boo
         return True
     if is_logging_call(call):
         return True
+    if method == "put" and _blocking_put(call) and queue_put(call):
+        return True  # a put that blocks while the queue is full: it waits, it does not raise
     return method in UNBOUNDED_PUTS and unbounded_put(call)
+
+
+def _blocking_put(call: cst.Call) -> bool:
+    """`q.put(item)`: no `block=False` and no timeout."""
+    return len(call.args) == 1 and call.args[0].keyword is None and not call.args[0].star
 
 
 _PLAIN_LEAVES = (
@@ -119,6 +130,20 @@ def cannot_raise(function: cst.FunctionDef) -> bool:
         if caught is None or attribute_path(caught) in ("Exception", "BaseException"):
             broad = True
     return broad
+
+
+_DIVISIONS = (cst.Divide, cst.FloorDivide, cst.Modulo, cst.DivideAssign, cst.FloorDivideAssign, cst.ModuloAssign)
+
+
+def divides(node: cst.CSTNode) -> bool:
+    """True if a division or modulo (ZeroDivisionError) sits anywhere in `node`."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, (cst.BinaryOperation, cst.AugAssign)) and isinstance(current.operator, _DIVISIONS):
+            return True
+        stack.extend(current.children)
+    return False
 
 
 def _declares(statement: cst.CSTNode) -> bool:

@@ -13,7 +13,9 @@
   another object, or passed to code qlint cannot see.
 
 A queue made here (a local, a `self.x` attribute, a module global) that none of these
-reach is waited on by nobody: a skipped or early `task_done()` changes nothing.
+reach is waited on by nobody: a skipped or early `task_done()` changes nothing. That
+holds for a parameter whose every caller is in view and passes such a queue: the
+module shows all there is, and nothing in it waits.
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ class QueueWaits:
         self._first: dict[int, Wait] = {}  # id(group) -> the first join or hand-written wait
         self._memo: dict[int, Optional[Wait]] = {}
         self._find_joins()
+        self._find_families()
 
     def of(self, group: QueueGroup) -> Optional[Wait]:
         """The wait on `group`'s count, or None when nothing can wait on it."""
@@ -78,11 +81,29 @@ class QueueWaits:
 
     @staticmethod
     def local_to(group: QueueGroup, scope: Scope) -> bool:
-        """The queue lives and dies in one call of `scope`: every name of it is a local of
-        that function. An exception that ends the function ends every wait on it too."""
-        return scope.kind == "function" and all(
-            node_id == id(scope.node) and "." not in path for node_id, path in group.members
+        """The queue lives and dies in one call of `scope`: it is made there, and every name
+        of it is a local (not a parameter) of that function. An exception that ends the
+        function ends every wait on it too."""
+        return (
+            scope.kind == "function"
+            and group.constructed
+            and all(
+                node_id == id(scope.node) and "." not in path and path not in scope.params
+                for node_id, path in group.members
+            )
         )
+
+    def _find_families(self) -> None:
+        """Attribute names of the waited-on queues, and of the queues classes here make."""
+        self._family_waits: dict[str, Wait] = {}
+        self._made_attributes: set[str] = set()
+        for group in self.queues.groups.values():
+            wait = self._first.get(id(group))
+            for name in sorted(_attribute_names(group)):
+                if wait is not None:
+                    self._family_waits.setdefault(name, wait)
+            if group.constructed:
+                self._made_attributes |= {path[5:] for _, path in group.members if path.startswith("self.")}
 
     def _find_joins(self) -> None:
         """Joins and hand-written waits, the first in source order per group."""
@@ -120,9 +141,15 @@ class QueueWaits:
         first = self._first.get(id(group))
         if first is not None:
             return first
+        # `call.stt_queue` is whatever a class here keeps as `self.stt_queue`: an attribute
+        # name stands for the queues held under that name across the module.
+        names = _attribute_names(group)
+        for name in sorted(names):
+            if name in self._family_waits:
+                return self._family_waits[name]
         if group.made_joinable:
-            return Wait(JOINABLE)
-        if not group.constructed or any(self._parameter_of_public_function(ident) for ident in group.members):
+            return Wait(JOINABLE)  # made to be joined, though the join is not in view
+        if not group.constructed and not (names and names <= self._made_attributes):
             return Wait(CALLER)
         if self._handed_out(group):
             return Wait(HANDED_OUT)
@@ -150,20 +177,6 @@ class QueueWaits:
         neither joins what it is given."""
         return is_logging_call(site.node) or resolve_class(site.scope, site.node.func) is not None
 
-    def _parameter_of_public_function(self, ident: tuple[int, str]) -> bool:
-        """A parameter of a function other modules can call: a public module-level
-        function, or a public method (or `__init__`) of a public module-level class."""
-        node_id, path = ident
-        scope = self.record.scope_of_node.get(node_id)
-        if scope is None or scope.kind != "function" or path not in scope.params or path == scope.self_name:
-            return False
-        owner = scope.parent
-        if owner is not None and owner.kind == "class":
-            if _private(owner.name) or (_private(scope.name) and scope.name != "__init__"):
-                return False
-            owner = owner.parent
-        return owner is not None and owner.kind == "module" and not _private(scope.name if scope.parent is owner else "")
-
     def _on_another_object(self, ident: tuple[int, str]) -> bool:
         """`worker.queue = q`, where `worker` is a parameter: the caller's object holds it."""
         node_id, path = ident
@@ -171,8 +184,11 @@ class QueueWaits:
         if not rest or root == "self":
             return False
         scope = self.record.scope_of_node.get(node_id)
-        return scope is not None and scope.kind in ("function", "lambda") and root in scope.params
+        if scope is None or scope.kind not in ("function", "lambda") or root not in scope.params:
+            return False
+        return self.queues.receives(ident)  # stored there, not only read from there
 
 
-def _private(name: str) -> bool:
-    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+def _attribute_names(group: QueueGroup) -> set[str]:
+    """`stt_queue` for members `self.stt_queue` or `call.stt_queue`."""
+    return {path.rsplit(".", 1)[1] for _, path in group.members if "." in path}

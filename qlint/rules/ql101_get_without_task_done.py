@@ -45,11 +45,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.names import PROCESS
-from qlint.rules.base import consumer_gate
+from qlint.rules.base import Finding, consumer_gate, naming_wait
 
 CODE = "QL101"
 NAME = "get-without-task-done"
@@ -58,8 +57,13 @@ MESSAGE = (
     "call task_done() in a finally after processing it"
 )
 
+WAITED = (
+    "item taken with get() is never acknowledged: {wait} then blocks forever; "
+    "call task_done() in a finally after processing it"
+)
 
-def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
+
+def check(facts: ModuleFacts) -> Iterator[Finding]:
     for loop in facts.consumers.loops:
         group, paths = loop.group, loop.paths
         if paths is None or loop.acknowledges or loop.function_acknowledges:
@@ -70,7 +74,10 @@ def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
             continue
         if paths.item_handed_out or paths.queue_handed_out:
             continue
-        yield loop.gets[0]
+        wait = facts.waits.of(group)
+        if wait is None:
+            continue  # made here, never joined, never handed out: nothing waits on the count
+        yield naming_wait(Finding(loop.gets[0]), WAITED, wait)
 
 
 gate = consumer_gate
