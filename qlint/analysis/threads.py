@@ -106,6 +106,37 @@ class ThreadFacts:
             for site in self._transitive(function, self._puts, self._own_puts)
         )
 
+    def fed_from_joined_stage(self, worker: Worker, scope: Scope, queue: cst.BaseExpression, at: float) -> bool:
+        """A pipeline stage that is known to be done putting into `queue` by `at`.
+
+        The worker puts into `queue` only inside a consumer loop of another queue, each put
+        before that loop's `task_done()`, and that other queue is joined in `scope` before
+        `at`: when that join returned, every item the stage took was acknowledged, so every
+        put it makes from them was made.
+        """
+        function = worker.target
+        if function is None:
+            return False
+        wanted = self.queues.origins(scope, queue)
+        puts = [
+            site
+            for site in self._transitive(function, self._puts, self._own_puts)
+            if self.queues.origins(site.scope, site.node.func.value) & wanted  # type: ignore[attr-defined]
+        ]
+        return bool(puts) and all(self._put_before_joined_ack(put, function, scope, at) for put in puts)
+
+    def _put_before_joined_ack(self, put: CallSite, function: Scope, scope: Scope, at: float) -> bool:
+        loop = next((c for c in self.consumers.loops if c.scope is function and c.node in put.loops), None)
+        if put.scope is not function or loop is None:
+            return False  # through a helper, or outside a consumer loop: not followed
+        where = self.position
+        acks = [site for site in loop.group.methods.get("task_done", ()) if loop.node in site.loops]
+        if not acks or any(where[id(ack.node)] < where[id(put.node)] for ack in acks):
+            return False
+        return any(
+            join.scope is scope and where[id(join.node)] < at for join in loop.group.methods.get("join", ())
+        )
+
     def consumes(self, function: Optional[Scope], group: QueueGroup) -> bool:
         return function is not None and any(
             loop.group is group and loop.scope is function for loop in self.consumers.loops

@@ -4,6 +4,12 @@
 Finds `q.join()` while threads, processes or tasks started earlier in the same function,
 whose target puts into `q`, have not been joined (or awaited) yet.
 
+A pipeline stage joined after the stage that feeds it is done: when a worker puts into
+`q` only from its consumer loop of another queue, each put before that loop's
+`task_done()`, and that other queue was joined first (`urls.join(); pages.join()`),
+every put it will make from that input was made. A stage that can put after its
+`task_done()` is still reported.
+
 ## Why is this bad?
 `q.join()` returns as soon as every item put *so far* is acknowledged. If consumers
 catch up with a producer that is still running, the count touches zero and `join()`
@@ -64,6 +70,7 @@ def check(facts: ModuleFacts) -> Iterator[tuple[cst.CSTNode, str]]:
                     and threads.puts_into(worker.target, site.scope, site.node.func.value)  # type: ignore[attr-defined]
                     and not threads.consumes(worker.target, group)
                     and not worker.joined_before(at)
+                    and not threads.fed_from_joined_stage(worker, site.scope, site.node.func.value, at)  # type: ignore[attr-defined]
                 }
             )
             if producers:
