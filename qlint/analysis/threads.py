@@ -15,11 +15,11 @@ from typing import Iterable, Optional
 
 import libcst as cst
 
-from qlint.analysis.consumers import ConsumerFacts, ConsumerLoop
+from qlint.analysis.consumers import ConsumerFacts
+from qlint.analysis.loop_ends import blind_to_its_flag, never_ends
 from qlint.analysis.model import CallSite, Scope
 from qlint.analysis.names import (
     attribute_path,
-    blocking_get,
     dotted_expression,
     normalise,
 )
@@ -34,7 +34,6 @@ _THREAD_CLASSES = {
 }
 _TASK_FACTORIES = frozenset({"asyncio.create_task", "asyncio.ensure_future"})
 _WAITERS = frozenset({"gather", "wait", "wait_for", "as_completed"})
-_EXITS = frozenset({"sys.exit", "exit", "quit", "os._exit"})
 _CONSTANTS = (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString)
 
 
@@ -86,6 +85,7 @@ class ThreadFacts:
             self._calls_by_runner.setdefault(id(runner.node), []).append(site)
         self._puts: dict[int, frozenset[CallSite]] = {}
         self._endless: dict[int, frozenset[int]] = {}
+        self._flagged: dict[int, frozenset[int]] = {}
         self._find_workers()
         if self.workers:  # most modules start none: nothing to hold, start or join
             self._find_holders()
@@ -175,7 +175,23 @@ class ThreadFacts:
         }
 
     def _own_endless(self, function: Scope) -> set[int]:
-        return {id(loop.group) for loop in self.consumers.loops if loop.scope is function and _never_ends(loop)}
+        return {id(loop.group) for loop in self.consumers.loops if loop.scope is function and never_ends(loop)}
+
+    def flag_consumer(self, function: Optional[Scope]) -> bool:
+        """True if `function` (or one it calls) runs `while not stop.is_set(): q.get()`: a
+        loop that, blocked in get(), cannot see its stop flag."""
+        return function is not None and bool(self._transitive(function, self._flagged, self._own_flagged))
+
+    def _own_flagged(self, function: Scope) -> set[int]:
+        return {id(loop.group) for loop in self.consumers.loops if loop.scope is function and blind_to_its_flag(loop)}
+
+    def woken_after_stop(self, scope: Scope, at: float, since: float) -> bool:
+        """A put in `scope` after its last `.set()` before `at` (or after `since`): an item
+        that wakes a worker blocked in get() so that it sees its stop flag."""
+        calls = [(self.position[id(s.node)], s.node) for s in self._calls_by_scope.get(id(scope.node), ())]
+        sets = [p for p, call in calls if p < at and _method(call) == "set"]
+        start = max(sets, default=since)
+        return any(start < p < at and _method(call) in ("put", "put_nowait") for p, call in calls)
 
     # -- finding workers ---------------------------------------------------------------------
 
@@ -325,66 +341,5 @@ def _is_none(expr: cst.BaseExpression) -> bool:
     return isinstance(expr, cst.Name) and expr.value == "None"
 
 
-def _never_ends(loop: ConsumerLoop) -> bool:
-    """`while True:` around blocking gets, with no break, return, raise or exit in it."""
-    node = loop.node
-    if not isinstance(node, cst.While) or not _always_true(node.test):
-        return False
-    for get in loop.gets:
-        if not isinstance(get, cst.Call) or not blocking_get(get):
-            return False  # get_nowait() / get(timeout=...) can end the loop with Empty
-    return not _leaves(node.body.body, own_loop=True)
-
-
-def _always_true(test: cst.BaseExpression) -> bool:
-    if isinstance(test, cst.Name):
-        return test.value == "True"
-    return isinstance(test, cst.Integer) and test.value not in ("0", "0x0", "0o0", "0b0")
-
-
-def _leaves(statements: Iterable[cst.CSTNode], own_loop: bool) -> bool:
-    """True if a break (of this loop), return, raise or exit call sits in `statements`."""
-    for statement in statements:
-        # `if item is None: break` on one line: the suite holds small statements directly.
-        smalls = statement.body if isinstance(statement, cst.SimpleStatementLine) else [statement]
-        if isinstance(statement, (cst.SimpleStatementLine, cst.BaseSmallStatement)):
-            for small in smalls:
-                if isinstance(small, (cst.Return, cst.Raise)) or (own_loop and isinstance(small, cst.Break)):
-                    return True
-                if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
-                    if attribute_path(small.value.func) in _EXITS:
-                        return True
-        elif isinstance(statement, (cst.For, cst.While)):
-            # A break in a nested loop ends that loop; one in its `else:` ends ours.
-            if _leaves(statement.body.body, own_loop=False) or (
-                statement.orelse is not None and _leaves(statement.orelse.body.body, own_loop)
-            ):
-                return True
-        elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-            continue
-        elif isinstance(statement, cst.BaseCompoundStatement):
-            if any(_leaves(block, own_loop) for block in _blocks(statement)):
-                return True
-    return False
-
-
-def _blocks(statement: cst.BaseCompoundStatement) -> Iterable[Iterable[cst.CSTNode]]:
-    """The statement lists directly inside a compound statement."""
-    if isinstance(statement, cst.If):
-        yield statement.body.body
-        if isinstance(statement.orelse, cst.If):
-            yield [statement.orelse]
-        elif statement.orelse is not None:
-            yield statement.orelse.body.body
-    elif isinstance(statement, (cst.Try, cst.TryStar)):
-        yield statement.body.body
-        for handler in statement.handlers:
-            yield handler.body.body
-        for extra in (statement.orelse, statement.finalbody):
-            if extra is not None:
-                yield extra.body.body
-    elif isinstance(statement, cst.With):
-        yield statement.body.body
-    elif isinstance(statement, cst.Match):
-        for case in statement.cases:
-            yield case.body.body
+def _method(call: cst.Call) -> Optional[str]:
+    return call.func.attr.value if isinstance(call.func, cst.Attribute) else None

@@ -29,7 +29,7 @@ class Summary:
         self.parent: dict[str, str] = {}  # union-find over names
         self.builds: dict[str, set[str]] = {}  # name -> class names it may be built from or annotated with
         self.calls: dict[str, set[str]] = {m: set() for m in _METHODS}  # method -> receivers' names
-        self.loop_gets: list[tuple[str, bool, bool]] = []  # (receiver, blocking, in a `while True`)
+        self.loop_gets: list[tuple[str, bool, bool]] = []  # (receiver, blocking, in a `while True` or flag loop)
         self.try_gets: set[str] = set()  # get/get_nowait in the body of a try with a typed handler
         self.try_blocking_gets: set[str] = set()
         self.try_calls: set[str] = set()  # get/put/get_nowait/put_nowait there
@@ -341,5 +341,12 @@ def _blocking_get(call: ast.Call) -> bool:
 
 
 def _maybe_true(test: ast.expr) -> bool:
-    """`threads._always_true` takes `True` and any integer literal but a zero one (`while 1:`)."""
-    return isinstance(test, ast.Constant) and (test.value is True or type(test.value) is int)
+    """A loop `loop_ends` may call endless: `while True:`, `while 1:` (`_always_true`), and
+    a flag test (`_flag_test`: a name or attribute, `not` one, or `x.is_set()`)."""
+    if isinstance(test, ast.Constant):
+        return test.value is True or type(test.value) is int
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test = test.operand
+    if isinstance(test, ast.Call):
+        test = test.func
+    return isinstance(test, (ast.Name, ast.Attribute))

@@ -3,7 +3,11 @@
 ## What it does
 Finds `t.join()` without a timeout on a thread or process (or on each of a list of them)
 whose target runs a consumer loop that can never end: a `while True:` around blocking
-`get()` calls, with no `break`, `return` or `raise` that leaves it.
+`get()` calls, with no `break`, `return` or `raise` that leaves it. Also a loop that
+cannot notice its stop condition: `while not stop.is_set():` (or `while self.running:`)
+around blocking `get()` calls, with no sentinel that leaves it, when nothing is put
+into a queue between the last `stop.set()` and the `join()` to wake it. A loop whose
+get has a timeout, or that breaks on a sentinel, is fine.
 
 ## Why is this bad?
 The worker waits in `get()` for ever, so `t.join()` never returns and the program hangs
@@ -59,17 +63,27 @@ def check(facts: ModuleFacts) -> Iterator[tuple[cst.CSTNode, str]]:
     for worker in threads.workers:
         if worker.kind not in ("thread", "process") or worker.stopped_at:
             continue
-        if not threads.endless_consumer(worker.target):
+        endless = threads.endless_consumer(worker.target)
+        if not endless and not threads.flag_consumer(worker.target):
             continue
-        for _, node, timed in worker.joins:
+        for at, node, timed in worker.joins:
             if timed or id(node) in seen or not _is_join_call(node):
                 continue
+            if endless:
+                message = (
+                    f"{worker.name} runs a consumer loop that never ends, so this join() blocks "
+                    "forever; wait for the work with q.join(), and end workers with a sentinel "
+                    "(or make them daemons)"
+                )
+            elif threads.woken_after_stop(worker.scope, at, worker.started_at or -1):
+                continue  # an item put after the stop signal wakes it to see its flag
+            else:
+                message = (
+                    f"{worker.name} blocks in get() on an empty queue and never sees its stop "
+                    "flag, so this join() blocks forever; use get(timeout=...) or put a sentinel"
+                )
             seen.add(id(node))
-            yield node, (
-                f"{worker.name} runs a consumer loop that never ends, so this join() blocks "
-                "forever; wait for the work with q.join(), and end workers with a sentinel "
-                "(or make them daemons)"
-            )
+            yield node, message
 
 
 def _is_join_call(node: cst.CSTNode) -> bool:
