@@ -12,9 +12,8 @@ from typing import Optional, Union
 import libcst as cst
 
 from qlint.analysis.facts import module_facts
-from qlint.diagnostic import Diagnostic, FixSummary
-from qlint.fixes.apply import edits
-from qlint.fixes.model import Fix
+from qlint.diagnostic import Diagnostic, Fix, FixSummary
+from qlint.fixes.edits import fix_edits
 from qlint.noqa import NoqaMap
 from qlint.positions import spans
 from qlint.prefilter import possible_rules
@@ -38,6 +37,11 @@ class FileReport:
 
 
 DEFAULT_SETTINGS = Settings()
+
+# What a surface shows of each finding's fix: nothing (flake8); that there is one, its
+# safety and title (the `[*]` mark of text output, `--fix`); or also its text edits (json,
+# sarif). Only the last renders the module: once per file, not once per fix.
+NO_FIXES, FIX_MARKS, FIX_EDITS = "none", "marks", "edits"
 
 
 def lint_source(source: Union[str, bytes], path: str, settings: Settings = DEFAULT_SETTINGS) -> list[Diagnostic]:
@@ -70,9 +74,13 @@ def check_source(
     *,
     apply_noqa: bool = True,
     tree: Optional[ast.Module] = None,
+    fixes: str = FIX_EDITS,
+    steps: bool = True,
 ) -> FileReport:
     """Lint one file; never raises on bad input. `tree` is CPython's tree of `source`
-    when the caller has it already (flake8 does)."""
+    when the caller has it already (flake8 does). `fixes` says how much of each fix the
+    surface shows (NO_FIXES, FIX_MARKS, FIX_EDITS); `steps=False` skips placing the steps
+    of a finding's path, for a surface that does not print them."""
     report = FileReport()
     try:
         text = decode(source)
@@ -127,7 +135,7 @@ def check_source(
             report.errors.append(f"{path}: rule {rule.code} crashed: {type(error).__name__}: {_one_line(error)}")
     if not found:
         return report
-    wanted = [f.node for f, _, _ in found] + [node for f, _, _ in found for node, _ in f.steps]
+    wanted = [f.node for f, _, _ in found] + ([node for f, _, _ in found for node, _ in f.steps] if steps else [])
     try:
         where = spans(module, tree, wanted, facts.record.top_of)
     except RecursionError:
@@ -139,29 +147,41 @@ def check_source(
         span = where[id(finding.node)]
         if noqa is not None and noqa.silences(span.line, code):
             continue
-        steps = tuple((where[id(node)].line, where[id(node)].col, what) for node, what in finding.steps)
-        diagnostic = Diagnostic(path, span.line, span.col, code, message, span.end_line, span.end_col, steps)
+        path_steps = tuple((where[id(node)].line, where[id(node)].col, what) for node, what in finding.steps) if steps else ()
+        diagnostic = Diagnostic(path, span.line, span.col, code, message, span.end_line, span.end_col, path_steps)
         if diagnostic in diagnostics:
             continue
-        summary = _summary(module, finding.fix, path, code, report.errors)
-        if summary is not None:
-            report.fixes.append((diagnostic, finding.fix))  # type: ignore[arg-type]
-            diagnostic = replace(diagnostic, fix=summary)
+        if finding.fix is not None and finding.fix.changes and fixes != NO_FIXES:
+            report.fixes.append((diagnostic, finding.fix))
+            diagnostic = replace(diagnostic, fix=FixSummary(finding.fix.safety, finding.fix.title))
         diagnostics[diagnostic] = diagnostic
     report.diagnostics = sorted(diagnostics)
     report.module = module
+    if fixes == FIX_EDITS:
+        add_fix_edits(report, path)
     return report
 
 
-def _summary(module: cst.Module, fix: Optional[Fix], path: str, code: str, errors: list[str]) -> Optional[FixSummary]:
-    """The fix as plain data; a fix that cannot be applied is dropped and named."""
-    if fix is None:
-        return None
-    try:
-        return FixSummary(fix.safety, fix.title, edits(module, fix))
-    except Exception as error:  # a bug in a fix: the finding stands, without it
-        errors.append(f"{path}: fix for {code} crashed: {type(error).__name__}: {_one_line(error)}")
-        return None
+def add_fix_edits(report: FileReport, path: str) -> None:
+    """Give each fix summary of `report` its text edits (one module render for all of them).
+
+    A fix that cannot be applied (a bug in the fix) is dropped and named: the finding
+    stands, without it.
+    """
+    if report.module is None or not report.fixes:
+        return
+    computed = fix_edits(report.module, [fix for _, fix in report.fixes])
+    summaries: dict[Diagnostic, Optional[FixSummary]] = {}
+    kept: list[tuple[Diagnostic, Fix]] = []
+    for (diagnostic, fix), edits in zip(report.fixes, computed):
+        if isinstance(edits, Exception):
+            report.errors.append(f"{path}: fix for {diagnostic.code} crashed: {type(edits).__name__}: {_one_line(edits)}")
+            summaries[diagnostic] = None
+            continue
+        summaries[diagnostic] = FixSummary(fix.safety, fix.title, edits)
+        kept.append((diagnostic, fix))
+    report.fixes = kept
+    report.diagnostics = [replace(d, fix=summaries[d]) if d in summaries else d for d in report.diagnostics]
 
 
 # Deeper than this, LibCST's recursive parser and layout are at risk; no real code gets here.

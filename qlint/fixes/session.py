@@ -1,90 +1,13 @@
-"""Fix one file: lint, apply the allowed fixes, re-lint, until nothing is left to fix.
-
-Every pass re-parses the result, so the next pass's fixes are built on the code as it now
-is (two fixes that touched the same statement wait for separate passes). A pass whose
-result does not compile is retried one fix at a time, and a fix that breaks the file is
-reported and never written.
-"""
+"""Moved to `qlint.fix` (fixing files belongs beside the runner, not under the fixes the
+engine uses). Kept only for `qlint/cli.py`, which still imports `fix_source` from here:
+once it imports `qlint.fix`, delete this file and its entry in tests/test_import_cycles.py."""
 
 from __future__ import annotations
 
-import warnings
-from dataclasses import dataclass, field
-from typing import Union
-
-from qlint.diagnostic import SAFE
-from qlint.engine import FileReport, check_source, decode
-from qlint.fixes.apply import apply_fixes, compatible
-from qlint.fixes.model import Fix
-from qlint.settings import Settings
-
-MAX_PASSES = 10
+from typing import Any
 
 
-@dataclass
-class FixOutcome:
-    """The file's bytes after fixing, how many fixes were applied, and the findings left."""
+def __getattr__(name: str) -> Any:
+    import qlint.fix
 
-    source: bytes
-    fixed: int
-    report: FileReport
-    errors: list[str] = field(default_factory=list)
-
-
-def allowed(fix_safety: str, unsafe: bool) -> bool:
-    return fix_safety == SAFE or unsafe
-
-
-def fix_source(source: Union[str, bytes], path: str, settings: Settings, *, unsafe: bool) -> FixOutcome:
-    """Apply every allowed fix of `source` (bytes in, bytes out: encoding and newlines kept)."""
-    current = source.encode("utf-8") if isinstance(source, str) else source
-    fixed = 0
-    errors: list[str] = []
-    refused: set[tuple[int, int, str]] = set()  # (line, col, code) of fixes that broke the file
-    report = check_source(current, path, settings)
-    if report.fixes and _apply(report, []) is None:  # the file itself does not compile: no fix is to blame
-        return FixOutcome(current, 0, report, [f"{path}: not fixed: Python cannot compile this file as it is"])
-    for _ in range(MAX_PASSES):
-        wanted = [
-            (diagnostic, fix) for diagnostic, fix in report.fixes
-            if allowed(fix.safety, unsafe) and (diagnostic.line, diagnostic.col, diagnostic.code) not in refused
-        ]
-        wanted.sort(key=lambda pair: pair[1].safety != SAFE)  # where fixes overlap, the safe one goes first
-        if not wanted or report.module is None:
-            break
-        chosen = compatible(fix for _, fix in wanted)
-        result = _apply(report, chosen)
-        if result is None:  # the pass broke the file: find the fixes that did
-            chosen = [fix for fix in chosen if _apply(report, [fix]) is not None]
-            for diagnostic, fix in wanted:
-                if fix not in chosen and _apply(report, [fix]) is None:
-                    refused.add((diagnostic.line, diagnostic.col, diagnostic.code))
-                    errors.append(f"{path}:{diagnostic.line}:{diagnostic.col}: fix for {diagnostic.code} "
-                                  "would leave code that does not compile; not applied")
-            result = _apply(report, chosen) if chosen else None
-            if result is None:
-                break
-        current = result
-        fixed += len(chosen)
-        report = check_source(current, path, settings)
-    else:
-        errors.append(f"{path}: fixes still offered after {MAX_PASSES} passes; stopped there")
-    return FixOutcome(current, fixed, report, errors)
-
-
-def _apply(report: FileReport, fixes: list[Fix]) -> Union[bytes, None]:
-    """The fixed bytes, or None if they would not compile."""
-    assert report.module is not None
-    fixed = apply_fixes(report.module, fixes)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            compile(decode(fixed.bytes), "<fixed>", "exec", dont_inherit=True)
-    except (SyntaxError, ValueError):
-        return None
-    return fixed.bytes
-
-
-def changed(before: Union[str, bytes], outcome: FixOutcome) -> bool:
-    original = before.encode("utf-8") if isinstance(before, str) else before
-    return outcome.source != original
+    return getattr(qlint.fix, name)

@@ -63,7 +63,7 @@ def _result(d: Diagnostic, index: dict[str, int]) -> dict[str, object]:
                     {"deletedRegion": {"startLine": e.line, "startColumn": e.col, "endLine": e.end_line,
                                        "endColumn": e.end_col},
                      "insertedContent": {"text": e.content}}
-                    for e in d.fix.edits
+                    for e in d.fix.edits or ()
                 ],
             }],
         }]
