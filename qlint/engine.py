@@ -64,7 +64,15 @@ def rules_for(text: str, settings: Settings, path: str = "") -> list[Rule]:
     Running no other rule keeps a rule's findings independent of which others are selected.
     """
     ignored_here = settings.ignored_in(path) if path else ()
-    return [rule for rule in RULES if settings.is_enabled(rule.code, ignored_here) and rule.gate(text)]
+    passed: dict[object, bool] = {}  # seven rules share the consumer gate: ask each gate once
+    chosen = []
+    for rule in RULES:
+        if settings.is_enabled(rule.code, ignored_here):
+            if rule.gate not in passed:
+                passed[rule.gate] = rule.gate(text)
+            if passed[rule.gate]:
+                chosen.append(rule)
+    return chosen
 
 
 def check_source(
