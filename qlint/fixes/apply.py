@@ -7,6 +7,7 @@ from typing import Iterable, Sequence
 import libcst as cst
 
 from qlint.diagnostic import Fix
+from qlint.fixes.blocks import children
 from qlint.fixes.model import Replacement
 
 
@@ -26,7 +27,7 @@ def _subtree_ids(node: cst.CSTNode) -> set[int]:
     while stack:
         current = stack.pop()
         found.add(id(current))
-        stack.extend(current.children)
+        stack.extend(children(current))
     return found
 
 
