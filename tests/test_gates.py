@@ -13,7 +13,7 @@ import pytest
 
 import qlint.engine as engine
 from qlint.engine import check_source
-from qlint.rules import RULES
+from qlint.rules import RULES, SYNTAX_ERROR
 from qlint.rules.base import Rule, blocking_get_gate, with_get_gate
 from tests.fixture_expectations import fixture_files
 
@@ -160,10 +160,12 @@ _MODULE_GATES = {"ql301_comment", "ql302_colon"}
 
 
 def _found(source: str | bytes, ungated: bool, monkeypatch: pytest.MonkeyPatch, path: str = "case.py") -> list[tuple[int, int, str]]:
+    """The findings; QL000 left out: a syntax error is reported only for a file some rule
+    reads, so a file no gate passes is never parsed (and that is the point of gates)."""
     with monkeypatch.context() as patch:
         if ungated:
             patch.setattr(engine, "RULES", UNGATED)
-        return [(d.line, d.col, d.code) for d in check_source(source, path).diagnostics]
+        return [(d.line, d.col, d.code) for d in check_source(source, path).diagnostics if d.code != SYNTAX_ERROR]
 
 
 @pytest.mark.parametrize("name", sorted(PROGRAMS))
