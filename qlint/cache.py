@@ -32,7 +32,7 @@ from qlint.settings import Settings
 
 CACHE_DIR_NAME = ".qlint_cache"
 # Bump when the layout of a cache file changes; old files then simply miss.
-FORMAT = 1
+FORMAT = 2
 # An entry not looked up or stored for this many days is dropped on the next save.
 KEEP_DAYS = 30
 CACHEDIR_TAG = (
@@ -110,11 +110,14 @@ class ResultCache:
         )
         return cls(file, version, key, data["files"] if usable else {})
 
-    def lookup(self, path: str, digest: str) -> CachedResult | None:
-        """The diagnostics and errors stored for `path` when its bytes had `digest`, else None."""
+    def lookup(self, path: str, digest: str, *, edits: bool = False) -> CachedResult | None:
+        """The diagnostics and errors stored for `path` when its bytes had `digest`, else None.
+
+        With `edits`, only an entry stored with its fixes' text edits serves (json, sarif).
+        """
         entry = self._entries.get(path)
         try:
-            if entry["digest"] != digest:
+            if entry["digest"] != digest or (edits and entry["edits"] is not True):
                 return None
             result = (
                 [_diagnostic_from_row(row) for row in entry["diagnostics"]],
@@ -127,10 +130,12 @@ class ResultCache:
             self._dirty = True
         return result
 
-    def store(self, path: str, digest: str, diagnostics: list[Diagnostic], errors: list[str]) -> None:
-        """Remember what `check_source` found in `path` whose bytes had `digest`."""
+    def store(self, path: str, digest: str, diagnostics: list[Diagnostic], errors: list[str], *, edits: bool = True) -> None:
+        """Remember what `check_source` found in `path` whose bytes had `digest`; `edits`:
+        whether its fixes carry their text edits."""
         self._entries[path] = {
             "digest": digest,
+            "edits": edits,
             "seen": self._today,
             "diagnostics": [_diagnostic_to_row(diagnostic) for diagnostic in diagnostics],
             "errors": list(errors),
@@ -181,9 +186,9 @@ ROW_FIELDS = ("path", "line", "col", "code", "message", "end_line", "end_col", "
 
 def _diagnostic_to_row(found: Diagnostic) -> list[Any]:
     steps = [[line, col, text] for line, col, text in found.steps]
-    fix = getattr(found, "fix", None)  # the field exists once `--fix` lands
+    fix = found.fix
     if fix is not None:
-        edits = [[edit.line, edit.col, edit.end_line, edit.end_col, edit.content] for edit in fix.edits]
+        edits = None if fix.edits is None else [[e.line, e.col, e.end_line, e.end_col, e.content] for e in fix.edits]
         fix = [fix.safety, fix.title, edits]
     return [found.path, found.line, found.col, found.code, found.message, found.end_line, found.end_col, steps, fix]
 
@@ -200,6 +205,7 @@ def _diagnostic_from_row(row: list[Any]) -> Diagnostic:
     safety, title, edits = fix
     summary = diagnostic_module.FixSummary(
         _text(safety), _text(title),
+        None if edits is None else
         tuple(diagnostic_module.Edit(_int(a), _int(b), _int(c), _int(d), _text(text)) for a, b, c, d, text in edits),
     )
     return dataclasses.replace(found, fix=summary)

@@ -133,10 +133,15 @@ def _discovery(args: argparse.Namespace, config: FileConfig) -> DiscoveryOptions
 
 
 def _lint_stdin(
-    args: argparse.Namespace, settings: Settings, discovery: DiscoveryOptions, fix_mode: Optional[FixMode]
+    args: argparse.Namespace,
+    settings: Settings,
+    discovery: DiscoveryOptions,
+    fix_mode: Optional[FixMode],
+    edits: bool,
 ) -> tuple[RunResult, bytes]:
-    """Standard input's findings, and its source (fixed, with --fix)."""
-    from qlint.engine import check_source
+    """Standard input's findings, and its source (fixed, with --fix); `edits` when the
+    output shows each fix's text edits."""
+    from qlint.engine import FIX_EDITS, FIX_MARKS, check_source
 
     name = args.stdin_filename or "-"
     source = sys.stdin.buffer.read()
@@ -144,12 +149,12 @@ def _lint_stdin(
     if args.stdin_filename and discovery.force_exclude and excluded_with_parents(name, discovery.exclude):
         return result, source
     if fix_mode is None:
-        report = check_source(source, name, settings)
+        report = check_source(source, name, settings, fixes=FIX_EDITS if edits else FIX_MARKS)
         result.diagnostics, result.errors = report.diagnostics, [Problem.of(name, e) for e in report.errors]
         return result, source
-    from qlint.fixes.session import fix_source
+    from qlint.fix import fix_source
 
-    outcome = fix_source(source, name, settings, unsafe=fix_mode.unsafe)
+    outcome = fix_source(source, name, settings, unsafe=fix_mode.unsafe, edits=edits)
     result.diagnostics = outcome.report.diagnostics
     result.errors = [Problem.of(name, e) for e in outcome.report.errors + outcome.errors]
     result.fixed = outcome.fixed
@@ -234,11 +239,12 @@ def _main(argv: Optional[Sequence[str]]) -> int:
     fix_mode = FixMode(unsafe=args.unsafe_fixes, write=args.fix) if args.fix or args.diff else None
     from_stdin = args.paths == ["-"]
     stdin_source = b""
+    edits = format_name in ("json", "sarif")  # only these print a fix's text edits
     if from_stdin:
-        result, stdin_source = _lint_stdin(args, settings, discovery, fix_mode)
+        result, stdin_source = _lint_stdin(args, settings, discovery, fix_mode, edits)
     else:
         cache = None if args.no_cache or fix_mode is not None else ResultCache.load(_cache_folder(args), settings)
-        result = run(list(discover(args.paths or ["."], discovery)), settings, args.jobs, fix_mode, cache)
+        result = run(list(discover(args.paths or ["."], discovery)), settings, args.jobs, fix_mode, cache, edits)
     if fix_mode is not None and not fix_mode.write:
         return _report_diff(result)
     stdin_name = args.stdin_filename or "-"

@@ -1,11 +1,34 @@
-"""One finding, as every surface reports it."""
+"""One finding as every surface reports it, and the fix a rule offers with it.
+
+No LibCST import: a run whose every file is cached reads these and never loads LibCST.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import TYPE_CHECKING, Optional, Union
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    # What a node becomes: another node, several statements in its place, or nothing.
+    Replacement = Union[cst.CSTNode, cst.FlattenSentinel, cst.RemovalSentinel]
 
 SAFE, UNSAFE = "safe", "unsafe"
+
+
+@dataclass(frozen=True, eq=False)
+class Fix:
+    """A fix as data: replace each original node (by identity) with its replacement.
+
+    Rules build fixes from the same tree the facts came from, so a node's identity names
+    one place in the file; two fixes whose nodes overlap cannot both apply in one pass.
+    Its text edits are computed only when a surface shows them (`qlint.fixes.edits`).
+    """
+
+    safety: str  # SAFE or UNSAFE
+    title: str
+    changes: tuple[tuple[cst.CSTNode, Replacement], ...]
 
 
 @dataclass(frozen=True, order=True)
@@ -21,11 +44,15 @@ class Edit:
 
 @dataclass(frozen=True, order=True)
 class FixSummary:
-    """What `--fix` would do for a finding, as plain data: for output and the cache."""
+    """What `--fix` would do for a finding, as plain data: for output and the cache.
+
+    `edits` is None when the surface did not ask for them (text output only marks a
+    finding as fixable); json and sarif ask.
+    """
 
     safety: str  # SAFE or UNSAFE
     title: str
-    edits: tuple[Edit, ...] = ()
+    edits: Optional[tuple[Edit, ...]] = None
 
 
 @dataclass(frozen=True, order=True)

@@ -12,9 +12,8 @@ from typing import Optional, Union
 import libcst as cst
 
 from qlint.analysis.facts import module_facts
-from qlint.diagnostic import Diagnostic, FixSummary
-from qlint.fixes.apply import edits
-from qlint.fixes.model import Fix
+from qlint.diagnostic import Diagnostic, Fix, FixSummary
+from qlint.fixes.edits import fix_edits
 from qlint.noqa import NoqaMap
 from qlint.positions import spans
 from qlint.prefilter import possible_rules
@@ -39,6 +38,11 @@ class FileReport:
 
 DEFAULT_SETTINGS = Settings()
 
+# What a surface shows of each finding's fix: nothing (flake8); that there is one, its
+# safety and title (the `[*]` mark of text output, `--fix`); or also its text edits (json,
+# sarif). Only the last renders the module: once per file, not once per fix.
+NO_FIXES, FIX_MARKS, FIX_EDITS = "none", "marks", "edits"
+
 
 def lint_source(source: Union[str, bytes], path: str, settings: Settings = DEFAULT_SETTINGS) -> list[Diagnostic]:
     """Findings for one file's source, sorted, `# noqa` applied."""
@@ -60,7 +64,15 @@ def rules_for(text: str, settings: Settings, path: str = "") -> list[Rule]:
     Running no other rule keeps a rule's findings independent of which others are selected.
     """
     ignored_here = settings.ignored_in(path) if path else ()
-    return [rule for rule in RULES if settings.is_enabled(rule.code, ignored_here) and rule.gate(text)]
+    passed: dict[object, bool] = {}  # seven rules share the consumer gate: ask each gate once
+    chosen = []
+    for rule in RULES:
+        if settings.is_enabled(rule.code, ignored_here):
+            if rule.gate not in passed:
+                passed[rule.gate] = rule.gate(text)
+            if passed[rule.gate]:
+                chosen.append(rule)
+    return chosen
 
 
 def check_source(
@@ -70,9 +82,13 @@ def check_source(
     *,
     apply_noqa: bool = True,
     tree: Optional[ast.Module] = None,
+    fixes: str = FIX_EDITS,
+    steps: bool = True,
 ) -> FileReport:
     """Lint one file; never raises on bad input. `tree` is CPython's tree of `source`
-    when the caller has it already (flake8 does)."""
+    when the caller has it already (flake8 does). `fixes` says how much of each fix the
+    surface shows (NO_FIXES, FIX_MARKS, FIX_EDITS); `steps=False` skips placing the steps
+    of a finding's path, for a surface that does not print them."""
     report = FileReport()
     try:
         text = decode(source)
@@ -96,7 +112,7 @@ def check_source(
         if module is None:
             report.diagnostics.append(_syntax_error(path, error))
             return report
-        return _analyse(report, module, None, text, rules, path, settings, apply_noqa)
+        return _analyse(report, module, None, text, rules, path, settings, apply_noqa, fixes, steps)
     except (RecursionError, MemoryError, ValueError) as error:
         report.errors.append(f"{path}: cannot parse: {type(error).__name__}: {_one_line(error)}")
         return report
@@ -114,7 +130,7 @@ def check_source(
     except Exception as error:  # valid for CPython, not for LibCST: new syntax
         report.diagnostics.append(_libcst_failure(path, error))
         return report
-    return _analyse(report, module, tree, text, rules, path, settings, apply_noqa)
+    return _analyse(report, module, tree, text, rules, path, settings, apply_noqa, fixes, steps)
 
 
 def _parse_newer_syntax(source: Union[str, bytes], text: str) -> Optional[cst.Module]:
@@ -158,6 +174,8 @@ def _analyse(
     path: str,
     settings: Settings,
     apply_noqa: bool,
+    fixes: str,
+    steps: bool,
 ) -> FileReport:
     """Facts, rules, places and `# noqa`, on a parsed module (and CPython's tree, when there is one)."""
     try:
@@ -178,7 +196,7 @@ def _analyse(
             report.errors.append(f"{path}: rule {rule.code} crashed: {type(error).__name__}: {_one_line(error)}")
     if not found:
         return report
-    wanted = [f.node for f, _, _ in found] + [node for f, _, _ in found for node, _ in f.steps]
+    wanted = [f.node for f, _, _ in found] + ([node for f, _, _ in found for node, _ in f.steps] if steps else [])
     wanted += [node for f, _, _ in found for node in f.mentions]
     try:
         where = spans(module, tree, wanted, facts.record.top_of)
@@ -191,32 +209,44 @@ def _analyse(
         span = where[id(finding.node)]
         if noqa is not None and noqa.silences(span.line, code):
             continue
-        steps = tuple((where[id(node)].line, where[id(node)].col, what) for node, what in finding.steps)
+        path_steps = tuple((where[id(node)].line, where[id(node)].col, what) for node, what in finding.steps) if steps else ()
         if finding.mentions:
             message = message.format(*(where[id(node)].line for node in finding.mentions))
-        diagnostic = Diagnostic(path, span.line, span.col, code, message, span.end_line, span.end_col, steps)
+        diagnostic = Diagnostic(path, span.line, span.col, code, message, span.end_line, span.end_col, path_steps)
         if diagnostic in diagnostics:
             continue
         # A fix is checked by compiling its result, which this Python cannot do without a tree.
-        summary = _summary(module, finding.fix, path, code, report.errors) if tree is not None else None
-        if summary is not None:
-            report.fixes.append((diagnostic, finding.fix))  # type: ignore[arg-type]
-            diagnostic = replace(diagnostic, fix=summary)
+        if finding.fix is not None and finding.fix.changes and fixes != NO_FIXES and tree is not None:
+            report.fixes.append((diagnostic, finding.fix))
+            diagnostic = replace(diagnostic, fix=FixSummary(finding.fix.safety, finding.fix.title))
         diagnostics[diagnostic] = diagnostic
     report.diagnostics = sorted(diagnostics)
     report.module = module
+    if fixes == FIX_EDITS:
+        add_fix_edits(report, path)
     return report
 
 
-def _summary(module: cst.Module, fix: Optional[Fix], path: str, code: str, errors: list[str]) -> Optional[FixSummary]:
-    """The fix as plain data; a fix that cannot be applied is dropped and named."""
-    if fix is None:
-        return None
-    try:
-        return FixSummary(fix.safety, fix.title, edits(module, fix))
-    except Exception as error:  # a bug in a fix: the finding stands, without it
-        errors.append(f"{path}: fix for {code} crashed: {type(error).__name__}: {_one_line(error)}")
-        return None
+def add_fix_edits(report: FileReport, path: str) -> None:
+    """Give each fix summary of `report` its text edits (one module render for all of them).
+
+    A fix that cannot be applied (a bug in the fix) is dropped and named: the finding
+    stands, without it.
+    """
+    if report.module is None or not report.fixes:
+        return
+    computed = fix_edits(report.module, [fix for _, fix in report.fixes])
+    summaries: dict[Diagnostic, Optional[FixSummary]] = {}
+    kept: list[tuple[Diagnostic, Fix]] = []
+    for (diagnostic, fix), edits in zip(report.fixes, computed):
+        if isinstance(edits, Exception):
+            report.errors.append(f"{path}: fix for {diagnostic.code} crashed: {type(edits).__name__}: {_one_line(edits)}")
+            summaries[diagnostic] = None
+            continue
+        summaries[diagnostic] = FixSummary(fix.safety, fix.title, edits)
+        kept.append((diagnostic, fix))
+    report.fixes = kept
+    report.diagnostics = [replace(d, fix=summaries[d]) if d in summaries else d for d in report.diagnostics]
 
 
 # Deeper than this, LibCST's recursive parser and layout are at risk; no real code gets here.

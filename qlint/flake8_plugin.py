@@ -54,9 +54,11 @@ class QlintChecker:
 
             if not possible_rules(self.tree, CODES, settings):
                 return  # no rule can fire: LibCST is never loaded for this file
-        from qlint.engine import check_source
+        from qlint.engine import NO_FIXES, check_source
 
-        report = check_source("".join(self.lines), self.filename, settings, apply_noqa=False, tree=self.tree)
+        report = check_source(
+            "".join(self.lines), self.filename, settings, apply_noqa=False, tree=self.tree, fixes=NO_FIXES, steps=False
+        )
         for diagnostic in report.diagnostics:
             yield diagnostic.line, diagnostic.col - 1, f"{diagnostic.code} {diagnostic.message}", type(self)
         for error in report.errors:  # what `qlint` names on stderr: the file was not fully checked

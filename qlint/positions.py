@@ -4,6 +4,11 @@ LibCST's PositionProvider regenerates the code of the entire module to place any
 on a 1 MB file that costs 5x the parse. A finding only needs the positions inside its
 own top-level statement, so that statement alone is laid out in a one-statement
 module, and its first line comes from CPython's `ast`, which knows it for free.
+
+The layout runs LibCST's position-recording codegen directly on the tree as parsed:
+`MetadataWrapper.resolve` would first deep-copy the module (unless told not to) and
+always walks it once more with a visitor before laying it out. Nodes are found by
+identity, so the tree laid out must be the tree the findings' nodes come from.
 """
 
 from __future__ import annotations
@@ -13,7 +18,8 @@ from dataclasses import dataclass
 from typing import Iterable, Optional
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange
+from libcst.metadata.position_provider import PositionProvidingCodegenState
 
 
 @dataclass(frozen=True)
@@ -41,7 +47,7 @@ def spans(
         statement = module.body[index]
         alone = statement.with_changes(leading_lines=())
         mini = cst.Module(body=[alone], default_indent=module.default_indent, default_newline=module.default_newline)
-        positions = MetadataWrapper(mini, unsafe_skip_copy=True).resolve(PositionProvider)
+        positions = _layout(mini)
         shift = firsts[index] - 1
         for node in wanted:
             where = positions[alone if node is statement else node]
@@ -71,7 +77,7 @@ def _first_lines(module: cst.Module, tree: ast.Module) -> Optional[list[int]]:
 
 def _whole_module(module: cst.Module, nodes: list[cst.CSTNode]) -> dict[int, Span]:
     """The reference way, when the statements cannot be matched with `ast`'s."""
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    positions = _layout(module)
     return {
         id(node): Span(
             positions[node].start.line, positions[node].start.column + 1,
@@ -79,3 +85,20 @@ def _whole_module(module: cst.Module, nodes: list[cst.CSTNode]) -> dict[int, Spa
         )
         for node in nodes
     }
+
+
+class _Positions:
+    """What PositionProvidingCodegenState writes to: node -> CodeRange."""
+
+    def __init__(self) -> None:
+        self._computed: dict[cst.CSTNode, CodeRange] = {}
+
+
+def _layout(module: cst.Module) -> dict[cst.CSTNode, CodeRange]:
+    """Every node's syntactic range (PositionProvider's), from one codegen pass."""
+    positions = _Positions()
+    state = PositionProvidingCodegenState(
+        default_indent=module.default_indent, default_newline=module.default_newline, provider=positions
+    )
+    module._codegen(state)
+    return positions._computed

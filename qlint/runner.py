@@ -63,20 +63,21 @@ def _read(path: str) -> tuple[Optional[bytes], Optional[str]]:
         return None, f"{path}: cannot read: {error.strerror or error}"
 
 
-def lint_file(path: str, settings: Settings, fix_mode: Optional[FixMode] = None) -> FileResult:
-    """Lint one file on disk, fixing it if asked; never raises on bad input."""
+def lint_file(path: str, settings: Settings, fix_mode: Optional[FixMode] = None, edits: bool = True) -> FileResult:
+    """Lint one file on disk, fixing it if asked; never raises on bad input. `edits`: give
+    each fix its text edits (json and sarif show them; text output only marks fixes)."""
     source, error = _read(path)
     if source is None:
         return FileResult(errors=[error or f"{path}: cannot read"])
     digest = content_digest(source)
     if fix_mode is None:
-        from qlint.engine import check_source
+        from qlint.engine import FIX_EDITS, FIX_MARKS, check_source
 
-        report = check_source(source, path, settings)
+        report = check_source(source, path, settings, fixes=FIX_EDITS if edits else FIX_MARKS)
         return FileResult(report.diagnostics, report.errors, digest)
-    from qlint.fixes.session import fix_source
+    from qlint.fix import fix_source
 
-    outcome = fix_source(source, path, settings, unsafe=fix_mode.unsafe)
+    outcome = fix_source(source, path, settings, unsafe=fix_mode.unsafe, edits=edits)
     result = FileResult(outcome.report.diagnostics, outcome.report.errors + outcome.errors, digest, outcome.fixed)
     if outcome.source == source:
         return result
@@ -84,9 +85,9 @@ def lint_file(path: str, settings: Settings, fix_mode: Optional[FixMode] = None)
         try:
             write_atomically(path, outcome.source)
         except OSError as failure:  # the file keeps its bugs: report them as they are
-            from qlint.engine import check_source
+            from qlint.engine import FIX_EDITS, FIX_MARKS, check_source
 
-            report = check_source(source, path, settings)
+            report = check_source(source, path, settings, fixes=FIX_EDITS if edits else FIX_MARKS)
             error = f"{path}: cannot write the fixed file: {failure.strerror or failure}"
             return FileResult(report.diagnostics, [*report.errors, error], digest)
     else:
@@ -126,17 +127,17 @@ def unified_diff(path: str, before: bytes, after: bytes) -> str:
     return "".join(lines)
 
 
-def _lint_chunk(paths: list[str], settings: Settings, fix_mode: Optional[FixMode]) -> list[FileResult]:
-    return [lint_file(path, settings, fix_mode) for path in paths]
+def _lint_chunk(paths: list[str], settings: Settings, fix_mode: Optional[FixMode], edits: bool) -> list[FileResult]:
+    return [lint_file(path, settings, fix_mode, edits) for path in paths]
 
 
-# A worker's settings and fix mode: sent once, when the pool starts, not with every chunk.
-_worker_job: tuple[Settings, Optional[FixMode]] = (Settings(), None)
+# A worker's settings, fix mode and need for edits: sent once, when the pool starts, not with every chunk.
+_worker_job: tuple[Settings, Optional[FixMode], bool] = (Settings(), None, True)
 
 
-def _start_worker(settings: Settings, fix_mode: Optional[FixMode]) -> None:
+def _start_worker(settings: Settings, fix_mode: Optional[FixMode], edits: bool) -> None:
     global _worker_job
-    _worker_job = (settings, fix_mode)
+    _worker_job = (settings, fix_mode, edits)
 
 
 def _lint_chunk_in_worker(paths: list[str]) -> list[FileResult]:
@@ -149,8 +150,14 @@ def run(
     jobs: Optional[int] = None,
     fix_mode: Optional[FixMode] = None,
     cache: Optional[ResultCache] = None,
+    edits: bool = True,
 ) -> RunResult:
-    """Lint (or fix) `files`; the result does not depend on `jobs`, nor on the cache."""
+    """Lint (or fix) `files`; the result does not depend on `jobs`, nor on the cache.
+
+    `edits`: whether the output shows each fix's text edits (json, sarif); without them a
+    plain lint never renders a module. A cache entry stored without edits does not serve
+    a run that needs them.
+    """
     result = RunResult()
     paths: list[str] = []
     for found in files:
@@ -162,22 +169,22 @@ def run(
     if cache is not None and fix_mode is None:
         for path in paths:
             source, _ = _read(path)
-            hit = cache.lookup(path, content_digest(source)) if source is not None else None
+            hit = cache.lookup(path, content_digest(source), edits=edits) if source is not None else None
             if hit is not None:
                 outcomes[path] = FileResult(hit[0], hit[1])
     missing = [path for path in paths if path not in outcomes]
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(missing) < _POOL_THRESHOLD:
-        linted = _lint_chunk(missing, settings, fix_mode)
+        linted = _lint_chunk(missing, settings, fix_mode, edits)
     else:
         size = max(1, len(missing) // (jobs * 8))
         chunks = [missing[i : i + size] for i in range(0, len(missing), size)]
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(settings, fix_mode)) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(settings, fix_mode, edits)) as pool:
             linted = [o for chunk in pool.map(_lint_chunk_in_worker, chunks) for o in chunk]
     for path, outcome in zip(missing, linted):
         outcomes[path] = outcome
         if cache is not None and fix_mode is None and outcome.digest:
-            cache.store(path, outcome.digest, outcome.diagnostics, outcome.errors)
+            cache.store(path, outcome.digest, outcome.diagnostics, outcome.errors, edits=edits)
     for path in paths:
         outcome = outcomes[path]
         result.diagnostics.extend(outcome.diagnostics)

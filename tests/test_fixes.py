@@ -17,10 +17,9 @@ import libcst as cst
 import pytest
 
 from qlint.cli import main
-from qlint.diagnostic import SAFE, UNSAFE
+from qlint.diagnostic import SAFE, UNSAFE, Fix
 from qlint.engine import check_source
-from qlint.fixes.model import Fix
-from qlint.fixes.session import fix_source
+from qlint.fix import fix_source
 from qlint.settings import Settings
 from tests.fixture_expectations import FIXTURES, fixture_files
 from tests.test_config_and_formats import SCHEMA

@@ -22,7 +22,7 @@ from qlint.analysis.path_state import (
 )
 from qlint.analysis.paths import PathWalker
 from qlint.analysis.queues import QueueFacts, QueueGroup
-from qlint.analysis.raising import cannot_raise, divides, quiet_call
+from qlint.analysis.raising import cannot_raise, computes, quiet_call
 from qlint.analysis.statement_shapes import handler_names, iterates
 from qlint.analysis.walk import ModuleRecord
 
@@ -144,14 +144,14 @@ class ConsumerFacts:
 
     def _function_quiet(self, function: Scope) -> bool:
         """A function of this module that catches every exception, or whose statements
-        hold no raising point at all (quiet calls; no subscripts, divisions, raises,
+        hold no raising point at all (quiet calls; no subscripts, arithmetic, raises,
         awaits or yields)."""
         node = function.node
         if not isinstance(node, cst.FunctionDef):
             return False
         if cannot_raise(node):
             return True
-        return not divides(node) and all(
+        return not computes(node) and all(
             isinstance(raiser, cst.Call) and self.quiet(raiser)
             for summary in summaries_under(self.record.summaries, node.body)
             for raiser in summary.raisers

@@ -132,15 +132,13 @@ def cannot_raise(function: cst.FunctionDef) -> bool:
     return broad
 
 
-_DIVISIONS = (cst.Divide, cst.FloorDivide, cst.Modulo, cst.DivideAssign, cst.FloorDivideAssign, cst.ModuloAssign)
-
-
-def divides(node: cst.CSTNode) -> bool:
-    """True if a division or modulo (ZeroDivisionError) sits anywhere in `node`."""
+def computes(node: cst.CSTNode) -> bool:
+    """True if arithmetic (`item * 2`, `a // b`, `n += x`) sits anywhere in `node`: it
+    raises on a value of the wrong type, or on a zero divisor."""
     stack = [node]
     while stack:
         current = stack.pop()
-        if isinstance(current, (cst.BinaryOperation, cst.AugAssign)) and isinstance(current.operator, _DIVISIONS):
+        if isinstance(current, (cst.BinaryOperation, cst.AugAssign)):
             return True
         stack.extend(current.children)
     return False

@@ -14,6 +14,7 @@ import libcst as cst
 
 from qlint.fixes.blocks import (
     chain_to,
+    children,
     contains,
     is_guard,
     leaves_or_acknowledges,
@@ -153,5 +154,5 @@ def _acknowledged_within(statements: Sequence[cst.CSTNode], acknowledges: Acknow
             return True
         if isinstance(node, cst.Call) and acknowledges(node):
             return True
-        stack.extend(node.children)
+        stack.extend(children(node))
     return False

@@ -40,7 +40,7 @@ def fix_object(d: Diagnostic) -> Optional[dict[str, object]]:
                 "location": {"row": edit.line, "column": edit.col},
                 "end_location": {"row": edit.end_line, "column": edit.end_col},
             }
-            for edit in d.fix.edits
+            for edit in d.fix.edits or ()
         ],
     }
 

@@ -103,7 +103,7 @@ def _result(d: Diagnostic, index: dict[str, int], root: Path) -> dict[str, objec
                     {"deletedRegion": {"startLine": e.line, "startColumn": e.col, "endLine": e.end_line,
                                        "endColumn": e.end_col},
                      "insertedContent": {"text": e.content}}
-                    for e in d.fix.edits
+                    for e in d.fix.edits or ()
                 ],
             }],
         }]

@@ -44,11 +44,28 @@ def as_finding(item: Union[cst.CSTNode, tuple[cst.CSTNode, str], Finding]) -> Fi
 
 
 # A sound test on a file's text: False only if the rule cannot fire in that file.
+#
+# Gates look for words (`task_done`, `get`) and for calls by name (`.join(`), never for a
+# call's arguments' spelling: between two tokens Python allows spaces, line breaks,
+# backslash continuations and, inside brackets, comments (`q.join(  # all\n)`), and a
+# comment may hold any character (`with (  # note: ...`). tests/test_gates.py lints the
+# fixtures, programs written against each gate and the standard library with gates and
+# without, and requires the same findings.
 Gate = Callable[[str], bool]
 
-_EMPTY_JOIN = re.compile(r"\.\s*join\s*\(\s*\)")
-_UNTIMED_JOIN = re.compile(r"\.\s*join\s*\(\s*(?:(?:timeout\s*=\s*)?None\s*)?\)")
-_JOIN_WITH_ARGUMENT = re.compile(r"\.\s*join\s*\(\s*[^)\s]")
+# What may stand between two tokens: whitespace, a line continuation, a comment.
+_GAP = r"(?:\s|\\|#[^\r\n]*(?![^\r\n]))*"  # a comment runs to the end of its line
+
+
+def _method_call(method: str) -> re.Pattern[str]:
+    """`.method(` with anything Python allows between the three tokens."""
+    return re.compile(r"\." + _GAP + method + _GAP + r"\(")
+
+
+_JOIN_CALL = _method_call("join")
+_GET_CALL = _method_call("get")
+# `.join(` and then something that is not `)`: an argument.
+_JOIN_WITH_ARGUMENT = re.compile(_JOIN_CALL.pattern + _GAP + r"[^)\s#\\]")
 _WORKER_MAKERS = ("Thread", "Process", "create_task", "ensure_future", "submit")
 
 
@@ -99,14 +116,30 @@ def naming_wait(finding: Finding, template: str, wait: Wait) -> Finding:
 
 
 def consumer_gate(text: str) -> bool:
-    """A consumer loop (`get`) and a reason to acknowledge: `task_done`, `q.join()`
-    (Queue.join takes no argument, so it reads `.join()`), or a `JoinableQueue`."""
-    return "get" in text and ("task_done" in text or "JoinableQueue" in text or _EMPTY_JOIN.search(text) is not None)
+    """A consumer loop (`get`) and a reason to acknowledge: `task_done`, a `JoinableQueue`,
+    or a `.join(` call (with any arguments: the rules count `q.join(5)` as a join too)."""
+    return "get" in text and ("task_done" in text or "JoinableQueue" in text or join_call_gate(text))
+
+
+def join_call_gate(text: str) -> bool:
+    """Some `.join(` call, however it is spelled across lines and comments, that may be a
+    queue's or a worker's: not a string literal's (`", ".join(`), nor `os.path.join(`."""
+    if "join" not in text:
+        return False
+    for call in _JOIN_CALL.finditer(text):
+        start = call.start()
+        if text[start - 1 : start] not in ("'", '"') and text[max(start - 8, 0) : start] not in _NOT_JOINS:
+            return True
+    return False
+
+
+# The text before `.join(` of two joins that are never a queue's or a worker's.
+_NOT_JOINS = frozenset({" os.path", "(os.path", "=os.path", "\tos.path", "\nos.path", ",os.path", "[os.path"})
 
 
 def join_with_argument_gate(text: str) -> bool:
     """A queue class named in the text (every known one ends in `Queue`), joined with an argument."""
-    return "Queue" in text and _JOIN_WITH_ARGUMENT.search(text) is not None
+    return "Queue" in text and "join" in text and _JOIN_WITH_ARGUMENT.search(text) is not None
 
 
 def non_joinable_gate(text: str) -> bool:
@@ -114,13 +147,26 @@ def non_joinable_gate(text: str) -> bool:
     return ("SimpleQueue" in text or "multiprocessing" in text) and ("join" in text or "task_done" in text)
 
 
-def untimed_join_gate(text: str) -> bool:
-    """`x.join()`, `x.join(None)` or `x.join(timeout=None)` somewhere in the text."""
-    return _UNTIMED_JOIN.search(text) is not None
+# A join without a timeout: its arguments are not looked at (`t.join(  # c\n)`,
+# `t.join(timeout=None)`, `t.join((None))` are all untimed), so any join call passes.
+untimed_join_gate = join_call_gate
+# Queue.join() takes no argument; the rule skips one with arguments, the gate need not.
+empty_join_gate = join_call_gate
 
 
-def empty_join_gate(text: str) -> bool:
-    return _EMPTY_JOIN.search(text) is not None
+def get_call_gate(text: str) -> bool:
+    """Some `.get(` call, however it is spelled across lines and comments."""
+    return "get" in text and _GET_CALL.search(text) is not None
+
+
+def with_get_gate(text: str) -> bool:
+    """For QL302: a `with` statement and a `.get(` call (the header may hold comments with colons)."""
+    return "with" in text and get_call_gate(text)
+
+
+def blocking_get_gate(text: str) -> bool:
+    """For QL301: an `Empty` caught and a `.get(` call (its arguments are not looked at)."""
+    return "Empty" in text and get_call_gate(text)
 
 
 def worker_gate(text: str) -> bool:

@@ -1,5 +1,8 @@
 """Fix one file: lint, apply the allowed fixes, re-lint, until nothing is left to fix.
 
+Beside the runner, not in `qlint.fixes`: it drives the engine, and the engine uses the
+fixes package, so living there would make the two packages import each other.
+
 Every pass re-parses the result, so the next pass's fixes are built on the code as it now
 is (two fixes that touched the same statement wait for separate passes). A pass whose
 result does not compile is retried one fix at a time, and a fix that breaks the file is
@@ -12,10 +15,9 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Union
 
-from qlint.diagnostic import SAFE
-from qlint.engine import FileReport, check_source, decode
+from qlint.diagnostic import SAFE, Fix
+from qlint.engine import FIX_MARKS, FileReport, add_fix_edits, check_source, decode
 from qlint.fixes.apply import apply_fixes, compatible
-from qlint.fixes.model import Fix
 from qlint.settings import Settings
 
 MAX_PASSES = 10
@@ -35,14 +37,22 @@ def allowed(fix_safety: str, unsafe: bool) -> bool:
     return fix_safety == SAFE or unsafe
 
 
-def fix_source(source: Union[str, bytes], path: str, settings: Settings, *, unsafe: bool) -> FixOutcome:
-    """Apply every allowed fix of `source` (bytes in, bytes out: encoding and newlines kept)."""
+def fix_source(
+    source: Union[str, bytes], path: str, settings: Settings, *, unsafe: bool, edits: bool = True
+) -> FixOutcome:
+    """Apply every allowed fix of `source` (bytes in, bytes out: encoding and newlines kept).
+
+    The passes only need each fix's nodes; the findings left get text edits when `edits`
+    (for json or sarif output of what remains).
+    """
     current = source.encode("utf-8") if isinstance(source, str) else source
     fixed = 0
     errors: list[str] = []
     refused: set[tuple[int, int, str]] = set()  # (line, col, code) of fixes that broke the file
-    report = check_source(current, path, settings)
+    report = check_source(current, path, settings, fixes=FIX_MARKS)
     if report.fixes and _apply(report, []) is None:  # the file itself does not compile: no fix is to blame
+        if edits:
+            add_fix_edits(report, path)
         return FixOutcome(current, 0, report, [f"{path}: not fixed: Python cannot compile this file as it is"])
     for _ in range(MAX_PASSES):
         wanted = [
@@ -66,9 +76,11 @@ def fix_source(source: Union[str, bytes], path: str, settings: Settings, *, unsa
                 break
         current = result
         fixed += len(chosen)
-        report = check_source(current, path, settings)
+        report = check_source(current, path, settings, fixes=FIX_MARKS)
     else:
         errors.append(f"{path}: fixes still offered after {MAX_PASSES} passes; stopped there")
+    if edits:
+        add_fix_edits(report, path)
     return FixOutcome(current, fixed, report, errors)
 
 
