@@ -78,6 +78,7 @@ def test_vocabulary_mirrors_the_analysis() -> None:
     LibCST): a name added there and not here would make it unsound."""
     from qlint.analysis import names, queues, threads
     from qlint.rules import ql304_wrong_empty_exception as ql304
+    from qlint.rules import ql305_no_such_exception as ql305
 
     def last(dotted: str) -> str:
         return dotted.rsplit(".", 1)[-1]
@@ -97,6 +98,7 @@ def test_vocabulary_mirrors_the_analysis() -> None:
     assert prefilter._SUBMITTERS == set(queues._SUBMITTERS)
     assert prefilter._EMPTY == {last(d) for d in queues.EMPTY_EXCEPTIONS}
     assert prefilter._ANY_EXCEPTION >= {last(d) for d in ql304._THREAD_ERRORS | ql304._ASYNCIO_ERRORS}
+    assert prefilter._ANY_EXCEPTION >= set(ql305._MEANS)  # QL305 also asks for a name of _CLASSES
     assert prefilter._THREADS >= {last(d) for d in threads._THREAD_CLASSES}
     makers = {last(d) for d in threads._TASK_FACTORIES} | {"create_task", "submit"}
     assert prefilter._WORKERS >= prefilter._THREADS | makers

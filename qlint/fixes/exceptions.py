@@ -1,4 +1,4 @@
-"""QL304's fix: name the exception the queue really raises, importing it as the file imports.
+"""QL304's and QL305's fix: name the exception the queue really raises, importing it as the file imports.
 
 The new name follows the file's habits: an existing `from asyncio import QueueEmpty` (any
 alias) is used as is; else an existing `import asyncio` (any alias) gives
@@ -27,12 +27,21 @@ RIGHT_FOR = {
 
 
 def rename_caught(
-    module: cst.Module, scope: Scope, handler: cst.ExceptHandler, wrong: dict[int, str], rebound: set[str]
+    module: cst.Module,
+    scope: Scope,
+    handler: cst.ExceptHandler,
+    right: dict[int, str],
+    rebound: set[str],
+    bare: frozenset[int] = frozenset(),
 ) -> Optional[Fix]:
-    """Replace each caught expression in `wrong` (id -> its dotted name) with the right class.
+    """Replace each caught expression in `right` (id -> the dotted name of the class to
+    catch instead, `queue.Empty`) with that class.
 
-    `scope` is where the handler is; a module-level name it would use must not be shadowed
-    there, nor be in `rebound` (declared `global` by some function, which may reassign it).
+    A new import takes the style of the expression replaced: `from package import name`
+    for a bare name, or for an expression whose id is in `bare` (`Queue.Empty` after `from
+    queue import Queue`); else `import package`. `scope` is where the handler is; a
+    module-level name it would use must not be shadowed there, nor be in `rebound`
+    (declared `global` by some function, which may reassign it).
     """
     module_scope, shadowing = scope, set(rebound)
     while module_scope.parent is not None:
@@ -42,21 +51,21 @@ def rename_caught(
     import_change: Optional[tuple[cst.CSTNode, Replacement]] = None
     names = []
     for expression in _caught_expressions(handler):
-        dotted = wrong.get(id(expression))
+        dotted = right.get(id(expression))
         if dotted is None:
             continue
-        right = RIGHT_FOR[dotted]
-        reference = _existing_reference(module_scope, right)
+        reference = _existing_reference(module_scope, dotted)
         if reference is None:
             if import_change is not None:
                 return None  # two new imports: one per pass, the next pass finds the first
-            reference, import_change = _new_import(module, module_scope, right, bare=isinstance(expression, cst.Name))
+            in_style = isinstance(expression, cst.Name) or id(expression) in bare
+            reference, import_change = _new_import(module, module_scope, dotted, bare=in_style)
             if reference is None:
                 return None
         if _root(reference) in shadowing:
             return None
         changes.append((expression, reference.with_changes(lpar=expression.lpar, rpar=expression.rpar)))
-        names.append(right)
+        names.append(dotted)
     if not changes:
         return None
     if import_change is not None:

@@ -101,4 +101,6 @@ def _judge(s: Summary, settings: Settings) -> set[str]:
         found.add("QL303")  # an unawaited get/put/join of a group whose only kind is asyncio's
     if some(s.try_calls, kinded) and tokens & _ANY_EXCEPTION and tokens & _CLASSES:
         found.add("QL304")  # a call of a queue of known kind in a try naming Empty/Full of either module
+    if tokens & _ANY_EXCEPTION and tokens & _CLASSES:
+        found.add("QL305")  # `<queue class>.Empty`: both words are attributes, or the class an imported name
     return found

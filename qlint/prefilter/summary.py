@@ -34,7 +34,7 @@ class Summary:
         self.try_blocking_gets: set[str] = set()
         self.try_calls: set[str] = set()  # get/put/get_nowait/put_nowait there
         self.with_gets: set[str] = set()  # `with q.get():`
-        self.bare_calls: set[str] = set()  # get/put/join as a statement or an assigned value
+        self.bare_calls: set[str] = set()  # get/put/join as a statement, an assigned value or a with item
         self.joins_with_args: set[str] = set()
         self.joins_without_args: set[str] = set()
         self.untimed_join = False  # `x.join()` / `x.join(None)` on anything
@@ -209,6 +209,9 @@ class Summary:
             item = node.context_expr.value if isinstance(node.context_expr, ast.Await) else node.context_expr
             if isinstance(item, ast.Call) and isinstance(item.func, ast.Attribute) and item.func.attr == "get":
                 self._receiver(item.func, self.with_gets)
+            if item is node.context_expr and isinstance(item, ast.Call) and isinstance(item.func, ast.Attribute):
+                if item.func.attr in ("get", "put", "join"):  # `async with q.get():` is not awaited either
+                    self._receiver(item.func, self.bare_calls)
         value = getattr(node, "value", None)
         if not isinstance(node, (ast.NamedExpr, ast.withitem)) and isinstance(value, ast.Call):
             if isinstance(value.func, ast.Attribute) and value.func.attr in ("get", "put", "join"):

@@ -2,7 +2,8 @@
 
 ## What it does
 Finds `q.get()`, `q.put(item)` or `q.join()` of an `asyncio.Queue` (known from how it
-was built, annotated or passed in) used as a statement or assigned, without `await`.
+was built, annotated or passed in) used as a statement, assigned, or entered by a `with`
+or `async with` (`async with q.get() as item:`), without `await`.
 
 ## Why is this bad?
 These methods are coroutines: calling one only creates a coroutine object, which never
@@ -26,7 +27,10 @@ A coroutine kept in a name that is later awaited, returned, yielded or handed to
 
 ## Fix safety
 Safe: `--fix` adds the `await`, inside an `async def` only (elsewhere `await` is a
-syntax error: make the function a coroutine, or use the `_nowait` method).
+syntax error: make the function a coroutine, or use the `_nowait` method). No fix is
+offered for a call a `with` enters: `async with await q.get() as item:` would run the
+coroutine, but the item is not a context manager either (QL302); write `item = await
+q.get()` and process it in `try`/`finally`.
 """
 
 from __future__ import annotations
@@ -47,6 +51,11 @@ MESSAGE = (
     "add await (or use put_nowait()/get_nowait())"
 )
 
+_ENTERED = (
+    "asyncio.Queue.{method}() entered by a with, never awaited: the coroutine never runs and the "
+    "with raises TypeError; await it instead (item = await q.get()), without the with"
+)
+
 
 FIXABLE = True
 
@@ -54,13 +63,19 @@ FIXABLE = True
 def check(facts: ModuleFacts) -> Iterator[Finding]:
     record, queues = facts.record, facts.queues
     kept: dict[int, set[str]] = {}  # per function: the names whose coroutines run later
+    # `async with q.get() as item:`: the coroutine is entered, never awaited (QL302 says
+    # the item is no context manager either); adding await would not make it work: no fix.
+    entered = {id(item.item) for _, node, _ in record.with_exits for item in node.items}
     for group in queues.groups.values():
         for method in ("get", "put", "join"):
             for site in group.methods.get(method, ()):
                 call = site.node
-                if id(call) not in record.bare_calls or id(call) in record.awaited:
+                if id(call) in record.awaited or (id(call) not in record.bare_calls and id(call) not in entered):
                     continue
                 if queues.kinds_reaching(site.scope, call.func.value) != {ASYNCIO}:  # type: ignore[attr-defined]
+                    continue
+                if id(call) in entered:
+                    yield Finding(call, message=_ENTERED.format(method=method))
                     continue
                 targets = {a.target.value for a in record.assignments if a.value is call and isinstance(a.target, cst.Name)}
                 if targets:

@@ -90,9 +90,9 @@ def _fix(facts: ModuleFacts, scope: Scope, handler: cst.ExceptHandler, names: li
     expressions = [e.value for e in handler.type.elements] if isinstance(handler.type, cst.Tuple) else [handler.type]
     if len(expressions) != len(names) or len(handler_names(handler.type)) != len(names):
         return None
-    wrong = {id(e): name for e, name in zip(expressions, names) if name in RIGHT_FOR}
+    right = {id(e): RIGHT_FOR[name] for e, name in zip(expressions, names) if name in RIGHT_FOR}
     rebound = {name for each in facts.record.scopes for name in each.declared_global}
-    return rename_caught(facts.module, scope, handler, wrong, rebound)
+    return rename_caught(facts.module, scope, handler, right, rebound)
 
 
 def _side(facts: ModuleFacts, scope: Scope, call: cst.Call) -> Optional[str]:
