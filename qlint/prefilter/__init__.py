@@ -101,4 +101,6 @@ def _judge(s: Summary, settings: Settings) -> set[str]:
         found.add("QL303")  # an unawaited get/put/join of a group whose only kind is asyncio's
     if some(s.try_calls, kinded) and tokens & _ANY_EXCEPTION and tokens & _CLASSES:
         found.add("QL304")  # a call of a queue of known kind in a try naming Empty/Full of either module
+    if some(s.calls["get_nowait"], kinded) and "asyncio" in tokens and tokens & _ASYNCIO:
+        found.add("QL306")  # get_nowait() of a group whose only kind is asyncio's (in a loop's try)
     return found
