@@ -71,6 +71,9 @@ class ModuleRecord:
     tries: list[tuple[Scope, cst.Try]] = field(default_factory=list)
     awaited: set[int] = field(default_factory=set)  # id(call) of `await call(...)`
     bare_calls: set[int] = field(default_factory=set)  # a call that is a statement or an assigned value
+    # id(call) of calls inside a comprehension (`[Thread(target=f) for _ in range(n)]`): they
+    # may run many times, like a call in a loop (the first `in` clause, run once, counts too).
+    in_comprehension: set[int] = field(default_factory=set)
     # For every node a finding can point at: the index of its top-level statement in
     # module.body, so positions are computed for those statements only.
     top_of: dict[int, int] = field(default_factory=dict)
@@ -90,6 +93,7 @@ class _Walker(FieldWalker):
         self._not_loads: set[int] = set()
         self._called: set[int] = set()
         self._displays: dict[int, str] = {}  # id(list display) -> the name it is assigned to
+        self._comprehensions = 0  # how many comprehensions the walk is inside
         self.top = 0  # index in module.body of the statement being walked
 
     # -- scopes ---------------------------------------------------------------
@@ -259,6 +263,15 @@ class _Walker(FieldWalker):
         if node.name is not None:
             self._bind_target(node.name.name)
 
+    def _enter_comprehension(self, node: cst.CSTNode) -> None:
+        self._comprehensions += 1
+
+    def _leave_comprehension(self, original_node: cst.CSTNode) -> None:
+        self._comprehensions -= 1
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _enter_comprehension
+    leave_ListComp = leave_SetComp = leave_DictComp = leave_GeneratorExp = _leave_comprehension
+
     def visit_CompFor(self, node: cst.CompFor) -> None:
         # Comprehension variables are local to the comprehension: not loads worth tracking.
         for name in names_in(node.target):
@@ -343,6 +356,8 @@ class _Walker(FieldWalker):
         self.record.calls.append(
             CallSite(node, self._scope, tuple(self._loops), tuple(self._enclosing_handler_names()))
         )
+        if self._comprehensions:
+            self.record.in_comprehension.add(id(node))
         if self._summaries:
             summary = self._summaries[-1]
             summary.calls.append(node)

@@ -73,6 +73,27 @@ def rename_caught(
     return Fix(SAFE, "Catch " + ", ".join(names), tuple(changes))
 
 
+def exception_reference(
+    module: cst.Module, scope: Scope, dotted: str, rebound: set[str]
+) -> Optional[tuple[Union[cst.Name, cst.Attribute], Optional[tuple[cst.CSTNode, Replacement]]]]:
+    """An expression for the exception class `dotted` where `scope` is, and the import it
+    needs (None when the module already has one); None if the name it would use is taken
+    there or in `rebound`. A new import is `import queue` style."""
+    module_scope, shadowing = scope, set(rebound)
+    while module_scope.parent is not None:
+        shadowing |= _bound_in(module_scope)
+        module_scope = module_scope.parent
+    change = None
+    reference = _existing_reference(module_scope, dotted)
+    if reference is None:
+        reference, change = _new_import(module, module_scope, dotted, bare=False)
+        if reference is None:
+            return None
+    if _root(reference) in shadowing:
+        return None
+    return reference, change
+
+
 def _bound_in(scope: Scope) -> set[str]:
     return set(scope.params) | scope.assigned | set(scope.imported) | set(scope.functions) | set(scope.classes)
 

@@ -103,4 +103,8 @@ def _judge(s: Summary, settings: Settings) -> set[str]:
         found.add("QL304")  # a call of a queue of known kind in a try naming Empty/Full of either module
     if tokens & _ANY_EXCEPTION and tokens & _CLASSES:
         found.add("QL305")  # `<queue class>.Empty`: both words are attributes, or the class an imported name
+    if any(b for _, b, _ in loops) and tokens & {"empty", "qsize"} and tokens & _WORKERS:
+        found.add("QL107")  # a blocking get in a loop on a queue, an empty()/qsize() check, a worker
+    if some(s.calls["get_nowait"], kinded) and "asyncio" in tokens and tokens & _ASYNCIO:
+        found.add("QL306")  # get_nowait() of a group whose only kind is asyncio's (in a loop's try)
     return found
