@@ -8,7 +8,11 @@ comprehension, several `Thread(target=f)` / `Process(target=f)` / `submit(f, ...
 calls, a `Thread` subclass made in a loop), or several asyncio tasks made from it.
 
 One consumer is fine: nothing else takes the item between its check and its `get()`.
-So is a loop whose `get()` cannot block (`get_nowait()`, `get(timeout=...)`).
+So is a loop whose `get()` cannot block (`get_nowait()`, `get(timeout=...)`), and so are
+daemon threads that nobody joins (the program waits with `q.join()` and exits; a thread
+left blocked dies with it): it fires only when a blocked worker hangs something, a
+`join()` or `await` without timeout, an executor's shutdown, or a non-daemon thread or a
+process that keeps the program alive.
 
 ## Why is this bad?
 The check and the `get()` are two steps. With one item left, two workers both see a
@@ -97,7 +101,7 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
         if group is None or not group.is_queue:
             continue
         awaited_kind = facts.queues.kinds_reaching(scope, checked[0]) == {ASYNCIO} or scope.is_async
-        if not _several_run(facts, scope, sites, tasks=awaited_kind):
+        if not _several_run(facts, scope, sites, tasks=awaited_kind) or not _stuck_worker_matters(facts, scope):
             continue
         for site in gets:
             call = site.node
@@ -161,6 +165,38 @@ def _several_run(facts: ModuleFacts, function: Scope, sites: dict[int, CallSite]
     kinds = ("task",) if tasks else ("thread", "process", "future")
     workers = [w for w in facts.threads.workers if w.target is function and w.kind in kinds]
     return len(workers) > 1 or any(_repeated(facts, w, sites) for w in workers)
+
+
+def _stuck_worker_matters(facts: ModuleFacts, function: Scope) -> bool:
+    """A worker left blocked in get() hangs something: a join() (or await, gather) without
+    a timeout waits for it, an executor waits for its future at shutdown, or it is a
+    non-daemon thread or a process that keeps the program alive at exit. A daemon thread
+    nobody joins dies with the program: the race costs nothing there."""
+    for worker in facts.threads.workers:
+        if worker.target is not function:
+            continue
+        if worker.kind == "future" or any(not timed for _, _, timed in worker.joins):
+            return True
+        if worker.kind in ("thread", "process") and not _daemon(facts, worker):
+            return True
+    return False
+
+
+def _daemon(facts: ModuleFacts, worker: Worker) -> bool:
+    """`Thread(..., daemon=True)`, or `x.daemon = True` / `x.setDaemon(True)` somewhere in
+    the module (which thread `x` holds is not followed)."""
+    for arg in worker.node.args:
+        if arg.keyword is not None and arg.keyword.value == "daemon":
+            return isinstance(arg.value, cst.Name) and arg.value.value == "True"
+    for assignment in facts.record.assignments:
+        target, value = assignment.target, assignment.value
+        if isinstance(target, cst.Attribute) and target.attr.value == "daemon":
+            if isinstance(value, cst.Name) and value.value == "True":
+                return True
+    return any(
+        isinstance(site.node.func, cst.Attribute) and site.node.func.attr.value == "setDaemon"
+        for site in facts.record.calls
+    )
 
 
 def _repeated(facts: ModuleFacts, worker: Worker, sites: dict[int, CallSite]) -> bool:
