@@ -22,7 +22,12 @@ from qlint.config import (
     load_config,
 )
 from qlint.diagnostic import Problem
-from qlint.files import DEFAULT_EXCLUDE, DiscoveryOptions, discover, excluded_with_parents
+from qlint.files import (
+    DEFAULT_EXCLUDE,
+    DiscoveryOptions,
+    discover,
+    excluded_with_parents,
+)
 from qlint.noqa import python_lines
 from qlint.output import rule_name, write
 from qlint.output.text import fix_summary, write_statistics

@@ -13,7 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from qlint.settings import DEFAULT_QUEUE_NAME_REGEX, SelectionLayer, Settings, resolve_selection
+from qlint.settings import (
+    DEFAULT_QUEUE_NAME_REGEX,
+    SelectionLayer,
+    Settings,
+    resolve_selection,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -44,6 +49,7 @@ class FileConfig:
     exclude: Optional[list[str]] = None
     extend_exclude: list[str] = field(default_factory=list)
     extra_queue_classes: list[str] = field(default_factory=list)
+    queue_classes: list[tuple[str, str, Optional[bool]]] = field(default_factory=list)
     queue_name_regex: Optional[str] = None
     output_format: Optional[str] = None
 
@@ -53,7 +59,9 @@ def check_selectors(key: str, codes: list[str]) -> list[str]:
 
     A typo such as `QL999` would otherwise select nothing, and CI would pass with nothing checked.
     """
-    from qlint.rules import CODES  # the codes come from module names: no rule is imported
+    from qlint.rules import (
+        CODES,  # the codes come from module names: no rule is imported
+    )
 
     for code in codes:
         if not _SELECTOR.match(code):
@@ -79,6 +87,29 @@ def _dotted_names(key: str, value: Any) -> list[str]:
         if not _DOTTED.match(name):
             raise ConfigError(f"{key}: {name!r} is not a dotted class name like 'gevent.queue.JoinableQueue'")
     return value
+
+
+def _queue_classes(key: str, value: Any) -> list[tuple[str, str, Optional[bool]]]:
+    """`"mylib.jobs.JobQueue" = { like = "queue.Queue", join-timeout = true }`: a row of the
+    queue-class registry, like a class qlint knows."""
+    from qlint.registry import BUILTIN
+
+    if not isinstance(value, dict):
+        raise ConfigError(f"{key}: expected a table of class = {{ like = \"queue.Queue\" }}, got {value!r}")
+    rows = []
+    for name, row in value.items():
+        if not _DOTTED.match(name):
+            raise ConfigError(f"{key}: {name!r} is not a dotted class name like 'mylib.jobs.JobQueue'")
+        if not isinstance(row, dict) or set(row) - {"like", "join-timeout"} or "like" not in row:
+            raise ConfigError(f"{key}.{name}: expected {{ like = \"queue.Queue\" }} and an optional join-timeout")
+        if row["like"] not in BUILTIN:
+            known = ", ".join(sorted(n for n in BUILTIN if "()" not in n))
+            raise ConfigError(f"{key}.{name}: like = {row['like']!r} is not a class qlint knows ({known})")
+        timeout = row.get("join-timeout")
+        if timeout is not None and not isinstance(timeout, bool):
+            raise ConfigError(f"{key}.{name}: join-timeout must be true or false")
+        rows.append((name, row["like"], timeout))
+    return rows
 
 
 def _regex(key: str, value: Any) -> str:
@@ -112,6 +143,7 @@ _KEYS: dict[str, Callable[[str, Any], Any]] = {
     "exclude": _strings,
     "extend-exclude": _strings,
     "extra-queue-classes": _dotted_names,
+    "queue-classes": _queue_classes,
     "queue-name-regex": _regex,
     "output-format": _output_format,
 }
@@ -186,5 +218,6 @@ def build_settings(
         select=resolve_selection(CODES, [from_file, command_line]),
         per_file_ignores=tuple((pattern, tuple(codes)) for pattern, codes in ignores.items()),
         extra_queue_classes=tuple(config.extra_queue_classes),
+        queue_classes=tuple(config.queue_classes),
         queue_name_regex=config.queue_name_regex or DEFAULT_QUEUE_NAME_REGEX,
     )

@@ -15,7 +15,13 @@ from pathlib import Path
 from typing import Iterator, Union
 
 from qlint import __version__
-from qlint.config import ConfigError, FileConfig, build_settings, find_config, load_config
+from qlint.config import (
+    ConfigError,
+    FileConfig,
+    build_settings,
+    find_config,
+    load_config,
+)
 from qlint.settings import Settings
 
 Finding = tuple[int, int, str, type]

@@ -25,6 +25,8 @@ class Settings:
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob pattern, codes)
     extra_queue_classes: tuple[str, ...] = ()
+    # `[tool.qlint.queue-classes]`: (class, the class it is like, join-timeout or None)
+    queue_classes: tuple[tuple[str, str, Optional[bool]], ...] = ()
     queue_name_regex: str = DEFAULT_QUEUE_NAME_REGEX
 
     def is_enabled(self, code: str, ignored_here: tuple[str, ...] = ()) -> bool:

@@ -167,7 +167,7 @@ def test_config_file_named_explicitly(tmp_path: Path, capsys) -> None:
 def test_config_extra_queue_classes_and_name_regex(tmp_path: Path, capsys) -> None:
     source = textwrap.dedent(
         """\
-        import gevent.queue
+        import mylib.jobs
 
         def worker(inbox):
             while True:
@@ -175,7 +175,7 @@ def test_config_extra_queue_classes_and_name_regex(tmp_path: Path, capsys) -> No
                 work(item)
 
         def main():
-            inbox = gevent.queue.JoinableQueue()
+            inbox = mylib.jobs.JobQueue()
             worker(inbox)
             inbox.join()
         """
@@ -183,10 +183,17 @@ def test_config_extra_queue_classes_and_name_regex(tmp_path: Path, capsys) -> No
     # `inbox` is not a queue by its name, its class or a queue-only method...
     project = _project(tmp_path, "", {"app.py": source})
     assert _run(capsys, str(project))[1] == ""
-    # ...until the class is configured, or the name pattern says so.
-    project = _project(tmp_path, 'extra-queue-classes = ["gevent.queue.JoinableQueue"]', {"app.py": source})
+    # ...until the class is configured (flat or as a registry row), or the name pattern says so.
+    project = _project(tmp_path, 'extra-queue-classes = ["mylib.jobs.JobQueue"]', {"app.py": source})
+    assert _codes(_run(capsys, str(project))[1]) == ["QL101"]
+    row = '[tool.qlint.queue-classes]\n"mylib.jobs.JobQueue" = { like = "queue.Queue" }'
+    project = _project(tmp_path, row, {"app.py": source})
     assert _codes(_run(capsys, str(project))[1]) == ["QL101"]
     project = _project(tmp_path, 'queue-name-regex = "inbox"', {"app.py": source})
+    assert _codes(_run(capsys, str(project))[1]) == ["QL101"]
+    # A class of the built-in registry needs no configuration.
+    known = source.replace("mylib.jobs", "gevent.queue").replace("JobQueue", "JoinableQueue")
+    project = _project(tmp_path, "", {"app.py": known})
     assert _codes(_run(capsys, str(project))[1]) == ["QL101"]
 
 

@@ -15,7 +15,7 @@ from tests.test_cli import BUGGY
 
 GEVENT_WORKER = textwrap.dedent(
     """\
-    import gevent.queue
+    import mylib.jobs
 
     def worker(inbox):
         while True:
@@ -23,12 +23,12 @@ GEVENT_WORKER = textwrap.dedent(
             work(item)
 
     def main():
-        inbox = gevent.queue.JoinableQueue()
+        inbox = mylib.jobs.JobQueue()
         worker(inbox)
         inbox.join()
     """
 )
-CONFIG = '[tool.qlint]\nextra-queue-classes = ["gevent.queue.JoinableQueue"]\n'
+CONFIG = '[tool.qlint]\nextra-queue-classes = ["mylib.jobs.JobQueue"]\n'
 
 
 def _plugin(path: Path) -> list[tuple[int, int, str]]:
@@ -70,7 +70,7 @@ def test_a_configuration_error_is_ql000_at_line_1(tmp_path: Path) -> None:
 
 def test_what_qlint_reports_as_an_error_is_ql000_at_line_1(tmp_path: Path) -> None:
     deep = GEVENT_WORKER.replace("work(item)", "q.put(" + "[" * 150 + "1" + "]" * 150 + ")\n        q.task_done()")
-    path = _project(tmp_path, "", deep)
+    path = _project(tmp_path, CONFIG, deep)
     assert _plugin(path) == [(1, 0, "QL000 nested more than 100 levels deep: not analysed")]
 
 

@@ -76,29 +76,24 @@ def test_fixtures_exercise_every_rule() -> None:
 def test_vocabulary_mirrors_the_analysis() -> None:
     """The prefilter spells the analysis' class and method names itself (it must not import
     LibCST): a name added there and not here would make it unsound."""
-    from qlint.analysis import names, queues, threads
-    from qlint.rules import ql304_wrong_empty_exception as ql304
+    from qlint import registry
+    from qlint.analysis import queues, threads
     from qlint.rules import ql305_no_such_exception as ql305
 
     def last(dotted: str) -> str:
         return dotted.rsplit(".", 1)[-1]
 
-    kinds = names.QUEUE_CLASSES
-    assert prefilter._CLASSES == {last(d) for d in kinds}
-    standard = (names.THREAD, names.PROCESS, names.ASYNCIO)
-    assert prefilter._STANDARD >= {last(d) for d, k in kinds.items() if k in standard}
-    assert prefilter._ASYNCIO >= {last(d) for d, k in kinds.items() if k == names.ASYNCIO}
-    assert all(k != names.PROCESS or last(d) == "JoinableQueue" for d, k in kinds.items())
-    for dotted, kind in kinds.items():  # QL202 asks for SimpleQueue, or multiprocessing and Queue
-        assert kind != names.NOT_JOINABLE or last(dotted) == "SimpleQueue" or (
-            dotted.startswith("multiprocessing.") and last(dotted) == "Queue"
-        )
-    assert all(d.startswith("asyncio.") for d, k in kinds.items() if k == names.ASYNCIO)
+    words = prefilter._vocabulary((), ())
+    assert words.classes == {last(d.replace("()", "")) for d in registry.BUILTIN}
+    for dotted, row in registry.BUILTIN.items():  # QL202 asks for a class without join, with its module
+        assert row.joinable or (dotted.split(".")[0], last(dotted)) in words.not_joinable
+        assert not row.awaited or (dotted.split(".")[0] in words.awaited_roots and last(dotted) in words.awaited)
+        assert {last(e) for e in row.empty} <= words.empty
+        assert {last(e) for e in row.empty + row.full} <= words.exceptions
     assert set(prefilter._QUEUE_ONLY) == queues.QUEUE_ONLY_METHODS
     assert prefilter._SUBMITTERS == set(queues._SUBMITTERS)
-    assert prefilter._EMPTY == {last(d) for d in queues.EMPTY_EXCEPTIONS}
-    assert prefilter._ANY_EXCEPTION >= {last(d) for d in ql304._THREAD_ERRORS | ql304._ASYNCIO_ERRORS}
-    assert prefilter._ANY_EXCEPTION >= set(ql305._MEANS)  # QL305 also asks for a name of _CLASSES
+    assert words.empty == {last(d) for d in queues.EMPTY_EXCEPTIONS}
+    assert words.exceptions >= set(ql305._MEANS)  # QL305 also asks for a class name
     assert prefilter._THREADS >= {last(d) for d in threads._THREAD_CLASSES}
     makers = {last(d) for d in threads._TASK_FACTORIES} | {"create_task", "submit"}
     assert prefilter._WORKERS >= prefilter._THREADS | makers

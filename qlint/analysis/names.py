@@ -11,39 +11,8 @@ from typing import Optional
 
 import libcst as cst
 
-# Kinds of queue (SPEC §2).
-THREAD = "thread"  # queue.Queue and friends, Manager().Queue()
-PROCESS = "process"  # multiprocessing.JoinableQueue
-ASYNCIO = "asyncio"  # asyncio.Queue and friends
-NOT_JOINABLE = "not-joinable"  # queue.SimpleQueue, multiprocessing.Queue / SimpleQueue
-EXTRA = "extra"  # a class named in `extra-queue-classes`
-
-JOINABLE_KINDS = frozenset({THREAD, PROCESS, ASYNCIO, EXTRA})
-
-QUEUE_CLASSES: dict[str, str] = {
-    "queue.Queue": THREAD,
-    "queue.LifoQueue": THREAD,
-    "queue.PriorityQueue": THREAD,
-    "queue.SimpleQueue": NOT_JOINABLE,
-    "asyncio.Queue": ASYNCIO,
-    "asyncio.LifoQueue": ASYNCIO,
-    "asyncio.PriorityQueue": ASYNCIO,
-    "asyncio.queues.Queue": ASYNCIO,
-    "asyncio.queues.LifoQueue": ASYNCIO,
-    "asyncio.queues.PriorityQueue": ASYNCIO,
-    "multiprocessing.JoinableQueue": PROCESS,
-    "multiprocessing.queues.JoinableQueue": PROCESS,
-    "multiprocessing.Queue": NOT_JOINABLE,
-    "multiprocessing.queues.Queue": NOT_JOINABLE,
-    "multiprocessing.SimpleQueue": NOT_JOINABLE,
-    "multiprocessing.queues.SimpleQueue": NOT_JOINABLE,
-    "multiprocessing.dummy.Queue": THREAD,
-    # A manager's queues are proxies of queue.Queue.
-    "multiprocessing.Manager().Queue": THREAD,
-    "multiprocessing.Manager().JoinableQueue": THREAD,
-    "multiprocessing.managers.SyncManager().Queue": THREAD,
-    "multiprocessing.managers.SyncManager().JoinableQueue": THREAD,
-}
+# Families of queue, and the classes behind them: qlint/registry.py.
+from qlint.registry import ASYNCIO, NOT_JOINABLE, PROCESS, THREAD, QueueClass  # noqa: E402,F401
 
 # Names whose call result is a factory of queues: `ctx = mp.get_context()`.
 FACTORY_CALLS = frozenset(
@@ -84,15 +53,12 @@ def normalise(dotted: str) -> str:
     return dotted.replace("multiprocessing.get_context().", "multiprocessing.")
 
 
-def queue_kind(dotted: Optional[str], extra_classes: tuple[str, ...]) -> Optional[str]:
-    """The kind of queue a call of `dotted` builds, or None."""
+def queue_class(dotted: Optional[str], table: dict[str, QueueClass]) -> Optional[str]:
+    """The registry's name of the queue class a call of `dotted` builds, or None."""
     if dotted is None:
         return None
     dotted = normalise(dotted)
-    kind = QUEUE_CLASSES.get(dotted)
-    if kind is None and dotted in extra_classes:
-        kind = EXTRA
-    return kind
+    return dotted if dotted in table else None
 
 
 def attribute_path(expr: cst.BaseExpression) -> Optional[str]:

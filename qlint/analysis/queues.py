@@ -17,7 +17,6 @@ import libcst as cst
 from qlint.analysis.model import CallSite, Scope
 from qlint.analysis.names import (
     FACTORY_CALLS,
-    JOINABLE_KINDS,
     LITERAL_NODES,
     NON_QUEUE_CALLS,
     annotation_expression,
@@ -28,7 +27,7 @@ from qlint.analysis.names import (
     looks_like_mapping_get,
     names_a_class,
     normalise,
-    queue_kind,
+    queue_class,
 )
 from qlint.analysis.scopes import (
     binding_scope,
@@ -38,13 +37,14 @@ from qlint.analysis.scopes import (
 )
 from qlint.analysis.statement_shapes import handler_names
 from qlint.analysis.walk import ModuleRecord
+from qlint.registry import QueueClass, empty_exceptions, rows
 from qlint.settings import Settings
 
 Identity = tuple[int, str]  # (id of the owning scope node, access path)
 
 # Methods that only queues have (SPEC §2, evidence 4).
 QUEUE_ONLY_METHODS = frozenset({"task_done", "put_nowait", "get_nowait", "qsize"})
-EMPTY_EXCEPTIONS = frozenset({"queue.Empty", "asyncio.QueueEmpty", "asyncio.queues.QueueEmpty"})
+EMPTY_EXCEPTIONS = empty_exceptions()
 
 _CONSTANT_NAMES = frozenset({"None", "True", "False", "Ellipsis", "NotImplemented"})
 # Calls that hand a function and its arguments to something that will call it.
@@ -63,7 +63,8 @@ class QueueGroup:
     """Linked identities that hold one queue object, and the evidence about it."""
 
     members: list[Identity] = field(default_factory=list)
-    kinds: set[str] = field(default_factory=set)
+    rows: set[str] = field(default_factory=set)  # registry names of the classes that made it
+    table: dict[str, QueueClass] = field(default_factory=dict)
     methods: dict[str, list[CallSite]] = field(default_factory=dict)
     name_evidence: bool = False
     known_not_queue: bool = False
@@ -73,6 +74,11 @@ class QueueGroup:
     constructed: bool = False  # a queue class is called in this module to make it
     made_joinable: bool = False  # made by a `JoinableQueue` class: made to be joined
     bounded: bool = False  # made with a maxsize: put() can block or raise Full
+
+    @property
+    def kinds(self) -> set[str]:
+        """The families of the classes that made it (registry.THREAD, ASYNCIO, ...)."""
+        return {self.table[row].family for row in self.rows}
 
     def called(self, method: str) -> bool:
         return bool(self.methods.get(method))
@@ -91,8 +97,8 @@ class QueueGroup:
     @property
     def is_joinable(self) -> bool:
         """A queue with `task_done`/`join`: known joinable kinds, or unknown but a queue."""
-        if self.kinds:
-            return self.kinds <= JOINABLE_KINDS
+        if self.rows:
+            return all(self.table[row].joinable for row in self.rows)
         return self.is_queue
 
 
@@ -108,7 +114,8 @@ class QueueFacts:
         self._imported: set[Identity] = set()
         self.groups: dict[Identity, QueueGroup] = {}
         self._sources: dict[Identity, set[Identity]] = {}  # target -> identities that flow into it
-        self._own_kinds: dict[Identity, set[str]] = {}  # kinds from construction or annotation
+        self.table = rows(settings.extra_queue_classes, settings.queue_classes)
+        self._own_kinds: dict[Identity, set[str]] = {}  # registry rows from construction or annotation
         self._not_queue: set[Identity] = set()  # built by a known other class, or a literal
         self._made: dict[Identity, str] = {}  # identity -> "joinable" | "bounded" | "" when a queue is built into it
         self.group_of_call: dict[int, QueueGroup] = {}  # id(call) -> group of its receiver
@@ -210,13 +217,13 @@ class QueueFacts:
     def _built_kind(self, scope: Scope, call: cst.Call) -> tuple[Optional[str], bool]:
         """(kind of queue a call builds, whether it is known to build something else)."""
         made = self.dotted(scope, call.func)
-        kind = queue_kind(made, self.settings.extra_queue_classes)
+        kind = queue_class(made, self.table)
         if kind is not None:
             return kind, False
         cls = resolve_class(scope, call.func)
         if cls is not None and cls.parent is not None:  # a class of this module
             for base in cls.bases:
-                kind = queue_kind(self.dotted(cls.parent, dotted_expression(base)), self.settings.extra_queue_classes)
+                kind = queue_class(self.dotted(cls.parent, dotted_expression(base)), self.table)
                 if kind is not None:
                     return kind, False  # class JobQueue(queue.Queue)
             return None, True  # any other class of ours is not a standard-library queue
@@ -243,7 +250,6 @@ class QueueFacts:
             self._link(self.identity(scope, value), target)
 
     def _build(self) -> None:
-        extra = self.settings.extra_queue_classes
         assignments = self.record.assignments
         # Factories first: `ctx = mp.get_context()` may be assigned after its first use.
         for assignment in assignments:
@@ -261,7 +267,7 @@ class QueueFacts:
             value = assignment.value
             if assignment.annotation is not None:
                 annotated = annotation_expression(assignment.annotation)
-                kind = queue_kind(self.dotted(assignment.scope, annotated), extra) if annotated else None
+                kind = queue_class(self.dotted(assignment.scope, annotated), self.table) if annotated else None
                 if kind:
                     self._own_kinds.setdefault(target, set()).add(kind)
             if value is not None and target not in self._factories:
@@ -276,7 +282,20 @@ class QueueFacts:
                 self.identity(site.scope, arg.value)
         for scope, reference in self.record.task_done_references:
             self.identity(scope, reference.value)
+        self._add_faces()
         self._collect_groups()
+
+    def _add_faces(self) -> None:
+        """`jq.sync_q` of a `janus.Queue()` in `jq` is that class's sync face (its own row)."""
+        for ident in list(self._parent):
+            owner, path = ident
+            base, _, attribute = path.rpartition(".")
+            if not base:
+                continue
+            for row in self._own_kinds.get((owner, base), ()):
+                face = dict(self.table[row].faces).get(attribute)
+                if face is not None:
+                    self._own_kinds.setdefault(ident, set()).add(face)
 
     def _link_call(self, site: CallSite) -> None:
         """Link arguments to parameters where a same-module function receives them."""
@@ -363,12 +382,16 @@ class QueueFacts:
                     stack.append(source)
         return seen
 
-    def kinds_reaching(self, scope: Scope, expr: cst.BaseExpression) -> set[str]:
-        """Kinds of the objects that can flow into `expr` (SPEC §2, evidence 1-3)."""
-        kinds: set[str] = set()
+    def rows_reaching(self, scope: Scope, expr: cst.BaseExpression) -> list[QueueClass]:
+        """Registry rows of the objects that can flow into `expr` (evidence 1-3)."""
+        names: set[str] = set()
         for ident in self.origins(scope, expr):
-            kinds |= self._own_kinds.get(ident, set())
-        return kinds
+            names |= self._own_kinds.get(ident, set())
+        return [self.table[name] for name in sorted(names)]
+
+    def kinds_reaching(self, scope: Scope, expr: cst.BaseExpression) -> set[str]:
+        """Families of the objects that can flow into `expr` (evidence 1-3)."""
+        return {row.family for row in self.rows_reaching(scope, expr)}
 
     def _collect_groups(self) -> None:
         pattern = self.settings.queue_name_pattern()
@@ -378,7 +401,8 @@ class QueueFacts:
             if group is None:
                 group = self.groups[root] = QueueGroup()
             group.members.append(ident)
-            group.kinds |= self._own_kinds.get(ident, set())
+            group.rows |= self._own_kinds.get(ident, set())
+            group.table = self.table
             if ident in self._not_queue or ident in self._imported or ident in self._factories:
                 group.known_not_queue = True
             if pattern.fullmatch(self._names[ident].lower()):

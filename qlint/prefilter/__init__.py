@@ -17,22 +17,57 @@ has too. A predicate says "cannot fire" only when no component has what the rule
 from __future__ import annotations
 
 import ast
+import functools
 import unicodedata
-from typing import Iterable
+from dataclasses import dataclass
+from typing import Iterable, Optional
 
 from qlint.prefilter.summary import _SUBMITTERS, _WORD, Summary
+from qlint.registry import rows
 from qlint.settings import Settings
 
 __all__ = ["possible_rules", "Summary", "_SUBMITTERS"]
 
-# The analysis' vocabulary, by last name; it imports LibCST, this package must not (a file
-# judged here needs no LibCST at all). tests/test_prefilter.py keeps the two in step.
-_CLASSES = frozenset({"Queue", "LifoQueue", "PriorityQueue", "SimpleQueue", "JoinableQueue"})
-_STANDARD = frozenset({"Queue", "LifoQueue", "PriorityQueue", "JoinableQueue"})  # thread, process, asyncio
-_ASYNCIO = frozenset({"Queue", "LifoQueue", "PriorityQueue"})
-_QUEUE_ONLY = ("task_done", "put_nowait", "get_nowait", "qsize")  # SPEC §2, evidence 4
-_EMPTY = frozenset({"Empty", "QueueEmpty"})
-_ANY_EXCEPTION = frozenset({"Empty", "Full", "QueueEmpty", "QueueFull"})
+# The analysis' vocabulary, by last name, from the registry of queue classes (which, like
+# this package, imports no LibCST: a file judged here needs none). Methods are the
+# protocol's own; tests/test_prefilter.py keeps them in step with the analysis.
+_QUEUE_ONLY = ("task_done", "put_nowait", "get_nowait", "qsize")  # evidence 4 (README)
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    classes: frozenset[str]  # every queue class
+    standard: frozenset[str]  # classes whose join() takes no argument
+    awaited: frozenset[str]  # classes (or holders of faces) whose calls must be awaited
+    awaited_roots: frozenset[str]  # the modules they come from
+    not_joinable: frozenset[tuple[str, str]]  # (module, class) without task_done()/join()
+    empty: frozenset[str]  # Empty exceptions
+    exceptions: frozenset[str]  # Empty and Full exceptions
+
+
+@functools.lru_cache(maxsize=16)
+def _vocabulary(extra: tuple[str, ...], user: tuple[tuple[str, str, Optional[bool]], ...]) -> _Vocabulary:
+    table = rows(extra, user)
+
+    def last(dotted: str) -> str:
+        return dotted.replace("()", "").rsplit(".", 1)[-1]
+
+    def root(dotted: str) -> str:
+        return dotted.split(".", 1)[0]
+
+    awaited = {
+        name for name, row in table.items()
+        if row.awaited or any(table[face].awaited for _, face in row.faces)
+    }
+    return _Vocabulary(
+        classes=frozenset(last(name) for name in table),
+        standard=frozenset(last(n) for n, row in table.items() if row.joinable and not row.join_timeout),
+        awaited=frozenset(last(name) for name in awaited),
+        awaited_roots=frozenset(root(name) for name in awaited),
+        not_joinable=frozenset((root(n), last(n)) for n, row in table.items() if not row.joinable),
+        empty=frozenset(last(e) for row in table.values() for e in row.empty),
+        exceptions=frozenset(last(e) for row in table.values() for e in row.empty + row.full),
+    )
 _THREADS = frozenset({"Thread", "Process"})
 _WORKERS = _THREADS | {"create_task", "ensure_future", "submit"}
 
@@ -46,16 +81,18 @@ def possible_rules(tree: ast.Module, codes: Iterable[str], settings: Settings) -
 def _judge(s: Summary, settings: Settings) -> set[str]:
     """Each rule whose needs some component of names (or the module's words) can meet."""
     tokens = s.tokens
+    words = _vocabulary(settings.extra_queue_classes, settings.queue_classes)
     # CPython NFKC-normalises identifiers, LibCST keeps them as written: compare normalised
     # class names, and let a name that normalising may have changed match any regex.
-    extra = [_WORD.findall(unicodedata.normalize("NFKC", dotted)) for dotted in settings.extra_queue_classes]
-    classes = set(_CLASSES) | {words[-1] for words in extra if words}
+    user = [*settings.extra_queue_classes, *(name for name, _, _ in settings.queue_classes)]
+    extra = [_WORD.findall(unicodedata.normalize("NFKC", dotted)) for dotted in user]
+    classes = set(words.classes) | {found[-1] for found in extra if found}
     classes |= {alias for alias, real in s.aliases.items() if real & classes}
     classes |= {name for name, found in s.classes.items() if any(set(bases) & classes for bases, _ in found)}
     matches = settings.queue_name_pattern().fullmatch
     odd_regex = not settings.queue_name_regex.isascii()
     only = set().union(*(s.calls[m] for m in _QUEUE_ONLY))
-    caught = s.try_gets if tokens & _EMPTY else set()  # a get in a try whose handler may name Empty
+    caught = s.try_gets if tokens & words.empty else set()  # a get in a try whose handler may name Empty
     kinded, queue, acked, joined, put = set(), set(), set(), set(), set()
     for name in list(s.parent):
         root = s.find(name)
@@ -87,24 +124,24 @@ def _judge(s: Summary, settings: Settings) -> set[str]:
         found.add("QL203")  # `while True` round blocking gets, a Thread/Process class, an untimed join()
     if some(s.joins_without_args, queue, put) and tokens & _WORKERS:
         found.add("QL204")  # q.join() of a queue a worker's put() shares an origin with
-    if some(s.joins_with_args, kinded) and tokens & _STANDARD:
+    if some(s.joins_with_args, kinded) and tokens & words.standard:
         found.add("QL201")  # kinds_reaching is a standard class: its name is in the module
-    if some(s.calls["join"] | s.calls["task_done"], kinded) and (
-        "SimpleQueue" in tokens or {"Queue", "multiprocessing"} <= tokens
+    if some(s.calls["join"] | s.calls["task_done"], kinded) and any(
+        {module, name} <= tokens for module, name in words.not_joinable
     ):
-        found.add("QL202")  # {NOT_JOINABLE}: queue.SimpleQueue, or multiprocessing's Queue/SimpleQueue
-    if some(s.try_blocking_gets, queue) and tokens & _EMPTY:
+        found.add("QL202")  # a class without task_done()/join(), named with its module
+    if some(s.try_blocking_gets, queue) and tokens & words.empty:
         found.add("QL301")  # a blocking get of a queue in a try whose handlers resolve to Empty
     if some(s.with_gets, queue):
         found.add("QL302")  # `with q.get()` on a queue
-    if some(s.bare_calls, kinded) and "asyncio" in tokens and tokens & _ASYNCIO:
+    if some(s.bare_calls, kinded) and tokens & words.awaited_roots and tokens & words.awaited:
         found.add("QL303")  # an unawaited get/put/join of a group whose only kind is asyncio's
-    if some(s.try_calls, kinded) and tokens & _ANY_EXCEPTION and tokens & _CLASSES:
+    if some(s.try_calls, kinded) and tokens & words.exceptions and tokens & words.classes:
         found.add("QL304")  # a call of a queue of known kind in a try naming Empty/Full of either module
-    if tokens & _ANY_EXCEPTION and tokens & _CLASSES:
+    if tokens & words.exceptions and tokens & words.classes:
         found.add("QL305")  # `<queue class>.Empty`: both words are attributes, or the class an imported name
     if any(b for _, b, _ in loops) and tokens & {"empty", "qsize"} and tokens & _WORKERS:
         found.add("QL107")  # a blocking get in a loop on a queue, an empty()/qsize() check, a worker
-    if some(s.calls["get_nowait"], kinded) and "asyncio" in tokens and tokens & _ASYNCIO:
+    if some(s.calls["get_nowait"], kinded) and tokens & words.awaited_roots and tokens & words.awaited:
         found.add("QL306")  # get_nowait() of a group whose only kind is asyncio's (in a loop's try)
     return found

@@ -64,7 +64,7 @@ import libcst as cst
 from qlint.analysis.await_paths import awaits
 from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.model import CallSite, Scope
-from qlint.analysis.names import ASYNCIO, blocking_get
+from qlint.analysis.names import blocking_get
 from qlint.analysis.threads import Worker
 from qlint.fixes.blocks import chain_to
 from qlint.fixes.exceptions import exception_reference
@@ -100,7 +100,8 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
         group = facts.queues.group(scope, checked[0])
         if group is None or not group.is_queue:
             continue
-        awaited_kind = facts.queues.kinds_reaching(scope, checked[0]) == {ASYNCIO} or scope.is_async
+        rows = facts.queues.rows_reaching(scope, checked[0])
+        awaited_kind = bool(rows) and all(row.awaited for row in rows) or scope.is_async
         if not _several_run(facts, scope, sites, tasks=awaited_kind) or not _stuck_worker_matters(facts, scope):
             continue
         for site in gets:

@@ -34,7 +34,6 @@ from typing import Iterator
 import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
-from qlint.analysis.names import ASYNCIO, PROCESS, THREAD
 from qlint.rules.base import join_with_argument_gate
 
 CODE = "QL201"
@@ -43,7 +42,6 @@ MESSAGE = (
     "Queue.join() takes no argument: this call raises TypeError; call join() without one "
     "(to bound the wait, join in a daemon thread and join that thread with a timeout)"
 )
-_STANDARD = frozenset({THREAD, PROCESS, ASYNCIO})
 
 
 def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
@@ -51,9 +49,9 @@ def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
     for group in queues.groups.values():
         for site in group.methods.get("join", ()):
             if site.node.args:
-                kinds = queues.kinds_reaching(site.scope, site.node.func.value)  # type: ignore[attr-defined]
-                if kinds and kinds <= _STANDARD:
-                    yield site.node
+                rows = queues.rows_reaching(site.scope, site.node.func.value)  # type: ignore[attr-defined]
+                if rows and all(row.joinable and not row.join_timeout for row in rows):
+                    yield site.node  # no class that made it takes a join() argument
 
 
 gate = join_with_argument_gate

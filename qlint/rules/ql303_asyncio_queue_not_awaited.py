@@ -40,7 +40,6 @@ from typing import Iterator
 import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
-from qlint.analysis.names import ASYNCIO
 from qlint.fixes.model import SAFE, Fix
 from qlint.rules.base import Finding
 
@@ -72,7 +71,8 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
                 call = site.node
                 if id(call) in record.awaited or (id(call) not in record.bare_calls and id(call) not in entered):
                     continue
-                if queues.kinds_reaching(site.scope, call.func.value) != {ASYNCIO}:  # type: ignore[attr-defined]
+                rows = queues.rows_reaching(site.scope, call.func.value)  # type: ignore[attr-defined]
+                if not rows or not all(row.awaited for row in rows):
                     continue
                 if id(call) in entered:
                     yield Finding(call, message=_ENTERED.format(method=method))

@@ -46,10 +46,11 @@ import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.model import Scope, summaries_under
-from qlint.analysis.names import ASYNCIO, NOT_JOINABLE, PROCESS, THREAD, blocking_get
+from qlint.analysis.names import blocking_get
 from qlint.analysis.statement_shapes import handler_names
 from qlint.fixes.exceptions import RIGHT_FOR, rename_caught
 from qlint.fixes.model import Fix
+from qlint.registry import QueueClass
 from qlint.rules.base import Finding
 
 CODE = "QL304"
@@ -58,11 +59,6 @@ MESSAGE = (
     "this except names the other queue module's exception: it never matches, and the real one "
     "escapes; catch asyncio.QueueEmpty/QueueFull for asyncio.Queue, queue.Empty/Full otherwise"
 )
-_THREAD_ERRORS = frozenset({"queue.Empty", "queue.Full"})
-_ASYNCIO_ERRORS = frozenset(
-    {"asyncio.QueueEmpty", "asyncio.QueueFull", "asyncio.queues.QueueEmpty", "asyncio.queues.QueueFull"}
-)
-_THREAD_KINDS = frozenset({THREAD, PROCESS, NOT_JOINABLE})
 
 
 FIXABLE = True
@@ -75,8 +71,8 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
         sides.discard(None)
         if len(sides) != 1 or "unknown" in sides:
             continue  # no non-blocking queue call, or a mix we cannot judge
-        raised_by = sides.pop()
-        right, wrong = (_ASYNCIO_ERRORS, _THREAD_ERRORS) if raised_by == "asyncio" else (_THREAD_ERRORS, _ASYNCIO_ERRORS)
+        right = sides.pop()
+        wrong = _others(facts, right)
         caught = [facts.queues.caught(scope, h) for h in node.handlers]
         if any(name in right or name in ("", "Exception", "BaseException") for names in caught for name in names):
             continue  # another handler catches it
@@ -95,8 +91,20 @@ def _fix(facts: ModuleFacts, scope: Scope, handler: cst.ExceptHandler, names: li
     return rename_caught(facts.module, scope, handler, right, rebound)
 
 
-def _side(facts: ModuleFacts, scope: Scope, call: cst.Call) -> Optional[str]:
-    """Which module's exception a queue call can raise: "asyncio", "thread", "unknown", or None."""
+def _others(facts: ModuleFacts, right: frozenset[str]) -> frozenset[str]:
+    """The exceptions of the queue classes whose exceptions are none of `right` (another
+    name of the same class, `gevent.queue.Empty` for `queue.Empty`, is not wrong)."""
+    return frozenset(
+        name
+        for row in facts.queues.table.values()
+        if not set(row.empty + row.full) & right
+        for name in row.empty + row.full
+    )
+
+
+def _side(facts: ModuleFacts, scope: Scope, call: cst.Call) -> Optional[object]:
+    """The exceptions a queue call can raise (by its classes' registry rows), "unknown",
+    or None when it raises none."""
     func = call.func
     if not isinstance(func, cst.Attribute) or func.attr.value not in ("get_nowait", "put_nowait", "get", "put"):
         return None
@@ -104,18 +112,27 @@ def _side(facts: ModuleFacts, scope: Scope, call: cst.Call) -> Optional[str]:
     group = facts.queues.group_of_call.get(id(call))
     if group is None or not group.is_queue:
         return None
-    kinds = facts.queues.kinds_reaching(scope, func.value)
-    if kinds == {ASYNCIO}:
-        return "asyncio" if method.endswith("_nowait") else None  # awaited get/put do not raise
+    rows = facts.queues.rows_reaching(scope, func.value)
+    if rows and all(row.awaited for row in rows):
+        return _raised(rows) if method.endswith("_nowait") else None  # awaited get/put do not raise
     if method == "get" and blocking_get(call):
         return None
     if method == "put" and not any(a.keyword is not None and a.keyword.value in ("timeout", "block") for a in call.args):
         if len([a for a in call.args if a.keyword is None]) < 2:
             return None
-    if kinds and kinds <= _THREAD_KINDS:
-        return "thread"
+    if rows and not any(row.awaited for row in rows):
+        return _raised(rows)
     return "unknown"
 
 
+def _raised(rows: list[QueueClass]) -> object:
+    """The Empty and Full exceptions of every class in `rows`, or "unknown" when qlint does
+    not know one of them (a class named in `extra-queue-classes`)."""
+    if any(not row.empty for row in rows):
+        return "unknown"
+    return frozenset(name for row in rows for name in row.empty + row.full)
+
+
 def gate(text: str) -> bool:
-    return "asyncio" in text and ("Empty" in text or "Full" in text)
+    """Every queue class's name ends in `Queue`; every exception says Empty or Full."""
+    return "Queue" in text and ("Empty" in text or "Full" in text)

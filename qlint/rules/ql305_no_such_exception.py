@@ -55,7 +55,7 @@ import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.model import Scope
-from qlint.analysis.names import ASYNCIO, QUEUE_CLASSES, attribute_path, normalise
+from qlint.analysis.names import attribute_path, normalise
 from qlint.analysis.scopes import binding_scope
 from qlint.fixes.exceptions import rename_caught
 from qlint.rules.base import Finding
@@ -66,14 +66,8 @@ MESSAGE = (
     "a queue class has no such exception: this except raises AttributeError just when the "
     "exception arrives, and the worker dies; catch queue.Empty/Full (asyncio.QueueEmpty/QueueFull for asyncio)"
 )
-# What each written name means, and the real class by the side of the queue class.
-_MEANS = {"Empty": "Empty", "QueueEmpty": "Empty", "Full": "Full", "QueueFull": "Full"}
-_REAL = {
-    (False, "Empty"): "queue.Empty",
-    (False, "Full"): "queue.Full",
-    (True, "Empty"): "asyncio.QueueEmpty",
-    (True, "Full"): "asyncio.QueueFull",
-}
+# What each written name means; the real exception comes from the class's registry row.
+_MEANS = {"Empty": "empty", "QueueEmpty": "empty", "Full": "full", "QueueFull": "full"}
 
 
 FIXABLE = True
@@ -121,10 +115,11 @@ def _queue_class_attribute(facts: ModuleFacts, scope: Scope, expression: cst.Bas
     if "()" not in dotted:  # not through a factory (`ctx = multiprocessing.get_context()`)
         if root not in owner.imported or root in owner.assigned or root in owner.params:
             return None  # a builtin-looking name, or a name the module also binds itself
-    kind = QUEUE_CLASSES.get(normalise(dotted))
-    if kind is None:
-        return None
-    return normalise(dotted), _REAL[(kind == ASYNCIO, _MEANS[expression.attr.value])]
+    row = facts.queues.table.get(normalise(dotted))
+    real = getattr(row, _MEANS[expression.attr.value]) if row is not None else ()
+    if not real:
+        return None  # not a class qlint knows, or one whose exceptions it does not judge
+    return normalise(dotted), real[0]
 
 
 def gate(text: str) -> bool:

@@ -52,7 +52,7 @@ import libcst as cst
 from qlint.analysis.await_paths import Flow, awaits, awaits_outside, flow
 from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.model import Scope
-from qlint.analysis.names import ASYNCIO, attribute_path
+from qlint.analysis.names import attribute_path
 from qlint.fixes.blocks import chain_to
 from qlint.rules.base import Finding
 
@@ -87,7 +87,8 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
             group = facts.queues.group_of_call.get(id(call))
             if group is None or not group.is_queue:
                 continue
-            if facts.queues.kinds_reaching(scope, call.func.value) != {ASYNCIO}:  # type: ignore[attr-defined]
+            rows = facts.queues.rows_reaching(scope, call.func.value)  # type: ignore[attr-defined]
+            if not rows or not all(row.awaited for row in rows):
                 continue
             yield from _spins(facts, scope, loop, call)
 
