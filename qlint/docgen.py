@@ -69,11 +69,21 @@ def rules_index() -> str:
     )
 
 
+def page_paths() -> list[str]:
+    """The path of every generated page, relative to `docs/`."""
+    return [rule_page_path(rule) for rule in RULES] + [RULES_INDEX]
+
+
+def generated_page(relative: str) -> str:
+    """The text of one page (`relative` as `page_paths()` has it), generating no other."""
+    if relative == RULES_INDEX:
+        return rules_index()
+    return rule_page(next(rule for rule in RULES if rule_page_path(rule) == relative))
+
+
 def rule_pages() -> dict[str, str]:
     """Every generated page, keyed by its path relative to `docs/`."""
-    pages = {rule_page_path(rule): rule_page(rule) for rule in RULES}
-    pages[RULES_INDEX] = rules_index()
-    return pages
+    return {relative: generated_page(relative) for relative in page_paths()}
 
 
 def stale_rule_pages(docs: Path = DOCS_DIRECTORY) -> list[Path]:
