@@ -4,13 +4,22 @@ Each rule's docstring is its documentation (`qlint rule QL104` prints it), so th
 pages are derived from it rather than written twice. `tests/test_docs.py` fails when
 the files on disk drift from what this module generates.
 
+Each page ends with the message qlint prints for the rule: not the rule's `MESSAGE` (a
+summary, also SARIF's short description), which many rules replace by a message naming
+what they found, but a real finding, on the rule's `## Example`, as `qlint` prints it
+(`qlint/rule_examples.py`).
+
 Regenerate with `python -m qlint.docgen`.
 """
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+from qlint.diagnostic import Diagnostic
+from qlint.output.text import write_default
+from qlint.rule_examples import EXAMPLE_PATH, example_finding
 from qlint.rules import RULES
 from qlint.rules.base import Rule
 
@@ -30,12 +39,21 @@ def _code_span(text: str) -> str:
 def rule_page(rule: Rule) -> str:
     # The docstring's first line is "QLnnn name"; the page title says it instead.
     body = rule.doc.split("\n", 1)[1].strip() if "\n" in rule.doc else ""
+    finding = example_finding(rule)
     return (
         f"# {rule.code}: {rule.name}\n\n"
         f"{body}\n\n"
         "## Message\n\n"
-        f"qlint prints: `{rule.code} {rule.message}`\n"
+        f"On the example, saved as `{EXAMPLE_PATH}`, qlint prints:\n\n"
+        f"```text\n{_printed(finding)}```\n"
     )
+
+
+def _printed(finding: Diagnostic) -> str:
+    """The finding as `qlint` prints it by default (the `[*]` mark included)."""
+    out = io.StringIO()
+    write_default([finding], out)
+    return out.getvalue()
 
 
 def rules_index() -> str:
@@ -46,16 +64,26 @@ def rules_index() -> str:
     return (
         "# Rules\n\n"
         "Every rule qlint has. `qlint rule CODE` prints the same documentation in a terminal.\n\n"
-        "| Code | Name | Message |\n"
+        "| Code | Name | Summary |\n"
         "|---|---|---|\n" + "\n".join(rows) + "\n"
     )
 
 
+def page_paths() -> list[str]:
+    """The path of every generated page, relative to `docs/`."""
+    return [rule_page_path(rule) for rule in RULES] + [RULES_INDEX]
+
+
+def generated_page(relative: str) -> str:
+    """The text of one page (`relative` as `page_paths()` has it), generating no other."""
+    if relative == RULES_INDEX:
+        return rules_index()
+    return rule_page(next(rule for rule in RULES if rule_page_path(rule) == relative))
+
+
 def rule_pages() -> dict[str, str]:
     """Every generated page, keyed by its path relative to `docs/`."""
-    pages = {rule_page_path(rule): rule_page(rule) for rule in RULES}
-    pages[RULES_INDEX] = rules_index()
-    return pages
+    return {relative: generated_page(relative) for relative in page_paths()}
 
 
 def stale_rule_pages(docs: Path = DOCS_DIRECTORY) -> list[Path]:

@@ -16,6 +16,11 @@ An item that is taken and never acknowledged keeps the count above zero, so
 
 ## Example
 ```python
+import queue
+import threading
+
+from jobs import load_jobs, process
+
 def worker(q):
     while True:
         item = q.get()
@@ -23,11 +28,18 @@ def worker(q):
 
 q = queue.Queue()
 threading.Thread(target=worker, args=(q,), daemon=True).start()
+for job in load_jobs():
+    q.put(job)
 q.join()
 ```
 
 ## Use instead
 ```python
+import queue
+import threading
+
+from jobs import load_jobs, process
+
 def worker(q):
     while True:
         item = q.get()
@@ -35,6 +47,12 @@ def worker(q):
             process(item)
         finally:
             q.task_done()
+
+q = queue.Queue()
+threading.Thread(target=worker, args=(q,), daemon=True).start()
+for job in load_jobs():
+    q.put(job)
+q.join()
 ```
 
 ## Fix safety

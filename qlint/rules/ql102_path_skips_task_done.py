@@ -33,24 +33,48 @@ count above zero and `q.join()` blocks forever.
 
 ## Example
 ```python
-while True:
-    item = q.get()
-    if item.is_stale():
-        continue
-    process(item)
-    q.task_done()
+import queue
+import threading
+
+from jobs import load_jobs, process
+
+def worker(q):
+    while True:
+        item = q.get()
+        if item.is_stale():
+            continue
+        process(item)
+        q.task_done()
+
+q = queue.Queue()
+threading.Thread(target=worker, args=(q,), daemon=True).start()
+for job in load_jobs():
+    q.put(job)
+q.join()
 ```
 
 ## Use instead
 ```python
-while True:
-    item = q.get()
-    try:
-        if item.is_stale():
-            continue
-        process(item)
-    finally:
-        q.task_done()
+import queue
+import threading
+
+from jobs import load_jobs, process
+
+def worker(q):
+    while True:
+        item = q.get()
+        try:
+            if item.is_stale():
+                continue
+            process(item)
+        finally:
+            q.task_done()
+
+q = queue.Queue()
+threading.Thread(target=worker, args=(q,), daemon=True).start()
+for job in load_jobs():
+    q.put(job)
+q.join()
 ```
 
 ## Fix safety

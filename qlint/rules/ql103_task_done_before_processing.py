@@ -28,20 +28,44 @@ exits, killing daemon workers) with work half done.
 
 ## Example
 ```python
-while True:
-    item = q.get()
-    q.task_done()
-    process(item)
+import queue
+import threading
+
+from jobs import load_jobs, process
+
+def worker(q):
+    while True:
+        item = q.get()
+        q.task_done()
+        process(item)
+
+q = queue.Queue()
+threading.Thread(target=worker, args=(q,), daemon=True).start()
+for job in load_jobs():
+    q.put(job)
+q.join()
 ```
 
 ## Use instead
 ```python
-while True:
-    item = q.get()
-    try:
-        process(item)
-    finally:
-        q.task_done()
+import queue
+import threading
+
+from jobs import load_jobs, process
+
+def worker(q):
+    while True:
+        item = q.get()
+        try:
+            process(item)
+        finally:
+            q.task_done()
+
+q = queue.Queue()
+threading.Thread(target=worker, args=(q,), daemon=True).start()
+for job in load_jobs():
+    q.put(job)
+q.join()
 ```
 
 ## Fix safety

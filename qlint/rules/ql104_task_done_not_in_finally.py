@@ -50,22 +50,49 @@ ends the thread, so the remaining items are never processed either.
 
 ## Example
 ```python
-while True:
-    item = q.get()
-    process(item)
-    q.task_done()
+import queue
+import threading
+
+from jobs import load_jobs, process
+
+def worker(q):
+    while True:
+        item = q.get()
+        process(item)
+        q.task_done()
+
+q = queue.Queue()
+threading.Thread(target=worker, args=(q,), daemon=True).start()
+for job in load_jobs():
+    q.put(job)
+q.join()
 ```
 
 ## Use instead
 ```python
-while True:
-    item = q.get()
-    try:
-        process(item)
-    except Exception:
-        log.exception("failed: %r", item)
-    finally:
-        q.task_done()
+import logging
+import queue
+import threading
+
+from jobs import load_jobs, process
+
+log = logging.getLogger(__name__)
+
+def worker(q):
+    while True:
+        item = q.get()
+        try:
+            process(item)
+        except Exception:
+            log.exception("failed: %r", item)
+        finally:
+            q.task_done()
+
+q = queue.Queue()
+threading.Thread(target=worker, args=(q,), daemon=True).start()
+for job in load_jobs():
+    q.put(job)
+q.join()
 ```
 
 ## Fix safety

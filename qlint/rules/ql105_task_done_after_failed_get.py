@@ -17,23 +17,49 @@ processed.
 
 ## Example
 ```python
-try:
-    item = q.get(timeout=1)
-    process(item)
-finally:
-    q.task_done()
+import queue
+import threading
+
+from jobs import load_jobs, process
+
+def worker(q):
+    while True:
+        try:
+            item = q.get(timeout=1)
+            process(item)
+        finally:
+            q.task_done()
+
+q = queue.Queue()
+threading.Thread(target=worker, args=(q,), daemon=True).start()
+for job in load_jobs():
+    q.put(job)
+q.join()
 ```
 
 ## Use instead
 ```python
-try:
-    item = q.get(timeout=1)
-except queue.Empty:
-    continue
-try:
-    process(item)
-finally:
-    q.task_done()
+import queue
+import threading
+
+from jobs import load_jobs, process
+
+def worker(q):
+    while True:
+        try:
+            item = q.get(timeout=1)
+        except queue.Empty:
+            continue
+        try:
+            process(item)
+        finally:
+            q.task_done()
+
+q = queue.Queue()
+threading.Thread(target=worker, args=(q,), daemon=True).start()
+for job in load_jobs():
+    q.put(job)
+q.join()
 ```
 
 ## Fix safety

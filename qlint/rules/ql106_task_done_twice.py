@@ -14,21 +14,47 @@ when nothing else is pending it raises `ValueError: task_done() called too many 
 
 ## Example
 ```python
-item = q.get()
-try:
-    process(item)
-    q.task_done()
-finally:
-    q.task_done()
+import queue
+import threading
+
+from jobs import load_jobs, process
+
+def worker(q):
+    while True:
+        item = q.get()
+        try:
+            process(item)
+            q.task_done()
+        finally:
+            q.task_done()
+
+q = queue.Queue()
+threading.Thread(target=worker, args=(q,), daemon=True).start()
+for job in load_jobs():
+    q.put(job)
+q.join()
 ```
 
 ## Use instead
 ```python
-item = q.get()
-try:
-    process(item)
-finally:
-    q.task_done()
+import queue
+import threading
+
+from jobs import load_jobs, process
+
+def worker(q):
+    while True:
+        item = q.get()
+        try:
+            process(item)
+        finally:
+            q.task_done()
+
+q = queue.Queue()
+threading.Thread(target=worker, args=(q,), daemon=True).start()
+for job in load_jobs():
+    q.put(job)
+q.join()
 ```
 
 ## Fix safety

@@ -13,14 +13,28 @@ are not reported.
 
 ## Example
 ```python
+import queue
+
+from jobs import load_jobs, start_workers
+
 q = queue.Queue()
-...
+start_workers(q)
+for job in load_jobs():
+    q.put(job)
 q.join(timeout=30)
 ```
 
 ## Use instead
 ```python
-q.join()  # or wait for the work in a daemon thread and join that thread with a timeout
+import queue
+
+from jobs import load_jobs, start_workers
+
+q = queue.Queue()
+start_workers(q)
+for job in load_jobs():
+    q.put(job)
+q.join()  # to bound the wait: q.join() in a daemon thread, and join that thread with a timeout
 ```
 
 ## Fix safety

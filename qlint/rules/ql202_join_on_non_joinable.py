@@ -11,16 +11,28 @@ queue's feeder thread, not for the work.)
 
 ## Example
 ```python
+import multiprocessing
+
+from jobs import load_jobs, start_workers
+
 q = multiprocessing.Queue()
-...
+start_workers(q)
+for job in load_jobs():
+    q.put(job)
 q.join()
 ```
 
 ## Use instead
 ```python
+import multiprocessing
+
+from jobs import load_jobs, start_workers
+
 q = multiprocessing.JoinableQueue()
-...
-q.join()  # with q.task_done() in the consumers
+start_workers(q)  # whose consumers call q.task_done()
+for job in load_jobs():
+    q.put(job)
+q.join()
 ```
 
 ## Fix safety

@@ -16,6 +16,11 @@ it breaks on, or a daemon thread that dies with the program.
 
 ## Example
 ```python
+import queue
+import threading
+
+from jobs import handle, load_jobs
+
 def worker(q):
     while True:
         item = q.get()
@@ -24,16 +29,39 @@ def worker(q):
         finally:
             q.task_done()
 
+q = queue.Queue()
 t = threading.Thread(target=worker, args=(q,))
 t.start()
-...
+for job in load_jobs():
+    q.put(job)
 t.join()
 ```
 
 ## Use instead
 ```python
+import queue
+import threading
+
+from jobs import handle, load_jobs
+
+def worker(q):
+    while True:
+        item = q.get()
+        if item is None:
+            break
+        try:
+            handle(item)
+        finally:
+            q.task_done()
+
+q = queue.Queue()
+t = threading.Thread(target=worker, args=(q,))
+t.start()
+for job in load_jobs():
+    q.put(job)
 q.join()  # all work done
-q.put(None)  # and the worker breaks on the sentinel before t.join()
+q.put(None)  # the worker breaks on the sentinel
+t.join()
 ```
 
 ## Fix safety

@@ -18,6 +18,25 @@ undone, depending on timing.
 
 ## Example
 ```python
+import queue
+import threading
+
+from jobs import load_jobs, process
+
+def produce(q):
+    for job in load_jobs():
+        q.put(job)
+
+def consume(q):
+    while True:
+        item = q.get()
+        try:
+            process(item)
+        finally:
+            q.task_done()
+
+q = queue.Queue()
+threading.Thread(target=consume, args=(q,), daemon=True).start()
 producer = threading.Thread(target=produce, args=(q,))
 producer.start()
 q.join()
@@ -25,6 +44,26 @@ q.join()
 
 ## Use instead
 ```python
+import queue
+import threading
+
+from jobs import load_jobs, process
+
+def produce(q):
+    for job in load_jobs():
+        q.put(job)
+
+def consume(q):
+    while True:
+        item = q.get()
+        try:
+            process(item)
+        finally:
+            q.task_done()
+
+q = queue.Queue()
+threading.Thread(target=consume, args=(q,), daemon=True).start()
+producer = threading.Thread(target=produce, args=(q,))
 producer.start()
 producer.join()  # everything is queued
 q.join()  # everything is done

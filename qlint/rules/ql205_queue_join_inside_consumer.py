@@ -11,22 +11,45 @@ one worker the program deadlocks; with several, it deadlocks once they all get t
 
 ## Example
 ```python
-while True:
-    item = q.get()
-    handle(item)
-    q.join()
-    q.task_done()
+import queue
+import threading
+
+from jobs import handle, load_jobs
+
+def worker(q):
+    while True:
+        item = q.get()
+        handle(item)
+        q.join()
+        q.task_done()
+
+q = queue.Queue()
+threading.Thread(target=worker, args=(q,), daemon=True).start()
+for job in load_jobs():
+    q.put(job)
+q.join()
 ```
 
 ## Use instead
 ```python
-while True:
-    item = q.get()
-    try:
-        handle(item)
-    finally:
-        q.task_done()
-# and q.join() in the thread that put the work
+import queue
+import threading
+
+from jobs import handle, load_jobs
+
+def worker(q):
+    while True:
+        item = q.get()
+        try:
+            handle(item)
+        finally:
+            q.task_done()
+
+q = queue.Queue()
+threading.Thread(target=worker, args=(q,), daemon=True).start()
+for job in load_jobs():
+    q.put(job)
+q.join()  # in the thread that put the work
 ```
 
 ## Fix safety

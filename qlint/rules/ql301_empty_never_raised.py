@@ -11,20 +11,32 @@ the thread blocks in `get()` for ever, and joining it hangs.
 
 ## Example
 ```python
-while True:
-    try:
-        item = q.get()
-    except queue.Empty:
-        break
+import queue
+
+from jobs import process
+
+def drain(q):
+    while True:
+        try:
+            item = q.get()
+        except queue.Empty:
+            break
+        process(item)
 ```
 
 ## Use instead
 ```python
-while True:
-    try:
-        item = q.get(timeout=1)  # or q.get_nowait(), or a sentinel
-    except queue.Empty:
-        break
+import queue
+
+from jobs import process
+
+def drain(q):
+    while True:
+        try:
+            item = q.get(timeout=1)  # or q.get_nowait(), or a sentinel
+        except queue.Empty:
+            break
+        process(item)
 ```
 
 ## Fix safety

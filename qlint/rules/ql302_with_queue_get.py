@@ -10,17 +10,29 @@ Python 3.11), and leaving the block would not call `task_done()` anyway.
 
 ## Example
 ```python
-with q.get() as item:
-    process(item)
+import queue
+
+from jobs import process
+
+def worker(q: queue.Queue):
+    while True:
+        with q.get() as item:
+            process(item)
 ```
 
 ## Use instead
 ```python
-item = q.get()
-try:
-    process(item)
-finally:
-    q.task_done()
+import queue
+
+from jobs import process
+
+def worker(q: queue.Queue):
+    while True:
+        item = q.get()
+        try:
+            process(item)
+        finally:
+            q.task_done()
 ```
 
 ## Fix safety

@@ -12,12 +12,16 @@ wait; Python warns "coroutine was never awaited" when it is collected.
 
 ## Example
 ```python
+import asyncio
+
 async def produce(q: asyncio.Queue):
     q.put(1)
 ```
 
 ## Use instead
 ```python
+import asyncio
+
 async def produce(q: asyncio.Queue):
     await q.put(1)  # or q.put_nowait(1)
 ```

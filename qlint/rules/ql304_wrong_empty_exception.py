@@ -13,6 +13,9 @@ handler never matches, and the exception escapes and ends the task or thread.
 
 ## Example
 ```python
+import asyncio
+import queue
+
 q = asyncio.Queue()
 try:
     item = q.get_nowait()
@@ -22,6 +25,9 @@ except queue.Empty:
 
 ## Use instead
 ```python
+import asyncio
+
+q = asyncio.Queue()
 try:
     item = q.get_nowait()
 except asyncio.QueueEmpty:

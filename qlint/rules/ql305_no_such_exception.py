@@ -19,6 +19,7 @@ which replaces the exception it meant to catch, and the worker dies.
 ```python
 import queue
 
+q = queue.Queue()
 try:
     item = q.get_nowait()
 except queue.Queue.Empty:
@@ -27,6 +28,9 @@ except queue.Queue.Empty:
 
 ## Use instead
 ```python
+import queue
+
+q = queue.Queue()
 try:
     item = q.get_nowait()
 except queue.Empty:
