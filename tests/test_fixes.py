@@ -207,23 +207,89 @@ def test_default_output_marks_fixable_findings_and_counts_them(tmp_path: Path, c
     assert " QL302 [*] " in out[0] and out[1] == "[*] 1 fixable with the --fix option."
 
 
-def test_a_fix_that_would_not_compile_is_refused_and_named(monkeypatch) -> None:
+NOT_AWAITED = b"import asyncio\n\nasync def f(q: asyncio.Queue):\n    q.put(1)\n"
+
+
+def _breaking_ql303(monkeypatch) -> None:
+    """QL303's real findings, each with a fix that writes `await` where it cannot go."""
     from qlint.rules import RULES
     from qlint.rules.base import Finding
 
     ql303 = next(r for r in RULES if r.code == "QL303")
 
-    def broken(facts):  # the real findings, each with a fix that writes `await` where it cannot go
+    def broken(facts):
         for finding in ql303.check(facts):
             yield Finding(finding.node, fix=Fix(SAFE, "break it", ((finding.node, cst.Name("await")),)))
 
     monkeypatch.setattr("qlint.engine.RULES", tuple(
         r if r.code != "QL303" else type(r)(r.code, r.name, r.message, r.doc, broken, r.gate) for r in RULES
     ))
-    source = b"import asyncio\n\nasync def f(q: asyncio.Queue):\n    q.put(1)\n"
-    outcome = fix_source(source, "f.py", SETTINGS, unsafe=True)
-    assert outcome.source == source and outcome.fixed == 0
+
+
+def test_a_fix_that_would_not_compile_is_refused_and_named(monkeypatch) -> None:
+    _breaking_ql303(monkeypatch)
+    outcome = fix_source(NOT_AWAITED, "f.py", SETTINGS, unsafe=True)
+    assert outcome.source == NOT_AWAITED and outcome.fixed == 0
     assert outcome.errors == ["f.py:4:5: fix for QL303 would leave code that does not compile; not applied"]
+
+
+def test_a_fix_that_would_not_compile_is_not_published(monkeypatch) -> None:
+    """json and sarif publish a fix's edits only if the module they leave compiles."""
+    _breaking_ql303(monkeypatch)
+    report = check_source(NOT_AWAITED, "f.py")
+    [found] = report.diagnostics
+    assert found.code == "QL303" and found.fix is None
+    assert report.fixes == []
+    assert report.errors == ["f.py:4:5: fix for QL303 would leave code that does not compile; not offered"]
+
+
+def test_a_refused_fix_loses_its_mark(monkeypatch, tmp_path: Path, capsys) -> None:
+    """After `--fix` refuses a fix, the finding it leaves is not marked `[*]` as fixable."""
+    _breaking_ql303(monkeypatch)
+    outcome = fix_source(NOT_AWAITED, "f.py", SETTINGS, unsafe=True, edits=False)
+    assert [d.fix for d in outcome.report.diagnostics] == [None] and outcome.report.fixes == []
+    path = tmp_path / "f.py"
+    path.write_bytes(NOT_AWAITED)
+    main(["--fix", "--no-cache", "--jobs", "1", str(path)])
+    out = capsys.readouterr().out
+    assert " QL303 " in out and "[*]" not in out
+
+
+def test_no_fix_is_offered_in_a_file_that_does_not_compile() -> None:
+    source = BUGGY.replace("def worker(q):\r\n", "def worker(q):\r\n    x = 1\r\n    global x\r\n")
+    report = check_source(source, "x.py")
+    assert [d.fix for d in report.diagnostics if d.code == "QL104"] == [None]
+    assert report.errors == ["x.py: no fix offered: Python cannot compile this file as it is"]
+    outcome = fix_source(source.encode("utf-8"), "x.py", SETTINGS, unsafe=True, edits=False)
+    assert all(d.fix is None for d in outcome.report.diagnostics)
+
+
+FUTURE_DOTTED = (
+    '"""Drain a queue."""\n'
+    "# the annotations stay strings\n"
+    "from __future__ import annotations\n"
+    "from __future__ import generator_stop\n\n"
+    "from asyncio import queues\n\n"
+    "def drain(q: queues.Queue[str]) -> list[str]:\n"
+    "    try:\n        return [q.get_nowait()]\n"
+    "    except queue.Empty:\n        return []\n"
+)
+
+
+@pytest.mark.parametrize("source, added, after", [
+    (FUTURE_DOTTED, "import asyncio\n", "from __future__ import generator_stop\n\nimport asyncio\nfrom asyncio import queues\n"),
+    (FUTURE_DOTTED.replace("from asyncio import queues", "import asyncio.queues as queues"), "import asyncio\n",
+     "from __future__ import generator_stop\n\nimport asyncio\nimport asyncio.queues as queues\n"),
+], ids=["before-the-first-import", "among-plain-imports"])
+def test_an_added_import_goes_below_the_docstring_and_the_future_imports(source: str, added: str, after: str) -> None:
+    """QL304's fix adds the import it needs where Python allows it: below `from __future__`."""
+    [found] = check_source(source, "x.py").diagnostics
+    assert found.code == "QL304" and found.fix is not None, found
+    fixed = _fixed(source)
+    assert after in fixed and fixed.count(added) == 1
+    assert fixed.startswith('"""Drain a queue."""\n# the annotations stay strings\nfrom __future__ import annotations\n')
+    compile(fixed, "x.py", "exec", dont_inherit=True)
+    assert not check_source(fixed, "x.py").diagnostics
 
 
 def test_json_and_sarif_carry_the_fix(tmp_path: Path, capsys) -> None:
