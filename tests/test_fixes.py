@@ -18,7 +18,7 @@ import pytest
 
 from qlint.cli import main
 from qlint.diagnostic import SAFE, UNSAFE, Fix
-from qlint.engine import check_source
+from qlint.engine import FIX_MARKS, check_source
 from qlint.fix import fix_source
 from qlint.settings import Settings
 from tests.fixture_expectations import FIXTURES, fixture_files
@@ -104,6 +104,28 @@ def test_cli_fix_writes_the_goldens_and_a_second_run_changes_nothing(tmp_path: P
     assert "(0 fixed," in out
     assert {p.name: p.read_bytes() for p in target.iterdir()} == snapshot
     assert sorted(p.name for p in target.iterdir()) == sorted(p.name for p in FILES)  # no temporary files left
+
+
+def test_cli_fix_silences_every_rule_whose_fix_it_offered(tmp_path: Path, capsys) -> None:
+    """A fix marked `[*]` does what the mark promises: `--fix --unsafe-fixes` applies it, and
+    its rule no longer fires on the result (but for findings of that rule that had no fix)."""
+    fixable = [p for p in FILES if any(d.fix for d in check_source(p.read_bytes(), str(p), fixes=FIX_MARKS).diagnostics)]
+    assert fixable
+    target = tmp_path / "fixtures"
+    target.mkdir()
+    for path in fixable:
+        shutil.copy2(path, target / path.name)
+    main(["--fix", "--unsafe-fixes", "--no-cache", "--jobs", "1", str(target)])
+    still = capsys.readouterr().err.splitlines()  # a fix refused
+    for path in fixable:
+        before = check_source(path.read_bytes(), str(path), fixes=FIX_MARKS).diagnostics
+        after = check_source((target / path.name).read_bytes(), str(path), fixes=FIX_MARKS).diagnostics
+        for code in sorted({d.code for d in before if d.fix is not None}):
+            without_fix = sum(1 for d in before if d.code == code and d.fix is None)
+            left = [f"{d.line}:{d.col}" for d in after if d.code == code]
+            if len(left) > without_fix:
+                still.append(f"{path.name}: {code} fires again at {', '.join(left)}")
+    assert not still, "\n".join(still)
 
 
 @pytest.mark.slow
