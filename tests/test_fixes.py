@@ -374,9 +374,61 @@ def test_with_of_an_awaited_get_is_reported_without_a_fix_and_without_a_crash() 
 
 
 def test_where_fixes_overlap_the_safe_one_goes_first() -> None:
-    """QL103 and QL104 on one task_done(): wrapping the raising code comes first."""
+    """QL103 and QL104 on one task_done(): wrapping the raising code comes first, and then
+    QL103's fix takes the use after the try into it."""
     source = "import queue\nq = queue.Queue()\nwhile True:\n    item = q.get()\n    prep(item)\n    q.task_done()\n    log(item)\nq.join()\n"
-    assert "try:\n        prep(item)\n    finally:\n        q.task_done()\n" in _fixed(source)
+    assert "try:\n        prep(item)\n    finally:\n        q.task_done()\n    log(item)\n" in _fixed(source, unsafe=False)
+    assert "try:\n        prep(item)\n        log(item)\n    finally:\n        q.task_done()\nq.join()\n" in _fixed(source)
+
+
+DERIVED = """\
+import asyncio
+
+
+async def worker(q, saved):
+    while True:
+        job = await q.get()
+        target = job["url"]
+        q.task_done()
+        saved.append(await download(target))
+
+
+async def main(q: asyncio.Queue):
+    await q.join()
+"""
+
+
+def test_ql103_fix_puts_task_done_below_the_use_of_a_value_derived_from_the_item() -> None:
+    """The issue's worker: after QL104 wraps `target = job["url"]`, QL103's fix takes the
+    download into that try. Neither rule fires on the result."""
+    assert {d.code for d in check_source(DERIVED, "x.py").diagnostics} == {"QL103", "QL104"}
+    fixed = _fixed(DERIVED)
+    assert (
+        "        try:\n"
+        "            target = job[\"url\"]\n"
+        "            saved.append(await download(target))\n"
+        "        finally:\n"
+        "            q.task_done()\n"
+    ) in fixed
+    assert check_source(fixed, "x.py").diagnostics == []
+
+
+def test_ql103_fix_on_the_code_qlint_fix_left_with_ql104_alone() -> None:
+    """`--select QL104 --fix`, then QL103's unsafe fix on what that left."""
+    once = fix_source(DERIVED.encode(), "x.py", Settings(select=("QL104",)), unsafe=True).source.decode()
+    assert [d.code for d in check_source(once, "x.py").diagnostics] == ["QL103"]
+    assert check_source(_fixed(once), "x.py").diagnostics == []
+
+
+@pytest.mark.parametrize("holder", ["with lock:", "if item.urgent:"])
+def test_no_ql103_fix_when_a_use_comes_after_the_block_of_the_acknowledgement(holder: str) -> None:
+    """Moving task_done() below the rest of its block would leave `work(item)` after it."""
+    source = (
+        "import queue\nq = queue.Queue()\nwhile True:\n    item = q.get()\n"
+        f"    {holder}\n        q.task_done()\n        note(item)\n    work(item)\nq.join()\n"
+    )
+    found = [d for d in check_source(source, "x.py").diagnostics if d.code == "QL103"]
+    assert found and all(d.fix is None for d in found)
 
 
 def test_no_import_of_a_name_some_function_rebinds_as_global() -> None:
