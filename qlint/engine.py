@@ -13,7 +13,7 @@ import libcst as cst
 
 from qlint.analysis.facts import module_facts
 from qlint.diagnostic import Diagnostic, Fix, FixSummary
-from qlint.fixes.edits import fix_edits
+from qlint.fixes.edits import BreaksCode, DoesNotCompile, fix_edits
 from qlint.noqa import NoqaMap
 from qlint.positions import spans
 from qlint.prefilter import possible_rules
@@ -230,15 +230,26 @@ def _analyse(
 def add_fix_edits(report: FileReport, path: str) -> None:
     """Give each fix summary of `report` its text edits (one module render for all of them).
 
-    A fix that cannot be applied (a bug in the fix) is dropped and named: the finding
-    stands, without it.
+    A fix that cannot be applied (a bug in the fix), or whose result does not compile, is
+    dropped and named: the finding stands, without it. No fix is offered in a file that
+    does not compile as it is: `--fix` would refuse them all.
     """
     if report.module is None or not report.fixes:
         return
     computed = fix_edits(report.module, [fix for _, fix in report.fixes])
     summaries: dict[Diagnostic, Optional[FixSummary]] = {}
     kept: list[tuple[Diagnostic, Fix]] = []
+    if any(isinstance(edits, DoesNotCompile) for edits in computed):
+        report.errors.append(f"{path}: no fix offered: Python cannot compile this file as it is")
     for (diagnostic, fix), edits in zip(report.fixes, computed):
+        if isinstance(edits, DoesNotCompile):
+            summaries[diagnostic] = None
+            continue
+        if isinstance(edits, BreaksCode):
+            report.errors.append(f"{path}:{diagnostic.line}:{diagnostic.col}: fix for {diagnostic.code} "
+                                 "would leave code that does not compile; not offered")
+            summaries[diagnostic] = None
+            continue
         if isinstance(edits, Exception):
             report.errors.append(f"{path}: fix for {diagnostic.code} crashed: {type(edits).__name__}: {_one_line(edits)}")
             summaries[diagnostic] = None

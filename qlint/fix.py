@@ -11,13 +11,12 @@ reported and never written.
 
 from __future__ import annotations
 
-import warnings
-from dataclasses import dataclass, field
-from typing import Union
+from dataclasses import dataclass, field, replace
+from typing import Callable, Union
 
-from qlint.diagnostic import SAFE, Fix
+from qlint.diagnostic import SAFE, Diagnostic, Fix
 from qlint.engine import FIX_MARKS, FileReport, add_fix_edits, check_source, decode
-from qlint.fixes.apply import apply_fixes, compatible
+from qlint.fixes.apply import apply_fixes, compatible, compiles
 from qlint.settings import Settings
 
 MAX_PASSES = 10
@@ -51,8 +50,7 @@ def fix_source(
     refused: set[tuple[int, int, str]] = set()  # (line, col, code) of fixes that broke the file
     report = check_source(current, path, settings, fixes=FIX_MARKS)
     if report.fixes and _apply(report, []) is None:  # the file itself does not compile: no fix is to blame
-        if edits:
-            add_fix_edits(report, path)
+        _unmark(report, lambda diagnostic: True)
         return FixOutcome(current, 0, report, [f"{path}: not fixed: Python cannot compile this file as it is"])
     for _ in range(MAX_PASSES):
         wanted = [
@@ -79,22 +77,24 @@ def fix_source(
         report = check_source(current, path, settings, fixes=FIX_MARKS)
     else:
         errors.append(f"{path}: fixes still offered after {MAX_PASSES} passes; stopped there")
+    # A refused fix is no fix: the findings left do not carry its `[*]`.
+    _unmark(report, lambda diagnostic: (diagnostic.line, diagnostic.col, diagnostic.code) in refused)
     if edits:
         add_fix_edits(report, path)
     return FixOutcome(current, fixed, report, errors)
+
+
+def _unmark(report: FileReport, refused: Callable[[Diagnostic], bool]) -> None:
+    """Drop the fixes of the `refused` findings of `report`, and their marks."""
+    report.fixes = [(diagnostic, fix) for diagnostic, fix in report.fixes if not refused(diagnostic)]
+    report.diagnostics = [replace(d, fix=None) if d.fix is not None and refused(d) else d for d in report.diagnostics]
 
 
 def _apply(report: FileReport, fixes: list[Fix]) -> Union[bytes, None]:
     """The fixed bytes, or None if they would not compile."""
     assert report.module is not None
     fixed = apply_fixes(report.module, fixes)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            compile(decode(fixed.bytes), "<fixed>", "exec", dont_inherit=True)
-    except (SyntaxError, ValueError):
-        return None
-    return fixed.bytes
+    return fixed.bytes if compiles(decode(fixed.bytes)) else None
 
 
 def changed(before: Union[str, bytes], outcome: FixOutcome) -> bool:

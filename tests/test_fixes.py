@@ -18,7 +18,7 @@ import pytest
 
 from qlint.cli import main
 from qlint.diagnostic import SAFE, UNSAFE, Fix
-from qlint.engine import check_source
+from qlint.engine import FIX_MARKS, check_source
 from qlint.fix import fix_source
 from qlint.settings import Settings
 from tests.fixture_expectations import FIXTURES, fixture_files
@@ -104,6 +104,28 @@ def test_cli_fix_writes_the_goldens_and_a_second_run_changes_nothing(tmp_path: P
     assert "(0 fixed," in out
     assert {p.name: p.read_bytes() for p in target.iterdir()} == snapshot
     assert sorted(p.name for p in target.iterdir()) == sorted(p.name for p in FILES)  # no temporary files left
+
+
+def test_cli_fix_silences_every_rule_whose_fix_it_offered(tmp_path: Path, capsys) -> None:
+    """A fix marked `[*]` does what the mark promises: `--fix --unsafe-fixes` applies it, and
+    its rule no longer fires on the result (but for findings of that rule that had no fix)."""
+    fixable = [p for p in FILES if any(d.fix for d in check_source(p.read_bytes(), str(p), fixes=FIX_MARKS).diagnostics)]
+    assert fixable
+    target = tmp_path / "fixtures"
+    target.mkdir()
+    for path in fixable:
+        shutil.copy2(path, target / path.name)
+    main(["--fix", "--unsafe-fixes", "--no-cache", "--jobs", "1", str(target)])
+    still = capsys.readouterr().err.splitlines()  # a fix refused
+    for path in fixable:
+        before = check_source(path.read_bytes(), str(path), fixes=FIX_MARKS).diagnostics
+        after = check_source((target / path.name).read_bytes(), str(path), fixes=FIX_MARKS).diagnostics
+        for code in sorted({d.code for d in before if d.fix is not None}):
+            without_fix = sum(1 for d in before if d.code == code and d.fix is None)
+            left = [f"{d.line}:{d.col}" for d in after if d.code == code]
+            if len(left) > without_fix:
+                still.append(f"{path.name}: {code} fires again at {', '.join(left)}")
+    assert not still, "\n".join(still)
 
 
 @pytest.mark.slow
@@ -207,23 +229,89 @@ def test_default_output_marks_fixable_findings_and_counts_them(tmp_path: Path, c
     assert " QL302 [*] " in out[0] and out[1] == "[*] 1 fixable with the --fix option."
 
 
-def test_a_fix_that_would_not_compile_is_refused_and_named(monkeypatch) -> None:
+NOT_AWAITED = b"import asyncio\n\nasync def f(q: asyncio.Queue):\n    q.put(1)\n"
+
+
+def _breaking_ql303(monkeypatch) -> None:
+    """QL303's real findings, each with a fix that writes `await` where it cannot go."""
     from qlint.rules import RULES
     from qlint.rules.base import Finding
 
     ql303 = next(r for r in RULES if r.code == "QL303")
 
-    def broken(facts):  # the real findings, each with a fix that writes `await` where it cannot go
+    def broken(facts):
         for finding in ql303.check(facts):
             yield Finding(finding.node, fix=Fix(SAFE, "break it", ((finding.node, cst.Name("await")),)))
 
     monkeypatch.setattr("qlint.engine.RULES", tuple(
         r if r.code != "QL303" else type(r)(r.code, r.name, r.message, r.doc, broken, r.gate) for r in RULES
     ))
-    source = b"import asyncio\n\nasync def f(q: asyncio.Queue):\n    q.put(1)\n"
-    outcome = fix_source(source, "f.py", SETTINGS, unsafe=True)
-    assert outcome.source == source and outcome.fixed == 0
+
+
+def test_a_fix_that_would_not_compile_is_refused_and_named(monkeypatch) -> None:
+    _breaking_ql303(monkeypatch)
+    outcome = fix_source(NOT_AWAITED, "f.py", SETTINGS, unsafe=True)
+    assert outcome.source == NOT_AWAITED and outcome.fixed == 0
     assert outcome.errors == ["f.py:4:5: fix for QL303 would leave code that does not compile; not applied"]
+
+
+def test_a_fix_that_would_not_compile_is_not_published(monkeypatch) -> None:
+    """json and sarif publish a fix's edits only if the module they leave compiles."""
+    _breaking_ql303(monkeypatch)
+    report = check_source(NOT_AWAITED, "f.py")
+    [found] = report.diagnostics
+    assert found.code == "QL303" and found.fix is None
+    assert report.fixes == []
+    assert report.errors == ["f.py:4:5: fix for QL303 would leave code that does not compile; not offered"]
+
+
+def test_a_refused_fix_loses_its_mark(monkeypatch, tmp_path: Path, capsys) -> None:
+    """After `--fix` refuses a fix, the finding it leaves is not marked `[*]` as fixable."""
+    _breaking_ql303(monkeypatch)
+    outcome = fix_source(NOT_AWAITED, "f.py", SETTINGS, unsafe=True, edits=False)
+    assert [d.fix for d in outcome.report.diagnostics] == [None] and outcome.report.fixes == []
+    path = tmp_path / "f.py"
+    path.write_bytes(NOT_AWAITED)
+    main(["--fix", "--no-cache", "--jobs", "1", str(path)])
+    out = capsys.readouterr().out
+    assert " QL303 " in out and "[*]" not in out
+
+
+def test_no_fix_is_offered_in_a_file_that_does_not_compile() -> None:
+    source = BUGGY.replace("def worker(q):\r\n", "def worker(q):\r\n    x = 1\r\n    global x\r\n")
+    report = check_source(source, "x.py")
+    assert [d.fix for d in report.diagnostics if d.code == "QL104"] == [None]
+    assert report.errors == ["x.py: no fix offered: Python cannot compile this file as it is"]
+    outcome = fix_source(source.encode("utf-8"), "x.py", SETTINGS, unsafe=True, edits=False)
+    assert all(d.fix is None for d in outcome.report.diagnostics)
+
+
+FUTURE_DOTTED = (
+    '"""Drain a queue."""\n'
+    "# the annotations stay strings\n"
+    "from __future__ import annotations\n"
+    "from __future__ import generator_stop\n\n"
+    "from asyncio import queues\n\n"
+    "def drain(q: queues.Queue[str]) -> list[str]:\n"
+    "    try:\n        return [q.get_nowait()]\n"
+    "    except queue.Empty:\n        return []\n"
+)
+
+
+@pytest.mark.parametrize("source, added, after", [
+    (FUTURE_DOTTED, "import asyncio\n", "from __future__ import generator_stop\n\nimport asyncio\nfrom asyncio import queues\n"),
+    (FUTURE_DOTTED.replace("from asyncio import queues", "import asyncio.queues as queues"), "import asyncio\n",
+     "from __future__ import generator_stop\n\nimport asyncio\nimport asyncio.queues as queues\n"),
+], ids=["before-the-first-import", "among-plain-imports"])
+def test_an_added_import_goes_below_the_docstring_and_the_future_imports(source: str, added: str, after: str) -> None:
+    """QL304's fix adds the import it needs where Python allows it: below `from __future__`."""
+    [found] = check_source(source, "x.py").diagnostics
+    assert found.code == "QL304" and found.fix is not None, found
+    fixed = _fixed(source)
+    assert after in fixed and fixed.count(added) == 1
+    assert fixed.startswith('"""Drain a queue."""\n# the annotations stay strings\nfrom __future__ import annotations\n')
+    compile(fixed, "x.py", "exec", dont_inherit=True)
+    assert not check_source(fixed, "x.py").diagnostics
 
 
 def test_json_and_sarif_carry_the_fix(tmp_path: Path, capsys) -> None:
@@ -286,9 +374,61 @@ def test_with_of_an_awaited_get_is_reported_without_a_fix_and_without_a_crash() 
 
 
 def test_where_fixes_overlap_the_safe_one_goes_first() -> None:
-    """QL103 and QL104 on one task_done(): wrapping the raising code comes first."""
+    """QL103 and QL104 on one task_done(): wrapping the raising code comes first, and then
+    QL103's fix takes the use after the try into it."""
     source = "import queue\nq = queue.Queue()\nwhile True:\n    item = q.get()\n    prep(item)\n    q.task_done()\n    log(item)\nq.join()\n"
-    assert "try:\n        prep(item)\n    finally:\n        q.task_done()\n" in _fixed(source)
+    assert "try:\n        prep(item)\n    finally:\n        q.task_done()\n    log(item)\n" in _fixed(source, unsafe=False)
+    assert "try:\n        prep(item)\n        log(item)\n    finally:\n        q.task_done()\nq.join()\n" in _fixed(source)
+
+
+DERIVED = """\
+import asyncio
+
+
+async def worker(q, saved):
+    while True:
+        job = await q.get()
+        target = job["url"]
+        q.task_done()
+        saved.append(await download(target))
+
+
+async def main(q: asyncio.Queue):
+    await q.join()
+"""
+
+
+def test_ql103_fix_puts_task_done_below_the_use_of_a_value_derived_from_the_item() -> None:
+    """The issue's worker: after QL104 wraps `target = job["url"]`, QL103's fix takes the
+    download into that try. Neither rule fires on the result."""
+    assert {d.code for d in check_source(DERIVED, "x.py").diagnostics} == {"QL103", "QL104"}
+    fixed = _fixed(DERIVED)
+    assert (
+        "        try:\n"
+        "            target = job[\"url\"]\n"
+        "            saved.append(await download(target))\n"
+        "        finally:\n"
+        "            q.task_done()\n"
+    ) in fixed
+    assert check_source(fixed, "x.py").diagnostics == []
+
+
+def test_ql103_fix_on_the_code_qlint_fix_left_with_ql104_alone() -> None:
+    """`--select QL104 --fix`, then QL103's unsafe fix on what that left."""
+    once = fix_source(DERIVED.encode(), "x.py", Settings(select=("QL104",)), unsafe=True).source.decode()
+    assert [d.code for d in check_source(once, "x.py").diagnostics] == ["QL103"]
+    assert check_source(_fixed(once), "x.py").diagnostics == []
+
+
+@pytest.mark.parametrize("holder", ["with lock:", "if item.urgent:"])
+def test_no_ql103_fix_when_a_use_comes_after_the_block_of_the_acknowledgement(holder: str) -> None:
+    """Moving task_done() below the rest of its block would leave `work(item)` after it."""
+    source = (
+        "import queue\nq = queue.Queue()\nwhile True:\n    item = q.get()\n"
+        f"    {holder}\n        q.task_done()\n        note(item)\n    work(item)\nq.join()\n"
+    )
+    found = [d for d in check_source(source, "x.py").diagnostics if d.code == "QL103"]
+    assert found and all(d.fix is None for d in found)
 
 
 def test_no_import_of_a_name_some_function_rebinds_as_global() -> None:

@@ -105,8 +105,20 @@ def _without_last(withs: list[cst.With]) -> cst.With:
     return rebuilt
 
 
-def acknowledge_last(loop: cst.CSTNode, done: cst.Call, acknowledges: Acknowledges) -> Optional[Fix]:
-    """QL103: `q.task_done(); work(item)` -> `try: work(item) finally: q.task_done()`."""
+# Whether a statement uses the item, or a value derived from it, for work: the analysis decides.
+Uses = Callable[[cst.CSTNode], bool]
+
+
+def acknowledge_last(loop: cst.CSTNode, done: cst.Call, acknowledges: Acknowledges, uses: Uses) -> Optional[Fix]:
+    """QL103: `q.task_done(); work(item)` -> `try: work(item) finally: q.task_done()`.
+
+    The acknowledgement moves below the rest of its block. When it already ends the
+    `finally:` of a plain try (as QL104's fix leaves it), the statements after that try
+    move into its body instead: `try: x = item["a"] finally: q.task_done()` then `work(x)`
+    -> `try: x = item["a"]; work(x) finally: q.task_done()`. No fix when a use of the
+    item (or of a value derived from it) would still come after the acknowledgement: one
+    after the `if`, `with` or `try` the acknowledgement sits in.
+    """
     chain = _statement_of(loop, done)
     if chain is None:
         return None
@@ -114,12 +126,51 @@ def acknowledge_last(loop: cst.CSTNode, done: cst.Call, acknowledges: Acknowledg
     body = list(block.body)
     position = _index(body, done_statement)
     region = body[position + 1 :]
-    if not region or _acknowledged_within(region, acknowledges):
+    if not region:
+        return _into_the_try(chain, acknowledges, uses)
+    if _acknowledged_within(region, acknowledges) or _used_after(chain, len(chain) - 2, uses):
         return None
     region[0] = without_blank_lead(region[0])
     wrapped = try_finally(region, done_statement.with_changes(leading_lines=[]), leading_lines=done_statement.leading_lines)
     new_block = block.with_changes(body=[*body[:position], wrapped])
     return Fix(UNSAFE, "Move task_done() after the processing, into a finally", ((block, new_block),))
+
+
+def _into_the_try(chain: list[cst.CSTNode], acknowledges: Acknowledges, uses: Uses) -> Optional[Fix]:
+    """`try: A finally: q.task_done()` and then `B` -> `try: A; B finally: q.task_done()`.
+
+    Only a plain try: an `except` would catch what `B` raises, an `else` would run before
+    `B`. `B` is the rest of the block after the try, as above.
+    """
+    if len(chain) < 6 or not isinstance(chain[-3], cst.Finally) or not isinstance(chain[-5], cst.IndentedBlock):
+        return None
+    statement, block = chain[-4], chain[-5]
+    if not isinstance(statement, cst.Try) or statement.handlers or statement.orelse is not None:
+        return None
+    body = list(block.body)
+    position = _index(body, statement)
+    following = body[position + 1 :]
+    if not any(uses(s) for s in following) or _acknowledged_within(following, acknowledges):
+        return None
+    if _used_after(chain, len(chain) - 5, uses):
+        return None
+    try_body = statement.body.with_changes(body=[*statement.body.body, *following])
+    new_block = block.with_changes(body=[*body[:position], statement.with_changes(body=try_body)])
+    return Fix(UNSAFE, "Move the processing after the try into it, above the finally's task_done()",
+               ((block, new_block),))
+
+
+def _used_after(chain: list[cst.CSTNode], level: int, uses: Uses) -> bool:
+    """Whether a statement after the one that holds `chain[level]` (a block), in some block
+    up to the loop's body, uses the item: the fix, which rewrites `chain[level]`, cannot
+    put the acknowledgement below it."""
+    for index in range(level - 1, 0, -1):
+        block, statement = chain[index], chain[index + 1]
+        if isinstance(block, cst.IndentedBlock) and isinstance(statement, cst.BaseStatement):
+            body = list(block.body)
+            if any(uses(s) for s in body[_index(body, statement) + 1 :]):
+                return True
+    return False
 
 
 def get_then_try(statement: cst.With, call: cst.Call, acknowledges: Acknowledges) -> Optional[Fix]:

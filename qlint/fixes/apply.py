@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Iterable, Sequence
 
 import libcst as cst
@@ -50,3 +51,15 @@ def apply_fixes(module: cst.Module, fixes: Sequence[Fix]) -> cst.Module:
     """The module with `fixes` applied; they must be `compatible`."""
     changes = {id(node): replacement for fix in fixes for node, replacement in fix.changes}
     return module.visit(_Replace(changes))
+
+
+def compiles(code: str) -> bool:
+    """Whether Python compiles `code` (a module's text): what a fix's result must do before
+    it is offered or written. CPython's own warnings about the code are not ours to print."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(code, "<fixed>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, OverflowError, RecursionError, MemoryError):
+        return False
+    return True

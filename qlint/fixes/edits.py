@@ -8,6 +8,11 @@ for all those fixes at once (fixes that overlap wait for the next render). Each 
 records, with a codegen state, where the chosen nodes start and end. The edits are then
 checked against the fixed render: applied to the original text, they must give it
 exactly; when they do not, the fixes of that render fall back to one render each.
+
+A fix is offered only if the module it leaves compiles: the fixed render of a batch is
+compiled once; when it does not compile, each fix of the batch is rendered and compiled
+alone, and the one that breaks the module gets `BreaksCode` instead of edits (or every
+fix `DoesNotCompile`, when the module does not compile as it is).
 """
 
 from __future__ import annotations
@@ -21,10 +26,19 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState
 
 from qlint.diagnostic import Edit, Fix
-from qlint.fixes.apply import apply_fixes, compatible
+from qlint.fixes.apply import apply_fixes, compatible, compiles
 
-# A fix's edits, or what applying it raised (a bug in the fix).
+# A fix's edits, or why it has none: what applying it raised (a bug in the fix), or
+# BreaksCode / DoesNotCompile.
 FixEdits = Union[tuple[Edit, ...], Exception]
+
+
+class BreaksCode(Exception):
+    """The module with this fix applied does not compile (a bug in the fix)."""
+
+
+class DoesNotCompile(Exception):
+    """The module does not compile as it is: no fix can be shown to leave code that does."""
 
 
 @dataclass
@@ -62,14 +76,20 @@ def fix_edits(module: cst.Module, fixes: Sequence[Fix]) -> list[FixEdits]:
     text, before = render(module, {id(node) for fix in fixes for node, _ in fix.changes})
     lines = _LineStarts(text)
     pending = list(range(len(fixes)))
+    original_compiles: Optional[bool] = None  # asked only when some fixed module does not compile
     while pending:
         chosen_fixes = compatible(fixes[i] for i in pending)
         chosen_ids = {id(fix) for fix in chosen_fixes}
         batch = [i for i in pending if id(fixes[i]) in chosen_ids]
         pending = [i for i in pending if id(fixes[i]) not in chosen_ids]
         done = _batch_edits(module, text, before, [fixes[i] for i in batch], lines)
-        if done is None:  # a fix raised, or the recorded places disagree: one render per fix
+        if done is None:  # a fix raised or broke the module, or the places disagree: one render per fix
             done = [_alone(module, text, fixes[i], lines) for i in batch]
+            if any(isinstance(edits, BreaksCode) for edits in done):
+                if original_compiles is None:
+                    original_compiles = compiles(text)
+                if not original_compiles:
+                    done = [DoesNotCompile() if isinstance(edits, BreaksCode) else edits for edits in done]
         for index, edits in zip(batch, done):
             result[index] = edits
     return result
@@ -85,7 +105,7 @@ def _batch_edits(
         return None
     new_text, after = render(fixed, {id(node) for fix in fixes for _, new in fix.changes for node in _nodes(new)})
     segments = _segments(fixes, before, after)
-    if segments is None or not _consistent(text, new_text, sorted(segments.values())):
+    if segments is None or not _consistent(text, new_text, sorted(segments.values())) or not compiles(new_text):
         return None
     return [_edit(text, [segments[id(node)] for node, _ in fix.changes], new_text, lines) for fix in fixes]
 
@@ -160,6 +180,8 @@ def _alone(module: cst.Module, text: str, fix: Fix, lines: _LineStarts) -> FixEd
         after = apply_fixes(module, [fix]).code
     except Exception as error:
         return error
+    if not compiles(after):
+        return BreaksCode()
     return _trimmed(text, _Spliced(text, 0, len(text), after), lines)
 
 

@@ -151,11 +151,21 @@ def _new_import(
 
 
 def _top_imports(module: cst.Module) -> list[cst.SimpleStatementLine]:
+    """The module's import lines, but the `from __future__` ones: nothing may go above those."""
     return [
         statement for statement in module.body
         if isinstance(statement, cst.SimpleStatementLine)
         and all(isinstance(small, (cst.Import, cst.ImportFrom)) for small in statement.body)
+        and not _is_future(statement)
     ]
+
+
+def _is_future(statement: cst.BaseStatement) -> bool:
+    """A line with a `from __future__ import ...` (which must come before any other statement)."""
+    return isinstance(statement, cst.SimpleStatementLine) and any(
+        isinstance(small, cst.ImportFrom) and not small.relative and isinstance(small.module, cst.Name) and small.module.value == "__future__"
+        for small in statement.body
+    )
 
 
 def _extend_from_import(module: cst.Module, package: str, name: str) -> Optional[tuple[cst.CSTNode, Replacement]]:
@@ -176,7 +186,12 @@ def _extend_from_import(module: cst.Module, package: str, name: str) -> Optional
 
 def _insert_import(module: cst.Module, statement: cst.SimpleStatementLine) -> tuple[cst.CSTNode, Replacement]:
     """Where isort would roughly put it: `import x` among the plain imports in name order,
-    `from x import y` after the last import; else before the first statement after the docstring."""
+    `from x import y` after the last import; else right after the `from __future__` imports,
+    or before the first statement after the docstring.
+
+    Never above the docstring or a `from __future__` import: the docstring would become a
+    plain string, and a future import below another statement does not compile. Those
+    stand at the top of the module, and every anchor chosen here comes after them."""
     imports = _top_imports(module)
     plain = [s for s in imports if isinstance(s.body[0], cst.Import)]
     if isinstance(statement.body[0], cst.Import):
@@ -191,6 +206,9 @@ def _insert_import(module: cst.Module, statement: cst.SimpleStatementLine) -> tu
     elif imports:
         return imports[-1], cst.FlattenSentinel([imports[-1], statement])
     body = list(module.body)
+    futures = [s for s in body if _is_future(s)]
+    if futures:
+        return futures[-1], cst.FlattenSentinel([futures[-1], statement])
     first = 1 if body and _is_docstring(body[0]) else 0
     if first >= len(body):
         return body[-1], cst.FlattenSentinel([body[-1], statement])

@@ -12,9 +12,11 @@ import libcst as cst
 
 from qlint.analysis.consumers import ConsumerLoop
 from qlint.analysis.facts import ModuleFacts
+from qlint.analysis.model import summaries_under
 from qlint.analysis.path_state import GET, PathFindings, unique
 from qlint.analysis.queues import QueueGroup
 from qlint.analysis.waits import Wait
+from qlint.fixes.blocks import contains
 from qlint.fixes.model import Fix
 
 
@@ -67,6 +69,35 @@ _GET_CALL = _method_call("get")
 # `.join(` and then something that is not `)`: an argument.
 _JOIN_WITH_ARGUMENT = re.compile(_JOIN_CALL.pattern + _GAP + r"[^)\s#\\]")
 _WORKER_MAKERS = ("Thread", "Process", "create_task", "ensure_future", "submit")
+
+
+def item_uses(facts: ModuleFacts, loop: ConsumerLoop) -> Callable[[cst.CSTNode], bool]:
+    """For a fix: does a statement use the loop's item, or a value derived from it, for work?
+
+    The names are the path walk's `tainted` ones, collected over the whole loop body (in
+    any order, until nothing is added): the names the get binds (or the `for` target of
+    `iter(q.get, SENTINEL)`), then every name assigned from an expression that reads one.
+    That is more than each path holds, so a fix that covers these uses covers the walk's.
+    Handing the item on (print, logging, collecting it, yield, return) is not work.
+    """
+    summaries = facts.record.summaries
+    under = list(summaries_under(summaries, loop.node))
+    gets = {id(get) for get in loop.gets}
+    names: set[str] = set()
+    header = summaries.get(id(loop.node))
+    if isinstance(loop.node, cst.For) and header is not None and contains(loop.node.iter, loop.gets):
+        names |= header.stores
+    grown = True
+    while grown:
+        grown = False
+        for summary in under:
+            if not summary.stores <= names and (summary.loads & names or any(id(c) in gets for c in summary.calls)):
+                names |= summary.stores
+                grown = True
+    return lambda node: any(
+        summary.loads & names and not (summary.hands_on or summary.yields or summary.returns)
+        for summary in summaries_under(summaries, node)
+    )
 
 
 def acknowledges_in(facts: ModuleFacts, group: QueueGroup) -> Callable[[cst.Call], bool]:

@@ -70,7 +70,11 @@ q.join()
 
 ## Fix safety
 Unsafe: with `--fix --unsafe-fixes`, the `task_done()` moves below the rest of its
-block, into a `finally:` around it. That changes when `q.join()` returns, which is the
+block, into a `finally:` around it. When it already ends the `finally:` of a plain
+`try:` (one without `except` or `else`), the statements after that `try` move into it
+instead. Either way the acknowledgement ends up below every later use of the item and of
+the values derived from it; where that cannot be done by moving it within one block
+(a use after the `if` or `with` that holds it), no fix is offered. That changes when `q.join()` returns, which is the
 point, but code that relied on the early return (or processing that never ends) then
 keeps `join()` waiting: review the change.
 """
@@ -81,7 +85,7 @@ from typing import Iterator
 
 from qlint.analysis.facts import ModuleFacts
 from qlint.fixes.acknowledge import acknowledge_last
-from qlint.rules.base import Finding, acknowledges_in, consumer_gate, path_findings
+from qlint.rules.base import Finding, acknowledges_in, consumer_gate, item_uses, path_findings
 
 CODE = "QL103"
 NAME = "task-done-before-processing"
@@ -102,7 +106,9 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
     return path_findings(
         facts,
         lambda paths: paths.used_after_done,
-        lambda loop, done: acknowledge_last(loop.node, done, acknowledges_in(facts, loop.group)),
+        lambda loop, done: acknowledge_last(
+            loop.node, done, acknowledges_in(facts, loop.group), item_uses(facts, loop)
+        ),
         waited=WAITED,
     )
 
