@@ -26,16 +26,36 @@ reports a task's loop only when something is awaited before the `get()` in its b
 
 ## Example
 ```python
+import queue
+import threading
+
+from jobs import handle, load_jobs
+
+
 def worker(q):
     while not q.empty():
         item = q.get()
         handle(item)
 
+
+q = queue.Queue()
+for job in load_jobs():
+    q.put(job)
 threads = [threading.Thread(target=worker, args=(q,)) for _ in range(4)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
 ```
 
 ## Use instead
 ```python
+import queue
+import threading
+
+from jobs import handle, load_jobs
+
+
 def worker(q):
     while True:
         try:
@@ -43,6 +63,16 @@ def worker(q):
         except queue.Empty:
             break
         handle(item)
+
+
+q = queue.Queue()
+for job in load_jobs():
+    q.put(job)
+threads = [threading.Thread(target=worker, args=(q,)) for _ in range(4)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
 ```
 
 ## Fix safety

@@ -21,6 +21,11 @@ sits on that way (a deadline check may end the loop; qlint does not judge when).
 
 ## Example
 ```python
+import asyncio
+
+from jobs import handle
+
+
 async def consume(q: asyncio.Queue):
     while True:
         try:
@@ -32,6 +37,11 @@ async def consume(q: asyncio.Queue):
 
 ## Use instead
 ```python
+import asyncio
+
+from jobs import handle
+
+
 async def consume(q: asyncio.Queue):
     while True:
         item = await q.get()  # or: await asyncio.sleep(0.1) before the continue
