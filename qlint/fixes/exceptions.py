@@ -15,17 +15,6 @@ import libcst as cst
 from qlint.analysis.model import Scope
 from qlint.fixes.model import SAFE, Fix, Replacement
 
-# The exception each wrong one stands for, by the queue module that really raises.
-RIGHT_FOR = {
-    "queue.Empty": "asyncio.QueueEmpty",
-    "queue.Full": "asyncio.QueueFull",
-    "asyncio.QueueEmpty": "queue.Empty",
-    "asyncio.QueueFull": "queue.Full",
-    "asyncio.queues.QueueEmpty": "queue.Empty",
-    "asyncio.queues.QueueFull": "queue.Full",
-}
-
-
 def rename_caught(
     module: cst.Module,
     scope: Scope,
@@ -129,6 +118,11 @@ def _existing_reference(scope: Scope, dotted: str) -> Optional[Union[cst.Name, c
     for local, target in sorted(scope.imported.items()):
         if target == package and local not in scope.assigned:
             return _reference(f"{local}.{name}")
+    root, _, rest = package.partition(".")
+    if rest and scope.imported.get(root) == root and root not in scope.assigned:
+        # `import tornado.queues` binds `tornado`; the class's module is loaded, since the
+        # queue it raises for was made from it.
+        return _reference(dotted)
     return None
 
 

@@ -43,6 +43,8 @@ class _Vocabulary:
     not_joinable: frozenset[tuple[str, str]]  # (module, class) without task_done()/join()
     empty: frozenset[str]  # Empty exceptions
     exceptions: frozenset[str]  # Empty and Full exceptions
+    faces: frozenset[str]  # attributes that hold a face of a class (`sync_q`)
+    face_roots: frozenset[str]  # the modules of those classes
 
 
 @functools.lru_cache(maxsize=16)
@@ -67,6 +69,8 @@ def _vocabulary(extra: tuple[str, ...], user: tuple[tuple[str, str, Optional[boo
         not_joinable=frozenset((root(n), last(n)) for n, row in table.items() if not row.joinable),
         empty=frozenset(last(e) for row in table.values() for e in row.empty),
         exceptions=frozenset(last(e) for row in table.values() for e in row.empty + row.full),
+        faces=frozenset(attribute for row in table.values() for attribute, _ in row.faces),
+        face_roots=frozenset(root(name) for name, row in table.items() if row.faces),
     )
 _THREADS = frozenset({"Thread", "Process"})
 _WORKERS = _THREADS | {"create_task", "ensure_future", "submit"}
@@ -99,6 +103,8 @@ def _judge(s: Summary, settings: Settings) -> set[str]:
         # Evidence 1-3: built from, or annotated with, a queue class (any class, if one is unnamed).
         if s.builds.get(name, set()) & classes or (not all(extra) and name in s.builds):
             kinded.add(root)
+        if name in words.faces and tokens & words.face_roots:
+            kinded.add(root)  # `jq.async_q` of a `janus.Queue()`: a face has its own class
         # Evidence 4-5: a queue-only method, a get caught by Empty, a name the regex matches.
         if name in only or name in caught or odd_regex or not name.isascii() or matches(name.lower()):
             queue.add(root)

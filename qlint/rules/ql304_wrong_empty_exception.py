@@ -54,7 +54,7 @@ from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.model import Scope, summaries_under
 from qlint.analysis.names import blocking_get
 from qlint.analysis.statement_shapes import handler_names
-from qlint.fixes.exceptions import RIGHT_FOR, rename_caught
+from qlint.fixes.exceptions import rename_caught
 from qlint.fixes.model import Fix
 from qlint.registry import QueueClass
 from qlint.rules.base import Finding
@@ -84,15 +84,25 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
             continue  # another handler catches it
         for handler, names in zip(node.handlers, caught):
             if names and all(name in wrong for name in names):
-                yield Finding(handler, fix=_fix(facts, scope, handler, names))
+                yield Finding(handler, fix=_fix(facts, scope, handler, names, right))
 
 
-def _fix(facts: ModuleFacts, scope: Scope, handler: cst.ExceptHandler, names: list[Optional[str]]) -> Optional[Fix]:
-    """Each caught expression is one of `names`, in order (handler_names skips none here)."""
+def _fix(
+    facts: ModuleFacts, scope: Scope, handler: cst.ExceptHandler, names: list[Optional[str]], raised: frozenset[str]
+) -> Optional[Fix]:
+    """Each caught expression is one of `names`, in order (handler_names skips none here);
+    each becomes the exception of the same sort (Empty or Full) among those `raised`."""
     expressions = [e.value for e in handler.type.elements] if isinstance(handler.type, cst.Tuple) else [handler.type]
     if len(expressions) != len(names) or len(handler_names(handler.type)) != len(names):
         return None
-    right = {id(e): RIGHT_FOR[name] for e, name in zip(expressions, names) if name in RIGHT_FOR}
+    table = facts.queues.table.values()
+    empties = {name for row in table for name in row.empty}
+    right = {}
+    for expression, name in zip(expressions, names):
+        same_sort = [n for n in raised if (n in empties) == (name in empties)]
+        if name is None or not same_sort:
+            return None
+        right[id(expression)] = min(same_sort, key=lambda n: (len(n), n))  # `asyncio.QueueEmpty`, not `asyncio.queues...`
     rebound = {name for each in facts.record.scopes for name in each.declared_global}
     return rename_caught(facts.module, scope, handler, right, rebound)
 
