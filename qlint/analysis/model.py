@@ -63,6 +63,14 @@ class CallSite:
 
 
 @dataclass(eq=False)
+class MethodCallSite(CallSite):
+    """A call of an attribute, `receiver.method(...)`: the walk records these parts it knows."""
+
+    receiver: cst.BaseExpression  # `q` in `q.get()`
+    method: str  # "get"
+
+
+@dataclass(eq=False)
 class Assignment:
     """`target = value` (also annotated, `with ... as target`, walrus)."""
 

@@ -14,7 +14,7 @@ from typing import Iterable, Optional
 
 import libcst as cst
 
-from qlint.analysis.model import CallSite, Scope
+from qlint.analysis.model import CallSite, MethodCallSite, Scope
 from qlint.analysis.names import (
     FACTORY_CALLS,
     LITERAL_NODES,
@@ -65,7 +65,7 @@ class QueueGroup:
     members: list[Identity] = field(default_factory=list)
     rows: set[str] = field(default_factory=set)  # registry names of the classes that made it
     table: dict[str, QueueClass] = field(default_factory=dict)
-    methods: dict[str, list[CallSite]] = field(default_factory=dict)
+    methods: dict[str, list[MethodCallSite]] = field(default_factory=dict)
     name_evidence: bool = False
     known_not_queue: bool = False
     get_catches_empty: bool = False
@@ -414,10 +414,10 @@ class QueueFacts:
                 group.bounded |= made == "bounded"
         for site in self.record.calls:
             func = site.node.func
-            if isinstance(func, cst.Attribute):
-                group = self.group(site.scope, func.value)
+            if isinstance(site, MethodCallSite):
+                group = self.group(site.scope, site.receiver)
                 if group is not None:
-                    method = func.attr.value
+                    method = site.method
                     group.methods.setdefault(method, []).append(site)
                     self.group_of_call[id(site.node)] = group
                     if method == "get" and looks_like_mapping_get(site.node):

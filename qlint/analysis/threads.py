@@ -11,13 +11,13 @@ within the function that makes the worker.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional, TypeVar
 
 import libcst as cst
 
 from qlint.analysis.consumers import ConsumerFacts
 from qlint.analysis.loop_ends import blind_to_its_flag, never_ends
-from qlint.analysis.model import CallSite, Scope
+from qlint.analysis.model import CallSite, MethodCallSite, Scope
 from qlint.analysis.names import (
     attribute_path,
     dotted_expression,
@@ -26,6 +26,8 @@ from qlint.analysis.names import (
 from qlint.analysis.queues import Identity, QueueFacts, QueueGroup
 from qlint.analysis.scopes import resolve_class, resolve_function
 from qlint.analysis.walk import ModuleRecord
+
+_T = TypeVar("_T")
 
 _THREAD_CLASSES = {
     "threading.Thread": "thread",
@@ -83,7 +85,7 @@ class ThreadFacts:
             while runner.kind == "lambda" and runner.parent is not None:
                 runner = runner.parent
             self._calls_by_runner.setdefault(id(runner.node), []).append(site)
-        self._puts: dict[int, frozenset[CallSite]] = {}
+        self._puts: dict[int, frozenset[MethodCallSite]] = {}
         self._endless: dict[int, frozenset[int]] = {}
         self._flagged: dict[int, frozenset[int]] = {}
         self._find_workers()
@@ -102,7 +104,7 @@ class ThreadFacts:
             return False
         wanted = self.queues.origins(scope, queue)
         return any(
-            self.queues.origins(site.scope, site.node.func.value) & wanted  # type: ignore[attr-defined]
+            self.queues.origins(site.scope, site.receiver) & wanted
             for site in self._transitive(function, self._puts, self._own_puts)
         )
 
@@ -121,7 +123,7 @@ class ThreadFacts:
         puts = [
             site
             for site in self._transitive(function, self._puts, self._own_puts)
-            if self.queues.origins(site.scope, site.node.func.value) & wanted  # type: ignore[attr-defined]
+            if self.queues.origins(site.scope, site.receiver) & wanted
         ]
         return bool(puts) and all(self._put_before_joined_ack(put, function, scope, at) for put in puts)
 
@@ -146,7 +148,9 @@ class ThreadFacts:
         """True if `function` (or one it calls) runs a consumer loop that can never end."""
         return function is not None and bool(self._transitive(function, self._endless, self._own_endless))
 
-    def _transitive(self, function: Scope, memo: dict, own) -> frozenset:
+    def _transitive(
+        self, function: Scope, memo: dict[int, frozenset[_T]], own: Callable[[Scope], Iterable[_T]]
+    ) -> frozenset[_T]:
         key = id(function.node)
         if key in memo:
             return memo[key]
@@ -165,12 +169,12 @@ class ThreadFacts:
             return self._calls_by_scope.get(id(function.node), ())
         return self._calls_by_runner.get(id(function.node), ())
 
-    def _own_puts(self, function: Scope) -> set[CallSite]:
+    def _own_puts(self, function: Scope) -> set[MethodCallSite]:
         return {
             site
             for site in self._calls_in(function)
-            if isinstance(site.node.func, cst.Attribute)
-            and site.node.func.attr.value in ("put", "put_nowait")
+            if isinstance(site, MethodCallSite)
+            and site.method in ("put", "put_nowait")
             and id(site.node) in self.queues.group_of_call
         }
 

@@ -14,6 +14,7 @@ import libcst as cst
 from qlint.analysis.model import (
     Assignment,
     CallSite,
+    MethodCallSite,
     LoopStack,
     Scope,
     StatementSummary,
@@ -353,8 +354,12 @@ class _Walker(FieldWalker):
     def visit_Call(self, node: cst.Call) -> None:
         self.record.top_of[id(node)] = self.top
         self._called.add(id(node.func))
+        loops, handlers = tuple(self._loops), tuple(self._enclosing_handler_names())
+        func = node.func
         self.record.calls.append(
-            CallSite(node, self._scope, tuple(self._loops), tuple(self._enclosing_handler_names()))
+            MethodCallSite(node, self._scope, loops, handlers, func.value, func.attr.value)
+            if isinstance(func, cst.Attribute)
+            else CallSite(node, self._scope, loops, handlers)
         )
         if self._comprehensions:
             self.record.in_comprehension.add(id(node))

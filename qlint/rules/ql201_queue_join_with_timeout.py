@@ -63,7 +63,7 @@ def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
     for group in queues.groups.values():
         for site in group.methods.get("join", ()):
             if site.node.args:
-                rows = queues.rows_reaching(site.scope, site.node.func.value)  # type: ignore[attr-defined]
+                rows = queues.rows_reaching(site.scope, site.receiver)
                 if rows and all(row.joinable and not row.join_timeout for row in rows):
                     yield site.node  # no class that made it takes a join() argument
 

@@ -62,7 +62,7 @@ def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
     for group in queues.groups.values():
         for method in ("join", "task_done"):
             for site in group.methods.get(method, ()):
-                if queues.kinds_reaching(site.scope, site.node.func.value) == {NOT_JOINABLE}:  # type: ignore[attr-defined]
+                if queues.kinds_reaching(site.scope, site.receiver) == {NOT_JOINABLE}:
                     yield site.node
 
 

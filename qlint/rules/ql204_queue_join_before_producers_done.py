@@ -106,10 +106,10 @@ def check(facts: ModuleFacts) -> Iterator[tuple[cst.CSTNode, str]]:
                     if worker.scope is site.scope
                     and worker.started_at is not None
                     and worker.started_at < at
-                    and threads.puts_into(worker.target, site.scope, site.node.func.value)  # type: ignore[attr-defined]
+                    and threads.puts_into(worker.target, site.scope, site.receiver)
                     and not threads.consumes(worker.target, group)
                     and not worker.joined_before(at)
-                    and not threads.fed_from_joined_stage(worker, site.scope, site.node.func.value, at)  # type: ignore[attr-defined]
+                    and not threads.fed_from_joined_stage(worker, site.scope, site.receiver, at)
                 }
             )
             if producers:

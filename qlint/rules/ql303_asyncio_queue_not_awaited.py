@@ -75,7 +75,7 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
                 call = site.node
                 if id(call) in record.awaited or (id(call) not in record.bare_calls and id(call) not in entered):
                     continue
-                rows = queues.rows_reaching(site.scope, call.func.value)  # type: ignore[attr-defined]
+                rows = queues.rows_reaching(site.scope, site.receiver)
                 if not rows or not all(row.awaited for row in rows):
                     continue
                 if id(call) in entered:

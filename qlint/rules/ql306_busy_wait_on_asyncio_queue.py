@@ -61,7 +61,7 @@ import libcst as cst
 
 from qlint.analysis.await_paths import Flow, awaits, awaits_outside, flow
 from qlint.analysis.facts import ModuleFacts
-from qlint.analysis.model import Scope
+from qlint.analysis.model import MethodCallSite, Scope
 from qlint.analysis.names import attribute_path
 from qlint.fixes.blocks import chain_to
 from qlint.rules.base import Finding
@@ -82,25 +82,24 @@ _WRAPPERS = (cst.Else, cst.Finally, cst.ExceptHandler, cst.MatchCase)
 
 
 def check(facts: ModuleFacts) -> Iterator[Finding]:
-    by_loop: dict[int, list[cst.Call]] = {}
+    by_loop: dict[int, list[MethodCallSite]] = {}
     for site in facts.record.calls:
-        func = site.node.func
-        if site.loops and site.scope.is_async and isinstance(func, cst.Attribute) and func.attr.value == "get_nowait":
-            by_loop.setdefault(id(site.loops[-1]), []).append(site.node)
+        if site.loops and site.scope.is_async and isinstance(site, MethodCallSite) and site.method == "get_nowait":
+            by_loop.setdefault(id(site.loops[-1]), []).append(site)
     if not by_loop:
         return
     for loop, scope, _ in facts.record.loops:
-        calls = by_loop.get(id(loop))
-        if not calls or not isinstance(loop, cst.While) or not _endless_test(loop):
+        sites = by_loop.get(id(loop))
+        if not sites or not isinstance(loop, cst.While) or not _endless_test(loop):
             continue
-        for call in calls:
-            group = facts.queues.group_of_call.get(id(call))
+        for site in sites:
+            group = facts.queues.group_of_call.get(id(site.node))
             if group is None or not group.is_queue:
                 continue
-            rows = facts.queues.rows_reaching(scope, call.func.value)  # type: ignore[attr-defined]
+            rows = facts.queues.rows_reaching(scope, site.receiver)
             if not rows or not all(row.awaited for row in rows):
                 continue
-            yield from _spins(facts, scope, loop, call)
+            yield from _spins(facts, scope, loop, site.node)
 
 
 def _endless_test(loop: cst.While) -> bool:
