@@ -116,6 +116,8 @@ class ResultCache:
         With `edits`, only an entry stored with its fixes' text edits serves (json, sarif).
         """
         entry = self._entries.get(path)
+        if entry is None:
+            return None
         try:
             if entry["digest"] != digest or (edits and entry["edits"] is not True):
                 return None
@@ -186,10 +188,11 @@ ROW_FIELDS = ("path", "line", "col", "code", "message", "end_line", "end_col", "
 
 def _diagnostic_to_row(found: Diagnostic) -> list[Any]:
     steps = [[line, col, text] for line, col, text in found.steps]
-    fix = found.fix
-    if fix is not None:
-        edits = None if fix.edits is None else [[e.line, e.col, e.end_line, e.end_col, e.content] for e in fix.edits]
-        fix = [fix.safety, fix.title, edits]
+    fix: list[Any] | None = None
+    if found.fix is not None:
+        edits = found.fix.edits
+        rows = None if edits is None else [[e.line, e.col, e.end_line, e.end_col, e.content] for e in edits]
+        fix = [found.fix.safety, found.fix.title, rows]
     return [found.path, found.line, found.col, found.code, found.message, found.end_line, found.end_col, steps, fix]
 
 

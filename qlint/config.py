@@ -83,10 +83,11 @@ def _selectors(key: str, value: Any) -> list[str]:
 
 
 def _dotted_names(key: str, value: Any) -> list[str]:
-    for name in _strings(key, value):
+    names = _strings(key, value)
+    for name in names:
         if not _DOTTED.match(name):
             raise ConfigError(f"{key}: {name!r} is not a dotted class name like 'gevent.queue.JoinableQueue'")
-    return value
+    return names
 
 
 def _queue_classes(key: str, value: Any) -> list[tuple[str, str, Optional[bool]]]:
@@ -125,7 +126,8 @@ def _regex(key: str, value: Any) -> str:
 def _output_format(key: str, value: Any) -> str:
     if value not in OUTPUT_FORMATS and value not in FORMAT_ALIASES:
         raise ConfigError(f"{key}: expected one of {', '.join(OUTPUT_FORMATS + tuple(FORMAT_ALIASES))}, got {value!r}")
-    return FORMAT_ALIASES.get(value, value)
+    name: str = value  # one of the names above
+    return FORMAT_ALIASES.get(name, name)
 
 
 def _per_file_ignores(key: str, value: Any) -> dict[str, list[str]]:

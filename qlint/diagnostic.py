@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     import libcst as cst
 
     # What a node becomes: another node, several statements in its place, or nothing.
-    Replacement = Union[cst.CSTNode, cst.FlattenSentinel, cst.RemovalSentinel]
+    Replacement = Union[cst.CSTNode, cst.FlattenSentinel[cst.CSTNode], cst.RemovalSentinel]
 
 SAFE, UNSAFE = "safe", "unsafe"
 

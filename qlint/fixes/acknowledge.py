@@ -60,6 +60,8 @@ def wrap_processing(
     if chain is None:
         return None
     done_statement = chain[-1]
+    if not isinstance(done_statement, cst.SimpleStatementLine):
+        return None  # never: the chain ends at the statement line of the call
     level = len(chain) - 1
     withs: list[cst.With] = []
     while True:
@@ -123,6 +125,8 @@ def acknowledge_last(loop: cst.CSTNode, done: cst.Call, acknowledges: Acknowledg
     if chain is None:
         return None
     done_statement, block = chain[-1], chain[-2]
+    if not isinstance(done_statement, cst.SimpleStatementLine) or not isinstance(block, cst.IndentedBlock):
+        return None  # never: `_statement_of` ends at a statement line in a block
     body = list(block.body)
     position = _index(body, done_statement)
     region = body[position + 1 :]

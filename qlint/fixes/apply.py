@@ -19,7 +19,9 @@ class _Replace(cst.CSTTransformer):
         super().__init__()
         self._changes = changes
 
-    def on_leave(self, original_node, updated_node):  # type: ignore[no-untyped-def, override]
+    # libcst types the result as the node's own type; a fix may put another kind of node in
+    # its place (a statement becomes a `try`), which libcst accepts at run time.
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Replacement:  # type: ignore[override]
         return self._changes.get(id(original_node), updated_node)
 
 

@@ -106,9 +106,16 @@ def try_finally(
     )
 
 
+def leading_lines(statement: cst.BaseStatement) -> Sequence[cst.EmptyLine]:
+    """The lines above a statement (libcst declares them on each kind of statement, not on their base)."""
+    if isinstance(statement, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        return statement.leading_lines
+    raise TypeError(f"not a statement: {type(statement).__name__}")
+
+
 def split_blank_lead(statement: cst.BaseStatement) -> tuple[list[cst.EmptyLine], cst.BaseStatement]:
     """The blank lines at the top of the statement's leading lines, and the statement without them."""
-    lines = list(statement.leading_lines)
+    lines = list(leading_lines(statement))
     count = 0
     while count < len(lines) and lines[count].comment is None:
         count += 1
@@ -125,7 +132,7 @@ def moved_to_front(statements: Sequence[cst.BaseStatement]) -> tuple[list[cst.Em
     if not statements:
         return [], []
     first = statements[0]
-    return list(first.leading_lines), [first.with_changes(leading_lines=[]), *statements[1:]]
+    return list(leading_lines(first)), [first.with_changes(leading_lines=[]), *statements[1:]]
 
 
 def cannot_raise(expression: cst.BaseExpression) -> bool:

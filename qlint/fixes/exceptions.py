@@ -13,6 +13,7 @@ from typing import Optional, Union
 import libcst as cst
 
 from qlint.analysis.model import Scope
+from qlint.fixes.blocks import leading_lines
 from qlint.fixes.model import SAFE, Fix, Replacement
 
 def rename_caught(
@@ -88,9 +89,10 @@ def _bound_in(scope: Scope) -> set[str]:
 
 
 def _root(reference: Union[cst.Name, cst.Attribute]) -> str:
-    while isinstance(reference, cst.Attribute):
-        reference = reference.value  # type: ignore[assignment]
-    return reference.value  # type: ignore[union-attr]
+    node: cst.BaseExpression = reference
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    return node.value if isinstance(node, cst.Name) else ""  # a reference is a dotted name: a Name
 
 
 def _caught_expressions(handler: cst.ExceptHandler) -> list[cst.BaseExpression]:
@@ -189,8 +191,8 @@ def _insert_import(module: cst.Module, statement: cst.SimpleStatementLine) -> tu
     imports = _top_imports(module)
     plain = [s for s in imports if isinstance(s.body[0], cst.Import)]
     if isinstance(statement.body[0], cst.Import):
-        name = module.code_for_node(statement.body[0].names[0].name)
-        later = [s for s in plain if module.code_for_node(s.body[0].names[0].name) > name]  # type: ignore[union-attr]
+        name = _first_imported(module, statement)
+        later = [s for s in plain if _first_imported(module, s) > name]
         if later:
             return _before(later[0], statement)
         if plain:
@@ -209,9 +211,15 @@ def _insert_import(module: cst.Module, statement: cst.SimpleStatementLine) -> tu
     return _before(body[first], statement)
 
 
+def _first_imported(module: cst.Module, statement: cst.SimpleStatementLine) -> str:
+    """`a.b` of `import a.b, c` ("" if the statement is no `import`)."""
+    first = statement.body[0]
+    return module.code_for_node(first.names[0].name) if isinstance(first, cst.Import) else ""
+
+
 def _before(anchor: cst.BaseStatement, statement: cst.SimpleStatementLine) -> tuple[cst.CSTNode, Replacement]:
     """The new statement takes the lines above the anchor (a blank line after the docstring)."""
-    moved = statement.with_changes(leading_lines=anchor.leading_lines)
+    moved = statement.with_changes(leading_lines=leading_lines(anchor))
     return anchor, cst.FlattenSentinel([moved, anchor.with_changes(leading_lines=[])])
 
 

@@ -9,6 +9,6 @@ import libcst as cst
 from qlint.diagnostic import SAFE, UNSAFE, Fix
 
 # What a node becomes: another node, several statements in its place, or nothing.
-Replacement = Union[cst.CSTNode, cst.FlattenSentinel, cst.RemovalSentinel]
+Replacement = Union[cst.CSTNode, cst.FlattenSentinel[cst.CSTNode], cst.RemovalSentinel]
 
 __all__ = ["Fix", "Replacement", "SAFE", "UNSAFE"]

@@ -97,7 +97,11 @@ def _judge(s: Summary, settings: Settings) -> set[str]:
     odd_regex = not settings.queue_name_regex.isascii()
     only = set().union(*(s.calls[m] for m in _QUEUE_ONLY))
     caught = s.try_gets if tokens & words.empty else set()  # a get in a try whose handler may name Empty
-    kinded, queue, acked, joined, put = set(), set(), set(), set(), set()
+    kinded: set[str] = set()
+    queue: set[str] = set()
+    acked: set[str] = set()
+    joined: set[str] = set()
+    put: set[str] = set()
     for name in list(s.parent):
         root = s.find(name)
         # Evidence 1-3: built from, or annotated with, a queue class (any class, if one is unnamed).

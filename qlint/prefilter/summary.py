@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Any, Callable, Iterable, Optional
+import sys
+from typing import Any, Callable, Iterable, Optional, Union
 
 _SUBMITTERS = frozenset(
     {"submit", "to_thread", "partial", "run_in_executor", "start_new_thread",
@@ -18,6 +19,11 @@ _SUBMITTERS = frozenset(
 _METHODS = frozenset({"get", "get_nowait", "put", "put_nowait", "task_done", "join", "qsize"})
 _WORD = re.compile(r"[^\W\d]\w*")
 Context = tuple[bool, bool, bool, Optional[str]]  # in a loop, in a `while True`, in a try body; class
+_ScopeNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef]
+if sys.version_info >= (3, 11):
+    _TryNode = Union[ast.Try, ast.TryStar]
+else:
+    _TryNode = ast.Try
 
 
 class Summary:
@@ -128,7 +134,7 @@ class Summary:
         while stack:
             node, context = pop()
             kind = node.__class__
-            if kind is ast.Attribute:  # the commonest node with something below: inlined
+            if node.__class__ is ast.Attribute:  # the commonest node with something below: inlined
                 tokens.add(node.attr)
                 value = node.value
                 if value.__class__ is ast.Name:
@@ -165,19 +171,19 @@ class Summary:
                 self.aliases.setdefault(alias.asname, set()).add(alias.name.rsplit(".", 1)[-1])
         return True
 
-    def _visit_scope(self, node: ast.AST, context: Context) -> bool:
+    def _visit_scope(self, node: _ScopeNode, context: Context) -> bool:
         """Loops and handlers do not reach into a def; a lambda's calls count in its statement."""
         cls = context[3]
         if isinstance(node, ast.ClassDef):
             bases = [path[-1] for path in map(_path, node.bases) if path]
             self.classes.setdefault(node.name, []).append((bases, []))
         else:
-            params = _arguments(node.args)  # type: ignore[attr-defined]
+            params = _arguments(node.args)
             for param in params:
                 self._assign(ast.Name(param.arg), None, param.annotation)
             if not isinstance(node, ast.Lambda):
-                self.defs.setdefault(node.name, []).extend(p.arg for p in params)  # type: ignore[attr-defined]
-                if node.name == "__init__" and cls is not None:  # type: ignore[attr-defined]
+                self.defs.setdefault(node.name, []).extend(p.arg for p in params)
+                if node.name == "__init__" and cls is not None:
                     self.classes[cls][-1][1].extend(p.arg for p in params)
         name = node.name if isinstance(node, ast.ClassDef) else None
         return self._children(node, (False, False, context[2] and isinstance(node, ast.Lambda), name))
@@ -190,7 +196,7 @@ class Summary:
             self._iter_loop(node)
         return self._children(node, (True, endless, in_try, cls))
 
-    def _visit_try(self, node: ast.Try | ast.TryStar, context: Context) -> bool:
+    def _visit_try(self, node: _TryNode, context: Context) -> bool:
         if not any(h.type is not None for h in node.handlers):
             return False
         in_loop, endless, _, cls = context
@@ -229,9 +235,9 @@ class Summary:
                     values.extend(e.value if isinstance(e, ast.Await) else e for e in elements)
             self._flows.append((call, values))
         func = call.func
-        if func.__class__ is not ast.Attribute or func.attr not in _METHODS:  # type: ignore[attr-defined]
+        if func.__class__ is not ast.Attribute or func.attr not in _METHODS:
             return False
-        method, name = func.attr, self._receiver(func, self.calls[func.attr])  # type: ignore[attr-defined]
+        method, name = func.attr, self._receiver(func, self.calls[func.attr])
         if method == "join":
             self.untimed_join |= not args or any(isinstance(a, ast.Constant) and a.value is None for a in args)
             if name is not None:
