@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Iterable, Optional, cast
 
 import libcst as cst
-from libcst.metadata import CodeRange
+from libcst.metadata import BaseMetadataProvider, CodeRange
 from libcst.metadata.position_provider import PositionProvidingCodegenState
 
 
@@ -98,7 +98,8 @@ def _layout(module: cst.Module) -> dict[cst.CSTNode, CodeRange]:
     """Every node's syntactic range (PositionProvider's), from one codegen pass."""
     positions = _Positions()
     state = PositionProvidingCodegenState(
-        default_indent=module.default_indent, default_newline=module.default_newline, provider=positions
+        default_indent=module.default_indent, default_newline=module.default_newline,
+        provider=cast("BaseMetadataProvider[CodeRange]", positions),  # it needs only `_computed`
     )
     module._codegen(state)
     return positions._computed

@@ -107,7 +107,7 @@ def _statement(statement: cst.CSTNode) -> Flow:
         return _EXITS
     if isinstance(statement, cst.BaseSmallStatement):
         return _STOPS if awaits(statement) else Flow()
-    if isinstance(statement, _SCOPES):
+    if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):  # (a lambda is no statement)
         return _STOPS if any(awaits(d) for d in statement.decorators) else Flow()
     if isinstance(statement, cst.If):
         if awaits(statement.test):

@@ -245,9 +245,9 @@ class ConsumerFacts:
         for loop, scope, _ in self.record.loops:
             getter = _iter_get(loop)
             if getter is not None:
-                group = self.queues.group(scope, getter.value)
-                if group is not None and group.is_queue:
-                    add(loop, scope, group, getter)
+                iterated = self.queues.group(scope, getter.value)
+                if iterated is not None and iterated.is_queue:
+                    add(loop, scope, iterated, getter)
         loops = [found[key] for key in order]
         for consumer in loops:
             self._analyse(consumer)
@@ -282,7 +282,7 @@ class ConsumerFacts:
     def _acknowledged_again(self, consumer: ConsumerLoop, filled: set[str]) -> list[cst.CSTNode]:
         """`for _ in batch: q.task_done()` after a loop that acknowledged each item it put
         into `batch`: the task_done() calls of that second acknowledgement."""
-        found = []
+        found: list[cst.CSTNode] = []
         for loop, scope, outer in self.record.loops:
             if scope is not consumer.scope or loop is consumer.node or consumer.node in outer:
                 continue

@@ -11,8 +11,7 @@ from typing import Optional
 
 import libcst as cst
 
-# Families of queue, and the classes behind them: qlint/registry.py.
-from qlint.registry import ASYNCIO, NOT_JOINABLE, PROCESS, THREAD, QueueClass  # noqa: E402,F401
+from qlint.registry import QueueClass  # families of queue and the classes behind them
 
 # Names whose call result is a factory of queues: `ctx = mp.get_context()`.
 FACTORY_CALLS = frozenset(

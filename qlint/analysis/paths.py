@@ -79,8 +79,11 @@ class PathWalker:
         back += [(s, node) for kind, s, node in flow.exits if kind == "continue"]
         for state, node in back:
             # A batch's container carries its items into the next iteration.
+            get = state.get_node  # set with got == 1
             if state.got == 1 and state.done == 0 and not state.unknown and state.batch is None and node is not None:
-                self.findings.skipped_at.append((node, state.via_exception, state.get_node))
+                if get is None:
+                    continue
+                self.findings.skipped_at.append((node, state.via_exception, get))
         return self.findings
 
     def function(self, body: Sequence[cst.CSTNode]) -> list[State]:
@@ -211,10 +214,11 @@ class PathWalker:
         # An exception in the body or a handler runs the finally: if that acknowledges,
         # code that can raise here does not skip the acknowledgement (QL104).
         covering = node.finalbody is not None and self._acknowledges(node.finalbody)
-        kinds = [self.handler_kind(handler.type) for handler in node.handlers]
+        handlers: Sequence[cst.ExceptHandler | cst.ExceptStarHandler] = node.handlers
+        kinds = [self.handler_kind(handler.type) for handler in handlers]
         absorbs = any(
             kind == "broad" and (not self._reraises(handler) or self._acknowledges(handler))
-            for kind, handler in zip(kinds, node.handlers)
+            for kind, handler in zip(kinds, handlers)
         )
         inner = replace(
             ctx,
@@ -225,7 +229,7 @@ class PathWalker:
         body = self.block(node.body.body, states, inner)
         normal: set[State] = set()
         exits = list(body.exits)
-        for kind, handler in zip(kinds, node.handlers):
+        for kind, handler in zip(kinds, handlers):
             if kind == "empty":  # no item was taken; with a blocking get it never runs (QL301)
                 entry = {replace(s, failed_get=get == MAY_FAIL) for s, get in raised if get}
             elif kind == "timeout":  # a timed-out get took nothing; a timed-out processing did

@@ -321,13 +321,13 @@ class ThreadFacts:
                     worker.stopped_at.append(at)
             elif last == "shutdown":
                 self._join_made_by(self.queues.root(scope, func.value), at, call)
-        for scope, node, at in self.record.awaits:
-            for worker in self.held_by(scope, node.expression):
-                worker.joins.append((at, node, False))
-        for scope, node, at in self.record.with_exits:
-            for item in node.items:
+        for scope, awaited, awaited_at in self.record.awaits:
+            for worker in self.held_by(scope, awaited.expression):
+                worker.joins.append((awaited_at, awaited, False))
+        for scope, with_node, exit_at in self.record.with_exits:
+            for item in with_node.items:
                 if item.asname is not None:
-                    self._join_made_by(self.queues.root(scope, item.asname.name), at, node)
+                    self._join_made_by(self.queues.root(scope, item.asname.name), exit_at, with_node)
 
     def _join_made_by(self, creator: Optional[Identity], at: float, node: cst.CSTNode) -> None:
         if creator is None:

@@ -115,9 +115,9 @@ class QueueWaits:
                 self._first.setdefault(id(group), Wait(JOIN, site.node))
         for scope, reference in self.record.wait_references:
             how = JOIN if reference.attr.value == "join" else HAND_WRITTEN
-            group = self.queues.group(scope, reference.value)
-            if group is not None:
-                self._first.setdefault(id(group), Wait(how, reference))
+            referenced = self.queues.group(scope, reference.value)
+            if referenced is not None:
+                self._first.setdefault(id(referenced), Wait(how, reference))
 
     def _receivers(self, scope: Scope, receiver: cst.BaseExpression, loops: tuple[cst.CSTNode, ...]) -> list[QueueGroup]:
         """The group `receiver` names, or each group of `for receiver in (a, b)` around it."""

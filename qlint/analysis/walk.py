@@ -258,7 +258,8 @@ class _Walker(FieldWalker):
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         self.record.top_of[id(node)] = self.top
         caught = node.type.elements if isinstance(node.type, cst.Tuple) else ()
-        for expression in [e.value for e in caught] or [node.type]:
+        expressions: list[Optional[cst.BaseExpression]] = [e.value for e in caught]
+        for expression in expressions or [node.type]:
             if expression is not None:  # QL305 points at one name of the clause
                 self.record.top_of[id(expression)] = self.top
         if node.name is not None:

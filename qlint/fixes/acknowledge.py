@@ -32,7 +32,7 @@ _PASS = cst.SimpleStatementLine(body=[cst.Pass()])
 Acknowledges = Callable[[cst.Call], bool]
 
 
-def _statement_of(loop: cst.CSTNode, done: cst.Call) -> Optional[list[cst.CSTNode]]:
+def _statement_of(loop: cst.CSTNode, done: cst.CSTNode) -> Optional[list[cst.CSTNode]]:
     """The chain from the loop to a `q.task_done()` that is a line of its own, in a block."""
     chain = chain_to(loop, done)
     if chain is None or len(chain) < 5 or not lone_call_statement(chain[-3], done):
@@ -47,7 +47,7 @@ def _index(body: Sequence[cst.CSTNode], node: cst.CSTNode) -> int:
 
 
 def wrap_processing(
-    loop: cst.CSTNode, gets: Sequence[cst.CSTNode], done: cst.Call, acknowledges: Acknowledges
+    loop: cst.CSTNode, gets: Sequence[cst.CSTNode], done: cst.CSTNode, acknowledges: Acknowledges
 ) -> Optional[Fix]:
     """QL104: `item = q.get(); work(item); q.task_done()` -> `try: work(item) finally: q.task_done()`.
 
@@ -111,7 +111,7 @@ def _without_last(withs: list[cst.With]) -> cst.With:
 Uses = Callable[[cst.CSTNode], bool]
 
 
-def acknowledge_last(loop: cst.CSTNode, done: cst.Call, acknowledges: Acknowledges, uses: Uses) -> Optional[Fix]:
+def acknowledge_last(loop: cst.CSTNode, done: cst.CSTNode, acknowledges: Acknowledges, uses: Uses) -> Optional[Fix]:
     """QL103: `q.task_done(); work(item)` -> `try: work(item) finally: q.task_done()`.
 
     The acknowledgement moves below the rest of its block. When it already ends the

@@ -55,7 +55,7 @@ def contains(root: cst.CSTNode, targets: Sequence[cst.CSTNode]) -> bool:
     return False
 
 
-def lone_call_statement(statement: cst.CSTNode, call: cst.Call) -> bool:
+def lone_call_statement(statement: cst.CSTNode, call: cst.CSTNode) -> bool:
     """`statement` is a line holding just `call` as an expression (no `;` neighbours)."""
     return (
         isinstance(statement, cst.SimpleStatementLine)

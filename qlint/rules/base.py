@@ -128,10 +128,10 @@ def path_findings(
             continue  # nobody waits on this queue: a skipped task_done() changes nothing
         for node in unique(pick(loop.paths)):
             fix = fixer(loop, node) if fixer is not None else None
-            if wait is None:
+            if wait is None or waited is None:  # (`wait` is None when `waited` is)
                 yield Finding(node, fix=fix)
             else:
-                yield naming_wait(Finding(node, fix=fix), waited, wait)  # type: ignore[arg-type]
+                yield naming_wait(Finding(node, fix=fix), waited, wait)
 
 
 def naming_wait(finding: Finding, template: str, wait: Wait) -> Finding:

@@ -64,7 +64,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from qlint.analysis.facts import ModuleFacts
-from qlint.analysis.names import PROCESS
+from qlint.registry import PROCESS
 from qlint.rules.base import Finding, consumer_gate, naming_wait
 
 CODE = "QL101"

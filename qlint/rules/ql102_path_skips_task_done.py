@@ -130,7 +130,7 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
             if known is None or order.get(id(get), -1) < order.get(id(known[1]), -1):
                 first_get[id(node)] = (node, get)
         for node, get in first_get.values():
-            steps = ((get, "the item is taken here"),)
+            steps: tuple[tuple[cst.CSTNode, str], ...] = ((get, "the item is taken here"),)
             if node is not get:
                 steps += ((node, "and this path goes back to the next get() without task_done()"),)
             yield naming_wait(Finding(node, steps=steps), WAITED, wait)

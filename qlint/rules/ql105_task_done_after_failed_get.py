@@ -73,7 +73,7 @@ from typing import Iterator
 import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
-from qlint.rules.base import consumer_gate, path_findings
+from qlint.rules.base import Finding, consumer_gate, path_findings
 
 CODE = "QL105"
 NAME = "task-done-after-failed-get"
@@ -83,7 +83,7 @@ MESSAGE = (
 )
 
 
-def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
+def check(facts: ModuleFacts) -> Iterator[Finding]:
     return path_findings(facts, lambda paths: paths.done_after_failed_get)
 
 

@@ -98,7 +98,7 @@ from qlint.analysis.names import blocking_get
 from qlint.analysis.threads import Worker
 from qlint.fixes.blocks import chain_to
 from qlint.fixes.exceptions import exception_reference
-from qlint.fixes.model import UNSAFE, Fix
+from qlint.fixes.model import UNSAFE, Fix, Replacement
 from qlint.rules.base import Finding, worker_gate
 
 CODE = "QL107"
@@ -287,7 +287,7 @@ def _fix(facts: ModuleFacts, scope: Scope, loop: cst.While, alone: bool, call: c
         leading_lines=first.leading_lines,
     )
     body = loop.body.with_changes(body=[attempt, *loop.body.body[1:]])
-    changes = [(loop, loop.with_changes(test=cst.Name("True"), body=body))]
+    changes: list[tuple[cst.CSTNode, Replacement]] = [(loop, loop.with_changes(test=cst.Name("True"), body=body))]
     if import_change is not None:
         changes.append(import_change)
     return Fix(UNSAFE, "Use get_nowait() and stop on queue.Empty", tuple(changes))

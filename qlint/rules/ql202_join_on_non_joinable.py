@@ -46,7 +46,7 @@ from typing import Iterator
 import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
-from qlint.analysis.names import NOT_JOINABLE
+from qlint.registry import NOT_JOINABLE
 from qlint.rules.base import non_joinable_gate
 
 CODE = "QL202"

@@ -63,7 +63,7 @@ from typing import Iterator
 import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
-from qlint.rules.base import consumer_gate, path_findings
+from qlint.rules.base import Finding, consumer_gate, path_findings
 
 CODE = "QL205"
 NAME = "queue-join-inside-consumer"
@@ -73,7 +73,7 @@ MESSAGE = (
 )
 
 
-def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
+def check(facts: ModuleFacts) -> Iterator[Finding]:
     return path_findings(facts, lambda paths: paths.join_while_holding)
 
 

@@ -52,7 +52,7 @@ from typing import Iterator
 import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
-from qlint.analysis.names import NOT_JOINABLE
+from qlint.registry import NOT_JOINABLE
 from qlint.fixes.acknowledge import get_then_try
 from qlint.rules.base import Finding, acknowledges_in
 

@@ -46,7 +46,7 @@ the name it needs is bound to something else where the handler is.
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Union
 
 import libcst as cst
 
@@ -78,6 +78,8 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
         if len(sides) != 1 or "unknown" in sides:
             continue  # no non-blocking queue call, or a mix we cannot judge
         right = sides.pop()
+        if not isinstance(right, frozenset):
+            continue  # never: None and "unknown" are out
         wrong = _others(facts, right)
         caught = [facts.queues.caught(scope, h) for h in node.handlers]
         if any(name in right or name in ("", "Exception", "BaseException") for names in caught for name in names):
@@ -118,7 +120,7 @@ def _others(facts: ModuleFacts, right: frozenset[str]) -> frozenset[str]:
     )
 
 
-def _side(facts: ModuleFacts, scope: Scope, call: cst.Call) -> Optional[object]:
+def _side(facts: ModuleFacts, scope: Scope, call: cst.Call) -> Union[frozenset[str], str, None]:
     """The exceptions a queue call can raise (by its classes' registry rows), "unknown",
     or None when it raises none."""
     func = call.func
@@ -141,7 +143,7 @@ def _side(facts: ModuleFacts, scope: Scope, call: cst.Call) -> Optional[object]:
     return "unknown"
 
 
-def _raised(rows: list[QueueClass]) -> object:
+def _raised(rows: list[QueueClass]) -> Union[frozenset[str], str]:
     """The Empty and Full exceptions of every class in `rows`, or "unknown" when qlint does
     not know one of them (a class named in `extra-queue-classes`)."""
     if any(not row.empty for row in rows):

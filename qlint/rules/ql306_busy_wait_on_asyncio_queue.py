@@ -155,7 +155,7 @@ def _spins(facts: ModuleFacts, scope: Scope, loop: cst.While, call: cst.Call) ->
     handler = _catcher(facts, scope, tries)
     if handler is None:
         return
-    caught = flow(handler[1].body.body)  # type: ignore[attr-defined]
+    caught = flow(handler[1].body.body)
     if caught.exits:
         return
     for node in caught.continues:
