@@ -40,16 +40,10 @@ class QueueClass:
         return self.family != NOT_JOINABLE
 
 
-def _thread(**traits: object) -> QueueClass:
-    return QueueClass(THREAD, **traits)  # type: ignore[arg-type]
-
-
-def _asyncio(**traits: object) -> QueueClass:
-    return QueueClass(ASYNCIO, awaited=True, empty=_ASYNC[0], full=_ASYNC[1], **traits)  # type: ignore[arg-type]
-
-
-def _not_joinable(**traits: object) -> QueueClass:
-    return QueueClass(NOT_JOINABLE, **traits)  # type: ignore[arg-type]
+# A row of each family, the other traits given by keyword (type-checked against QueueClass).
+_thread = functools.partial(QueueClass, THREAD)
+_asyncio = functools.partial(QueueClass, ASYNCIO, awaited=True, empty=_ASYNC[0], full=_ASYNC[1])
+_not_joinable = functools.partial(QueueClass, NOT_JOINABLE)
 
 
 _GEVENT = ("gevent.queue.Empty", "queue.Empty"), ("gevent.queue.Full", "queue.Full")

@@ -84,7 +84,7 @@ def _block(suite: Optional[cst.CSTNode]) -> Flow:
         return _statement(suite)
     if isinstance(suite, (cst.Else, cst.Finally, cst.ExceptHandler, cst.MatchCase)):
         suite = suite.body
-    body = suite.body  # type: ignore[attr-defined]
+    body = suite.body  # type: ignore[attr-defined]  # a suite or statement: libcst declares `body` on each kind
     return flow(body if isinstance(body, (list, tuple)) else [body])
 
 

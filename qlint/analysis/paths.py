@@ -73,7 +73,7 @@ class PathWalker:
         states = {initial}
         if isinstance(loop, cst.While):
             states = self._apply(self.summaries.get(id(loop)), states, WalkContext(), header=True)
-        body = loop.body  # type: ignore[attr-defined]
+        body = loop.body  # type: ignore[attr-defined]  # a For or While: libcst has no common base with `body`
         flow = self.block(body.body, states, WalkContext())
         back = [(s, s.get_node) for s in flow.normal]
         back += [(s, node) for kind, s, node in flow.exits if kind == "continue"]

@@ -186,7 +186,8 @@ class QueueFacts:
         suffix: list[str] = []
         while True:
             if attribute_path(expr) is not None:
-                factory = self._factories.get(self.identity(scope, expr))  # type: ignore[arg-type]
+                ident = self.identity(scope, expr)
+                factory = self._factories.get(ident) if ident is not None else None
                 if factory is not None:
                     base = factory
                     break

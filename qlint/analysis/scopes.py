@@ -47,12 +47,12 @@ def lookup_def(scope: Scope, name: str) -> Optional[Scope]:
 
 def method_named(cls: Scope, name: str) -> Optional[Scope]:
     seen = 0
-    while cls is not None and seen < 20:
-        if name in cls.functions:
-            return cls.functions[name]
-        parent = cls.parent
-        base = next((parent.classes.get(b) for b in cls.bases if parent and parent.classes.get(b)), None)
-        cls = base  # type: ignore[assignment]
+    current: Optional[Scope] = cls
+    while current is not None and seen < 20:
+        if name in current.functions:
+            return current.functions[name]
+        parent = current.parent
+        current = next((parent.classes.get(b) for b in current.bases if parent and parent.classes.get(b)), None)
         seen += 1
     return None
 

@@ -13,11 +13,14 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import Optional, Sequence, TextIO
+from typing import TYPE_CHECKING, Optional, Sequence, TextIO
 from urllib.parse import quote
 
 from qlint import __version__
 from qlint.diagnostic import Diagnostic, Problem
+
+if TYPE_CHECKING:
+    from qlint.rules.base import Rule
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -50,7 +53,7 @@ def _plain(markdown: str) -> str:
     return re.sub(r"^#+ |`", "", "\n".join(lines), flags=re.M)
 
 
-def _rule(rule) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _rule(rule: Rule) -> dict[str, object]:
     from qlint.output import rule_url
 
     what = rule.doc.split("## What it does", 1)[-1].split("##", 1)[0].strip()

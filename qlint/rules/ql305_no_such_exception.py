@@ -82,15 +82,17 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
     for scope, node in facts.record.tries:
         for handler in node.handlers:
             for expression in _caught_expressions(handler):
+                if not isinstance(expression, cst.Attribute):
+                    continue  # `<queue class>.Empty` is an attribute
                 named = _queue_class_attribute(facts, scope, expression)
                 if named is None:
                     continue
                 queue_class, real = named
                 # `Queue.Empty`: the class came from a from-import, so does the fix's name.
-                bare = frozenset({id(expression)}) if isinstance(expression.value, cst.Name) else frozenset()  # type: ignore[attr-defined]
+                bare = frozenset({id(expression)}) if isinstance(expression.value, cst.Name) else frozenset()
                 fix = rename_caught(facts.module, scope, handler, {id(expression): real}, rebound, bare)
                 message = (
-                    f"{queue_class} has no attribute {expression.attr.value}: this except raises "  # type: ignore[attr-defined]
+                    f"{queue_class} has no attribute {expression.attr.value}: this except raises "
                     f"AttributeError just when the exception arrives, and the worker dies; catch {real}"
                 )
                 yield Finding(expression, message=message, fix=fix)

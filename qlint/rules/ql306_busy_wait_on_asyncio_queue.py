@@ -204,7 +204,7 @@ def _header(node: cst.BaseCompoundStatement) -> list[cst.CSTNode]:
 
 
 def _statements(node: cst.CSTNode) -> Sequence[cst.CSTNode]:
-    body = node.body  # type: ignore[attr-defined]
+    body = node.body  # type: ignore[attr-defined]  # any node with a body: libcst declares it on each kind
     return body if isinstance(body, (list, tuple)) else [body]
 
 
