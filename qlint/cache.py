@@ -16,6 +16,7 @@ looks up and stores, workers only lint the misses.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -165,10 +166,8 @@ class ResultCache:
             temporary.write_text(text, encoding="ascii")
             os.replace(temporary, self.file)
         except (OSError, ValueError):
-            try:
+            with contextlib.suppress(OSError):
                 temporary.unlink()
-            except OSError:
-                pass
             return
         self._dirty = False
 

@@ -88,7 +88,7 @@ class Problem:
         return f"{self.path}: {self.message}"
 
     @classmethod
-    def of(cls, path: str, error: str) -> "Problem":
+    def of(cls, path: str, error: str) -> Problem:
         """From the engine's `path: message` line about `path`."""
         prefix = f"{path}: "
         return cls(path, error[len(prefix):] if error.startswith(prefix) else error)

@@ -110,7 +110,7 @@ class _Ignores:
         self.specs = specs
 
     @classmethod
-    def above(cls, top: str) -> "_Ignores":
+    def above(cls, top: str) -> _Ignores:
         """The ignore files of the repository above `top` (and `top` itself is read by the walk)."""
         top_path = Path(top).absolute()
         root = next((d for d in (top_path, *top_path.parents) if (d / ".git").exists()), None)
@@ -128,13 +128,13 @@ class _Ignores:
         return cls(specs)
 
     @classmethod
-    def for_file(cls, path: str) -> "_Ignores":
+    def for_file(cls, path: str) -> _Ignores:
         folder = Path(path).absolute().parent
         found = cls.above(str(folder))
         spec = _load(folder / ".gitignore")
         return cls(found.specs + ([(str(folder), spec)] if spec is not None else []))
 
-    def with_directory(self, folder: str) -> "_Ignores":
+    def with_directory(self, folder: str) -> _Ignores:
         spec = _load(Path(folder) / ".gitignore")
         return self if spec is None else _Ignores(self.specs + [(str(Path(folder).absolute()), spec)])
 

@@ -27,7 +27,7 @@ from qlint.settings import Settings
 Finding = tuple[int, int, str, type]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def settings_for(folder: str) -> Union[Settings, str]:
     """The settings the `qlint` command would use in `folder`, or the one-line error why not."""
     try:

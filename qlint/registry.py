@@ -129,6 +129,6 @@ def exceptions() -> frozenset[str]:
     return frozenset(name for row in BUILTIN.values() for name in row.empty + row.full)
 
 
-def last_names(names: "tuple[str, ...] | list[str] | dict[str, QueueClass]") -> frozenset[str]:
+def last_names(names: tuple[str, ...] | list[str] | dict[str, QueueClass]) -> frozenset[str]:
     """`Queue` for `queue.Queue`: what a class is called where it is used."""
     return frozenset(name.rsplit(".", 1)[-1] for name in names)

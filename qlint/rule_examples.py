@@ -16,7 +16,7 @@ rule on its first Example.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from qlint.diagnostic import Diagnostic
 from qlint.engine import lint_source
@@ -39,7 +39,7 @@ def code_blocks(doc: str, heading: str) -> list[str]:
     return _PYTHON_BLOCK.findall(match.group(1)) if match else []
 
 
-@lru_cache(maxsize=None)
+@cache
 def lint_block(block: str) -> tuple[Diagnostic, ...]:
     """What qlint reports on a documentation block: the block is the whole module."""
     return tuple(lint_source(block, EXAMPLE_PATH, _ALL_RULES))

@@ -6,6 +6,7 @@ whose every file is in the cache never pays for it.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import errno
 import os
@@ -109,10 +110,8 @@ def write_atomically(path: str, data: bytes) -> None:
         os.chmod(temporary, mode)
         os.replace(temporary, target)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(temporary)
-        except OSError:
-            pass
         raise
 
 

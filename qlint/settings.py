@@ -96,6 +96,6 @@ def _longest_prefix(code: str, prefixes: tuple[str, ...]) -> int:
     return best
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _compiled(regex: str) -> re.Pattern[str]:
     return re.compile(regex)

@@ -91,12 +91,12 @@ def test_vocabulary_mirrors_the_analysis() -> None:
         assert {last(e) for e in row.empty} <= words.empty
         assert {last(e) for e in row.empty + row.full} <= words.exceptions
     assert set(prefilter._QUEUE_ONLY) == queues.QUEUE_ONLY_METHODS
-    assert prefilter._SUBMITTERS == set(queues._SUBMITTERS)
+    assert set(queues._SUBMITTERS) == prefilter._SUBMITTERS
     assert words.empty == {last(d) for d in queues.EMPTY_EXCEPTIONS}
     assert words.exceptions >= set(ql305._MEANS)  # QL305 also asks for a class name
-    assert prefilter._THREADS >= {last(d) for d in threads._THREAD_CLASSES}
+    assert {last(d) for d in threads._THREAD_CLASSES} <= prefilter._THREADS
     makers = {last(d) for d in threads._TASK_FACTORIES} | {"create_task", "submit"}
-    assert prefilter._WORKERS >= prefilter._THREADS | makers
+    assert prefilter._THREADS | makers <= prefilter._WORKERS
 
 
 def test_asks_only_about_the_codes_given() -> None:

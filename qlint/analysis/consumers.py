@@ -219,10 +219,8 @@ class ConsumerFacts:
         for site in self._calls_in_loop.get(id(loop), ()):
             if self.classify(group, site.node) in (TASK_DONE, HELPER_ALWAYS, HELPER_SOMETIMES):
                 return True
-        for site in group.methods.get("task_done", ()):
-            if loop in site.scope.loops_outside:
-                return True  # a callback defined in the loop acknowledges
-        return False
+        # A callback defined in the loop acknowledges.
+        return any(loop in site.scope.loops_outside for site in group.methods.get("task_done", ()))
 
     def _find_loops(self) -> list[ConsumerLoop]:
         found: dict[tuple[int, int], ConsumerLoop] = {}

@@ -18,21 +18,21 @@ class Scope:
     node: cst.CSTNode
     kind: str  # "module" | "class" | "function" | "lambda"
     name: str
-    parent: Optional["Scope"]
+    parent: Optional[Scope]
     params: list[str] = field(default_factory=list)
     assigned: set[str] = field(default_factory=set)
     imported: dict[str, str] = field(default_factory=dict)  # local name -> dotted
     declared_global: set[str] = field(default_factory=set)
     declared_nonlocal: set[str] = field(default_factory=set)
-    functions: dict[str, "Scope"] = field(default_factory=dict)  # defs in its body
-    classes: dict[str, "Scope"] = field(default_factory=dict)
+    functions: dict[str, Scope] = field(default_factory=dict)  # defs in its body
+    classes: dict[str, Scope] = field(default_factory=dict)
     bases: list[str] = field(default_factory=list)  # class: base names
     is_static: bool = False  # a @staticmethod
     is_async: bool = False
     loops_outside: LoopStack = ()  # loops of enclosing scopes around this def
 
     @property
-    def owner_class(self) -> Optional["Scope"]:
+    def owner_class(self) -> Optional[Scope]:
         """The class whose method this is, if it is one."""
         if self.kind == "function" and self.parent is not None and self.parent.kind == "class":
             return self.parent

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from qlint.analysis.paths import PathWalker
 
 
-def opaque(walker: "PathWalker", node: cst.CSTNode, states: set[State], ctx: WalkContext) -> set[State]:
+def opaque(walker: PathWalker, node: cst.CSTNode, states: set[State], ctx: WalkContext) -> set[State]:
     """A nested loop runs 0..n times: keep what it can do, not how often."""
     events: set[str] = set()
     raisers = False
@@ -74,7 +74,7 @@ def opaque(walker: "PathWalker", node: cst.CSTNode, states: set[State], ctx: Wal
         result.add(state)
     return result | states if not events else result
 
-def batch_loop(walker: "PathWalker", node: cst.CSTNode, events: set[str], states: set[State]) -> Optional[set[State]]:
+def batch_loop(walker: PathWalker, node: cst.CSTNode, events: set[str], states: set[State]) -> Optional[set[State]]:
     """A nested loop that fills the batch (`batch.append(q.get_nowait())`) or
     acknowledges it (`for _ in batch: q.task_done()`); None for any other loop."""
     batches = {s.batch for s in states if s.batch and not s.unknown and s.got == 1}

@@ -96,7 +96,7 @@ class WalkContext:
     absorbed: bool = False
     # For each enclosing `try` of the loop: states where an exception may start, and
     # whether that statement gets: None, WAITS (a blocking get) or MAY_FAIL (nowait/timeout).
-    accumulators: tuple["Catcher", ...] = ()
+    accumulators: tuple[Catcher, ...] = ()
 
 
 def raise_in(ctx: WalkContext, states: Iterable[State], get_kind: Optional[str]) -> None:

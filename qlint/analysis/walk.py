@@ -14,8 +14,8 @@ import libcst as cst
 from qlint.analysis.model import (
     Assignment,
     CallSite,
-    MethodCallSite,
     LoopStack,
+    MethodCallSite,
     Scope,
     StatementSummary,
 )
@@ -183,10 +183,7 @@ class _Walker(FieldWalker):
         return None
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> Optional[bool]:
-        if node.relative or node.module is None:
-            base = None
-        else:
-            base = attribute_path(node.module)
+        base = None if node.relative or node.module is None else attribute_path(node.module)
         if isinstance(node.names, cst.ImportStar):
             return False
         for alias in node.names:

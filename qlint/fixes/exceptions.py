@@ -16,6 +16,7 @@ from qlint.analysis.model import Scope
 from qlint.fixes.blocks import leading_lines
 from qlint.fixes.model import SAFE, Fix, Replacement
 
+
 def rename_caught(
     module: cst.Module,
     scope: Scope,

@@ -70,8 +70,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-import libcst as cst
-
 from qlint.analysis.facts import ModuleFacts
 from qlint.rules.base import Finding, consumer_gate, path_findings
 

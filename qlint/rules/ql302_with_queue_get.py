@@ -52,8 +52,8 @@ from typing import Iterator
 import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
-from qlint.registry import NOT_JOINABLE
 from qlint.fixes.acknowledge import get_then_try
+from qlint.registry import NOT_JOINABLE
 from qlint.rules.base import Finding, acknowledges_in
 
 CODE = "QL302"

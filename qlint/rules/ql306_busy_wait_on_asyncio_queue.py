@@ -112,9 +112,7 @@ def _endless_test(loop: cst.While) -> bool:
         targets: list[cst.BaseExpression] = []
         if isinstance(node, cst.Assign):
             targets = [t.target for t in node.targets]
-        elif isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.NamedExpr)):
-            targets = [node.target]
-        elif isinstance(node, (cst.For, cst.CompFor)):
+        elif isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.NamedExpr, cst.For, cst.CompFor)):
             targets = [node.target]
         for target in targets:
             if any(attribute_path(n) in read for n in _nodes(target) if isinstance(n, (cst.Name, cst.Attribute))):
