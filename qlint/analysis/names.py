@@ -11,7 +11,7 @@ from typing import Optional
 
 import libcst as cst
 
-# Kinds of queue (SPEC §2).
+# Kinds of queue (README.md, "What counts as a queue").
 THREAD = "thread"  # queue.Queue and friends, Manager().Queue()
 PROCESS = "process"  # multiprocessing.JoinableQueue
 ASYNCIO = "asyncio"  # asyncio.Queue and friends
@@ -54,7 +54,7 @@ FACTORY_CALLS = frozenset(
     }
 )
 
-# Calls known not to make a queue (SPEC §2, evidence 5).
+# Calls known not to make a queue (README.md, "What counts as a queue": not a literal or a dict).
 NON_QUEUE_CALLS = frozenset(
     {
         "dict",

@@ -1,4 +1,4 @@
-"""Which objects are work queues (SPEC §2), and which names are the same queue.
+"""Which objects are work queues (README.md, "What counts as a queue"), and which names are the same queue.
 
 An identity is an access path in the scope that owns its root: a local or parameter of
 a function, `self.x` across the methods of one class, a module-level name across the
@@ -37,7 +37,7 @@ from qlint.settings import Settings
 
 Identity = tuple[int, str]  # (id of the owning scope node, access path)
 
-# Methods that only queues have (SPEC §2, evidence 4).
+# Methods that only queues have (README.md, "What counts as a queue").
 QUEUE_ONLY_METHODS = frozenset({"task_done", "put_nowait", "get_nowait", "qsize"})
 EMPTY_EXCEPTIONS = frozenset({"queue.Empty", "asyncio.QueueEmpty", "asyncio.queues.QueueEmpty"})
 
@@ -68,7 +68,7 @@ class QueueGroup:
 
     @property
     def is_queue(self) -> bool:
-        """Evidence 1-5 of SPEC §2: enough for the protocol rules."""
+        """Every kind of evidence (README.md, "What counts as a queue"): enough for the protocol rules."""
         if self.kinds:
             return True
         if self.known_not_queue or self.bad_get_arguments:
@@ -340,7 +340,7 @@ class QueueFacts:
         return seen
 
     def kinds_reaching(self, scope: Scope, expr: cst.BaseExpression) -> set[str]:
-        """Kinds of the objects that can flow into `expr` (SPEC §2, evidence 1-3)."""
+        """Kinds of the objects that can flow into `expr` (the first three kinds of evidence)."""
         kinds: set[str] = set()
         for ident in self.origins(scope, expr):
             kinds |= self._own_kinds.get(ident, set())
