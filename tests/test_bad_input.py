@@ -132,6 +132,7 @@ def test_ten_megabyte_file() -> None:
     assert [(d.code, d.line) for d in report.diagnostics] == [("QL104", 125_006)]
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_corpus_output_does_not_depend_on_jobs(corpus_files, corpus_run, tmp_path: Path, monkeypatch) -> None:
     """The corpus (the standard library without site-packages, and the fixtures): the same

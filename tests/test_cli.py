@@ -132,6 +132,7 @@ def test_noqa_placement(name: str) -> None:
     assert [(d.line, d.col, d.code) for d in lint_source(source, "case.py")] == expected
 
 
+@pytest.mark.slow
 @pytest.mark.integration
 def test_noqa_placement_agrees_with_flake8(tmp_path: Path) -> None:
     """The expectations above are flake8's: it reports the same, at the same places."""

@@ -56,6 +56,7 @@ def test_flake8_plugin_reports_what_the_engine_reports() -> None:
     assert _flake8(FIXTURES) == engine
 
 
+@pytest.mark.slow
 @pytest.mark.integration
 @pytest.mark.parametrize("blanket", [False, True], ids=["noqa-codes", "noqa-blanket"])
 def test_noqa_variant_reports_nothing(tmp_path: Path, blanket: bool) -> None:

@@ -299,6 +299,7 @@ def test_fixtures_with_names_changed(path: Path, renames: list[tuple[int, str]])
         _assert_sound(source, chosen, path.name)
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_library_findings_were_possible(corpus_files) -> None:
     """The corpus (the standard library without site-packages, and the fixtures): the

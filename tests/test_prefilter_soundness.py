@@ -23,6 +23,7 @@ def _no_pool(*args, **kwargs):
     raise AssertionError("the run without the prefilter must stay in this process")
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 @pytest.mark.parametrize("settings", [Settings(), WIDE], ids=["default", "wide"])
 def test_corpus_output_is_the_same_without_the_prefilter(settings: Settings, corpus_files, corpus_run, monkeypatch) -> None:

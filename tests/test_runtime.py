@@ -68,6 +68,7 @@ def outcomes() -> dict[Path, Outcome]:
         return dict(zip(DEMOS, pool.map(_run, DEMOS)))
 
 
+@pytest.mark.slow
 @pytest.mark.runtime
 @pytest.mark.parametrize("path", DEMOS, ids=[f"{p.parent.name}/{p.name}" for p in DEMOS])
 def test_demo_behaves_as_its_header_says(path: Path, outcomes: dict[Path, Outcome]) -> None:
