@@ -11,7 +11,7 @@ engine; programs that fail one gate (composed ones and the fixtures, with the fe
 words respelled that make that gate fail) test the gate: an unsound gate hides a finding
 there, and the comparison fails.
 
-CI runs EXAMPLES (100) programs per test; `QLINT_FUZZ_EXAMPLES=20000 python -m pytest
+CI runs EXAMPLES (50) programs per test; `QLINT_FUZZ_EXAMPLES=20000 python -m pytest
 tests/test_fuzz.py tests/test_prefilter.py` is the long run, by hand.
 """
 
@@ -37,7 +37,7 @@ from qlint.settings import Settings
 from tests.fixture_expectations import fixture_files
 
 # How many programs each fuzz test draws: EXAMPLES in CI (the README says so), more by hand.
-EXAMPLES = 100
+EXAMPLES = 50
 FUZZ = settings(
     max_examples=int(os.environ.get("QLINT_FUZZ_EXAMPLES", EXAMPLES)),
     # A program takes up to a second to lint on a busy machine: no per-example deadline.
