@@ -28,7 +28,7 @@ from qlint.prefilter import possible_rules
 from qlint.rules import RULES
 from qlint.settings import Settings
 from tests.fixture_expectations import expectations, fixture_files
-from tests.test_fuzz import FUZZ, _blocks, _program
+from tests.test_fuzz import FUZZ, GRAMMAR_FUZZ, _blocks, _program
 
 CODES = [rule.code for rule in RULES]
 DEFAULT = Settings()
@@ -186,7 +186,7 @@ def test_composed_consumer_loops(body: list[str], loop: str) -> None:
 
 
 @pytest.mark.slow
-@FUZZ
+@GRAMMAR_FUZZ
 @given(hypothesmith.from_node())
 def test_arbitrary_python(source: str) -> None:
     """Any syntax at all (match, walrus, decorators, star-args): no crash, and sound."""
