@@ -13,8 +13,12 @@ from hypothesis import settings  # noqa: E402
 # every run draws the same examples, so a red build is red again on a rerun and on a
 # laptop; a failure prints the `@reproduce_failure` blob. Elsewhere examples are random
 # (more programs over time), and a failure prints the blob and the seed too.
-settings.register_profile("ci", derandomize=True, print_blob=True, database=None)
-settings.register_profile("dev", print_blob=True)
+# Both start from Hypothesis' defaults, not from its own built-in "ci" profile (loaded when
+# CI is set), which would switch off the too_slow health check.
+settings.register_profile(
+    "ci", settings.get_profile("default"), derandomize=True, print_blob=True, database=None, suppress_health_check=[]
+)
+settings.register_profile("dev", settings.get_profile("default"), print_blob=True, suppress_health_check=[])
 settings.load_profile(os.environ.get("QLINT_HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 # The tiers CI runs (`--tier fast` on every supported Python, `--tier full` on the main

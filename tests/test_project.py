@@ -4,6 +4,7 @@ README's commands and counts, and no reference to a document users do not have."
 from __future__ import annotations
 
 import ast
+import os
 import re
 import subprocess
 import sys
@@ -109,3 +110,16 @@ def test_the_tiers_split_the_suite() -> None:
     assert "tests/test_fixtures.py::test_flake8_plugin_reports_what_the_engine_reports" in fast
     assert "tests/test_precommit.py::test_hook_fails_on_a_bad_file_and_passes_on_a_good_one" in fast
     assert any("test_fuzz.py" in t for t in fast)
+
+
+def test_hypothesis_in_ci_is_derandomized_and_keeps_its_health_checks() -> None:
+    from hypothesis import HealthCheck, settings
+
+    profile = settings.get_profile("ci")
+    assert profile.derandomize and profile.print_blob and profile.database is None
+    assert not profile.suppress_health_check, "Hypothesis' own ci profile switches off too_slow"
+    if os.environ.get("CI"):
+        assert settings.default.derandomize, "CI is set: the 'ci' profile must be loaded"
+    assert settings.default.print_blob
+    assert list(test_fuzz.FUZZ.suppress_health_check) == []
+    assert list(test_fuzz.GRAMMAR_FUZZ.suppress_health_check) == [HealthCheck.filter_too_much]
