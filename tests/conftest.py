@@ -11,8 +11,9 @@ from hypothesis import settings  # noqa: E402
 
 # Hypothesis: in CI (the CI environment variable is set, as `.ci/run` and hosted CI do)
 # every run draws the same examples, so a red build is red again on a rerun and on a
-# laptop; a failure prints the `@reproduce_failure` blob. Elsewhere examples are random
-# (more programs over time), and a failure prints the blob and the seed too.
+# laptop; a failure prints the `@reproduce_failure` blob that replays it. Elsewhere
+# examples are random (more programs over time); a failure prints the blob too, and the
+# example database (.hypothesis/) replays it on the next run.
 # Both start from Hypothesis' defaults, not from its own built-in "ci" profile (loaded when
 # CI is set), which would switch off the too_slow health check.
 settings.register_profile(
