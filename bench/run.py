@@ -4,9 +4,13 @@
 
 FOLDER defaults to the standard library of the running Python (site-packages
 excluded, as in the figures of the speed issue). Prints wall time (best of N), the
-ratio to ruff, peak memory of the process tree, and how many files qlint read,
-parsed and skipped. qlint runs cold (`--no-cache`) and warm (a cache filled by one
-run before, in a temporary folder). flake8 runs in two throwaway venvs, one without qlint and one
+ratio to ruff, and peak memory: the largest sum of the resident sizes of the command's
+processes (it and all its descendants, shared pages counted in each), sampled every
+10 ms from /proc (Linux), over the N runs. qlint runs cold (`--no-cache`) and warm (a
+cache filled by one run before, in a temporary folder). Then how many files qlint
+reads, parses with CPython and parses with LibCST: counted in one more, untimed, run of
+qlint's command line (`--no-cache --jobs 1`) whose file reads and parser calls are
+counted. flake8 runs in two throwaway venvs, one without qlint and one
 with it, made on first use under bench/.venvs (needs the package index).
 This is a tool to run by hand: a benchmark, never a timed test.
 """
@@ -28,23 +32,52 @@ ROOT = Path(__file__).resolve().parent.parent
 VENVS = Path(__file__).resolve().parent / ".venvs"
 
 
-# Runs one command and prints the peak resident size of its largest process, in KiB.
-_PEAK = (
-    "import resource, subprocess, sys; "
-    "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
-)
+SAMPLE_SECONDS = 0.01
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                found.extend(int(child) for child in handle.read().split())
+    except OSError:  # gone already
+        pass
+    return found
+
+
+def _resident_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_resident_kib(pid: int) -> int:
+    """The resident sizes of `pid` and all its descendants, added up (KiB)."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        total += _resident_kib(current)
+        pending.extend(_children(current))
+    return total
 
 
 def measure(command: list[str], repeat: int, cwd: str | None = None) -> tuple[float, float]:
-    """(best wall seconds over `repeat` runs, peak resident MiB of its largest process)."""
-    best, peak = float("inf"), 0.0
+    """(best wall seconds over `repeat` runs, peak MiB of the process tree over all runs)."""
+    best, peak = float("inf"), 0
     for _ in range(repeat):
         start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-c", _PEAK, *command], capture_output=True, text=True, cwd=cwd)
+        with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd) as process:
+            while process.poll() is None:
+                peak = max(peak, tree_resident_kib(process.pid))
+                time.sleep(SAMPLE_SECONDS)
         best = min(best, time.perf_counter() - start)
-        peak = max(peak, int(done.stdout.strip() or 0) / 1024)
-    return best, peak
+    return best, peak / 1024
 
 
 def flake8_venv(name: str, with_qlint: bool) -> Path:
@@ -61,38 +94,37 @@ def flake8_venv(name: str, with_qlint: bool) -> Path:
     return python
 
 
+# Runs qlint's command line once, counting the files it reads and the engine's calls to
+# CPython's and LibCST's parsers (one per file that gets that far), and prints them.
+_COUNTED_RUN = """
+import ast, contextlib, io, sys
+import libcst
+from qlint import runner
+from qlint.cli import main
+counts = dict(read=0, cpython=0, libcst=0)
+def counted(name, function):
+    def call(*args, **kwargs):
+        if name == "read" or sys._getframe(1).f_globals.get("__name__") == "qlint.engine":
+            counts[name] += 1
+        return function(*args, **kwargs)
+    return call
+runner._read = counted("read", runner._read)
+ast.parse = counted("cpython", ast.parse)
+libcst.parse_module = counted("libcst", libcst.parse_module)
+with contextlib.redirect_stdout(io.StringIO()):
+    main(sys.argv[1:] + ["--no-cache", "--jobs", "1", "--exit-zero"])
+print(counts["read"], counts["cpython"], counts["libcst"])
+"""
+
+
 def file_counts(folder: str, exclude: list[str]) -> tuple[int, int, int]:
-    """(files qlint reads, files whose text passes a rule's gate and CPython parses,
-    files the prefilter on CPython's tree passes on to LibCST)."""
-    sys.path.insert(0, str(ROOT))
-    import ast
-    import warnings
-
-    from qlint.engine import decode, rules_for
-    from qlint.files import DEFAULT_EXCLUDE, DiscoveryOptions, discover
-    from qlint.prefilter import possible_rules
-    from qlint.settings import Settings
-
-    options = DiscoveryOptions(exclude=DEFAULT_EXCLUDE + tuple(exclude))
-    read = gated = analysed = 0
-    for found in discover([folder], options):
-        if found.error:
-            continue
-        read += 1
-        try:
-            with open(found.path, "rb") as handle:
-                text = decode(handle.read())
-            rules = rules_for(text, Settings())
-            if not rules:
-                continue
-            gated += 1
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                tree = ast.parse(text)
-            analysed += bool(possible_rules(tree, [rule.code for rule in rules], Settings()))
-        except (OSError, SyntaxError, UnicodeDecodeError, LookupError, ValueError, RecursionError):
-            pass
-    return read, gated, analysed
+    """(files qlint read, files it parsed with CPython, files it parsed with LibCST), counted
+    in a real run of qlint's command line on `folder`."""
+    excluding = [f"--extend-exclude={','.join(exclude)}"] if exclude else []
+    done = subprocess.run([sys.executable, "-c", _COUNTED_RUN, *excluding, folder],
+                          capture_output=True, text=True, check=True, cwd=ROOT)
+    read, parsed, analysed = (int(n) for n in done.stdout.split())
+    return read, parsed, analysed
 
 
 def main() -> int:
@@ -133,11 +165,12 @@ def main() -> int:
                 best[name] = (min(best[name][0], seconds), max(best[name][1], peak))
         rows.extend((f"{name} --jobs 2", *best[name]) for name in pythons)
 
-    read, gated, analysed = file_counts(args.folder, exclude)
+    read, parsed, analysed = file_counts(args.folder, exclude)
     print(f"folder: {args.folder} (excluding {exclude or 'nothing'}); cores: {os.cpu_count()}")
-    print(f"qlint reads {read} files; {read - gated} are skipped on their text alone; CPython parses "
-          f"{gated}; the prefilter on its tree sends {analysed} to LibCST")
+    print(f"counted in one qlint run (--no-cache --jobs 1): it read {read} files; {read - parsed} were skipped on "
+          f"their text alone; CPython parsed {parsed}; the prefilter on its tree sent {analysed} to LibCST")
     base = rows[0][1] if ruff else None
+    print("peak MiB: the largest sum of resident sizes over a command's process tree, sampled every 10 ms")
     print(f"{'command':40} {'wall s':>8} {'x ruff':>8} {'peak MiB':>9}")
     for name, seconds, peak in rows:
         ratio = f"{seconds / base:8.2f}" if base else "       -"

@@ -133,23 +133,27 @@ def test_ten_megabyte_file() -> None:
 
 
 @pytest.mark.slow
-def test_corpus_output_does_not_depend_on_jobs() -> None:
-    """The standard library and site-packages of the running Python: no traceback, and
-    byte-identical output with one process and with two, and from the cache (filled by a
-    first run, then read by a second)."""
-    import sysconfig
+@pytest.mark.corpus
+def test_corpus_output_does_not_depend_on_jobs(corpus_files, corpus_run, tmp_path: Path, monkeypatch) -> None:
+    """The corpus (the standard library without site-packages, and the fixtures): the same
+    findings, fixes and errors with one process as with two (the session's run), and from
+    the cache (filled by a first run, then read by a second)."""
+    from qlint.cache import ResultCache
+    from qlint.runner import run
+    from qlint.settings import Settings
 
-    stdlib = sysconfig.get_paths()["stdlib"]
-    runs = [
-        subprocess.run([sys.executable, "-m", "qlint", "--exit-zero", "--jobs", jobs, *cache, stdlib],
-                       capture_output=True, timeout=1200)
-        for jobs, cache in (("1", ["--no-cache"]), ("2", ["--no-cache"]), ("2", []), ("2", []))
-    ]
-    for run in runs[1:]:
-        assert run.stdout == runs[0].stdout and run.stderr == runs[0].stderr
-    assert b"Traceback" not in runs[0].stderr and runs[0].returncode == 0
-    # It did lint: the standard library has files qlint must parse, and some it reports.
-    assert runs[0].stdout.count(b": QL") >= 1
+    def cache() -> ResultCache:
+        return ResultCache.load(tmp_path / "cache", Settings())
+
+    runs = [run(corpus_files, Settings(), jobs=1), run(corpus_files, Settings(), jobs=2, cache=cache())]
+    with monkeypatch.context() as patch:  # every file must come from the cache now
+        patch.setattr(runner, "lint_file", lambda *args: pytest.fail(f"linted, not read from the cache: {args[0]}"))
+        patch.setattr(runner, "ProcessPoolExecutor", lambda *args, **kwargs: pytest.fail("a pool for cached files"))
+        runs.append(run(corpus_files, Settings(), jobs=2, cache=cache()))
+    for other in runs:
+        assert other.diagnostics == corpus_run.diagnostics
+        assert [d.fix for d in other.diagnostics] == [d.fix for d in corpus_run.diagnostics]
+        assert other.errors == corpus_run.errors
 
 
 @pytest.mark.parametrize("depth, code_or_error", [(150, "nested more than 100 levels"), (1500, "QL000")])

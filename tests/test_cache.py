@@ -5,12 +5,15 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import shutil
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from qlint import diagnostic as diagnostic_module
+import qlint
 from qlint.cache import (
     CACHE_DIR_NAME,
     ROW_FIELDS,
@@ -18,7 +21,7 @@ from qlint.cache import (
     content_digest,
     settings_key,
 )
-from qlint.diagnostic import Diagnostic
+from qlint.diagnostic import Diagnostic, Edit, FixSummary
 from qlint.settings import Settings
 
 SOURCE = b"import queue\nq = queue.Queue()\nq.get()\n"
@@ -58,10 +61,8 @@ def test_cache_knows_every_field_of_a_diagnostic() -> None:
 
 
 def test_fix_round_trips(tmp_path: Path) -> None:
-    if not hasattr(diagnostic_module, "FixSummary"):
-        pytest.skip("Diagnostic has no fix yet")
-    edit = diagnostic_module.Edit(3, 1, 3, 8, "item = q.get()\ntry:\n    pass\nfinally:\n    q.task_done()")
-    summary = diagnostic_module.FixSummary("unsafe", "Call task_done() in a finally", (edit,))
+    edit = Edit(3, 1, 3, 8, "item = q.get()\ntry:\n    pass\nfinally:\n    q.task_done()")
+    summary = FixSummary("unsafe", "Call task_done() in a finally", (edit,))
     fixed = dataclasses.replace(FINDING, fix=summary)
     cache = ResultCache.load(tmp_path / CACHE_DIR_NAME, Settings(), version="9.9")
     cache.store("pkg/mod.py", "d", [fixed, PLAIN], [])
@@ -191,15 +192,28 @@ def test_undecodable_text_in_a_message_survives(tmp_path: Path) -> None:
     assert ResultCache.load(tmp_path / CACHE_DIR_NAME, Settings(), version="9.9").lookup("odd.py", "d") == ([odd], [])
 
 
-def test_digest_depends_on_every_byte() -> None:
-    assert content_digest(b"a") != content_digest(b"b")
-    assert content_digest(SOURCE) == content_digest(bytes(SOURCE))
+_KEY = (
+    "import sys, qlint.cache as cache, qlint.settings as settings; "
+    "assert cache.__file__.startswith(sys.argv[1]), cache.__file__; "
+    "print(cache.settings_key(settings.Settings()))"
+)
 
 
-def test_editing_qlint_itself_changes_the_key(tmp_path: Path, monkeypatch) -> None:
-    """A rule changed under the same version number must not be served old results."""
-    from qlint import cache
+def test_editing_qlint_itself_changes_the_key(tmp_path: Path) -> None:
+    """A rule changed under the same version number must not be served old results: in a
+    copy of the package, the key stays while nothing changes, and moves when a file does."""
+    copy = tmp_path / "site"
+    shutil.copytree(Path(qlint.__file__).parent, copy / "qlint", ignore=shutil.ignore_patterns("__pycache__"))
 
-    before = cache.settings_key(Settings())
-    monkeypatch.setattr(cache, "_code_fingerprint", lambda: "another commit")
-    assert cache.settings_key(Settings()) != before
+    def key() -> str:
+        env = {**os.environ, "PYTHONPATH": str(copy), "PYTHONDONTWRITEBYTECODE": "1"}
+        command = [sys.executable, "-c", _KEY, str(copy)]
+        done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    before = key()
+    assert key() == before
+    rule = copy / "qlint" / "rules" / "ql104_task_done_not_in_finally.py"
+    rule.write_text(rule.read_text("utf-8") + "\n# another commit\n", "utf-8")
+    assert key() != before

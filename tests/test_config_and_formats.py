@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -316,10 +317,45 @@ def test_statistics_and_output_file(tmp_path: Path, capsys) -> None:
     assert len(json.loads(target.read_text())) == 3
 
 
+def _qlint_output(args: list[str], on_a_terminal: bool, **env: str) -> str:
+    """What `python -m qlint ARGS` writes to its standard output: a pseudo-terminal or a pipe."""
+    environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | env
+    command = [sys.executable, "-m", "qlint", *args]
+    if not on_a_terminal:
+        return subprocess.run(command, capture_output=True, text=True, env=environment, timeout=120).stdout
+    import pty
+
+    leader, follower = pty.openpty()
+    with subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=follower, stderr=subprocess.DEVNULL,
+                          env=environment) as process:
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # EIO: the other side of the terminal is closed
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        process.wait(timeout=120)
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
 def test_color_only_on_a_terminal(tmp_path: Path) -> None:
-    path = _project(tmp_path) / "bad.py"
-    piped = subprocess.run([sys.executable, "-m", "qlint", str(path)], capture_output=True, text=True)
-    assert "\033[" not in piped.stdout
+    path = str(_project(tmp_path) / "bad.py")
+    coloured = _qlint_output([path], on_a_terminal=True)
+    assert "\033[" in coloured and "QL104" in coloured
+    for plain in (
+        _qlint_output([path], on_a_terminal=False),
+        _qlint_output(["--no-color", path], on_a_terminal=True),
+        _qlint_output([path], on_a_terminal=True, NO_COLOR="1"),
+        _qlint_output(["--format", "json", path], on_a_terminal=True),
+        _qlint_output(["-o", str(tmp_path / "out.txt"), path], on_a_terminal=True) + (tmp_path / "out.txt").read_text(),
+    ):
+        assert "QL104" in plain and "\033[" not in plain, plain
 
 
 def test_show_source_is_for_text_output(tmp_path: Path, capsys) -> None:

@@ -1,4 +1,4 @@
-"""Fixes (SPEC §4): every fixable fixture is fixed to its golden, idempotently, the same way
+"""Fixes (docs/usage.md, "Fixing"): every fixable fixture is fixed to its golden, idempotently, the same way
 through the engine, `--fix` and `--diff`; files keep their bytes' form; broken fixes are refused."""
 
 from __future__ import annotations

@@ -57,6 +57,7 @@ def test_flake8_plugin_reports_what_the_engine_reports() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.integration
 @pytest.mark.parametrize("blanket", [False, True], ids=["noqa-codes", "noqa-blanket"])
 def test_noqa_variant_reports_nothing(tmp_path: Path, blanket: bool) -> None:
     for path in FILES:

@@ -95,8 +95,8 @@ def test_usage_says_only_multiline_strings_join_lines_for_noqa() -> None:
     assert "Only a multi-line string joins lines" in text
     assert "a `# noqa` on any of its lines covers all of them" not in text
     # What it says is what qlint (and flake8, tests/test_cli.py) does:
-    assert [d.code for d in lint_source(NOQA_PLACEMENTS["call-split-over-lines"], "x.py")] == ["QL104"]
-    assert lint_source(NOQA_PLACEMENTS["after-multiline-string"], "x.py") == []
+    assert [d.code for d in lint_source(NOQA_PLACEMENTS["call-split-over-lines"][0], "x.py")] == ["QL104"]
+    assert lint_source(NOQA_PLACEMENTS["after-multiline-string"][0], "x.py") == []
 
 
 def test_ruff_md_asks_everyone_who_runs_ruff_fix_for_external() -> None:

@@ -69,6 +69,7 @@ def outcomes() -> dict[Path, Outcome]:
 
 
 @pytest.mark.slow
+@pytest.mark.runtime
 @pytest.mark.parametrize("path", DEMOS, ids=[f"{p.parent.name}/{p.name}" for p in DEMOS])
 def test_demo_behaves_as_its_header_says(path: Path, outcomes: dict[Path, Outcome]) -> None:
     what = runtime_header(path)
@@ -96,7 +97,7 @@ def test_every_rule_has_a_misbehaving_demo(rule) -> None:
 
 
 def test_every_fixed_demo_says_how_it_runs_after_the_fix() -> None:
-    """SPEC §4: the fixed QL103, QL302, QL303, QL304 and QL305 demos no longer show their bug."""
+    """The fixed QL103, QL302, QL303, QL304 and QL305 demos no longer show their bug."""
     missing = [p.name for p in GOLDENS if runtime_header(FIXTURES / p.name) and not runtime_header(p)]
     assert not missing, f"goldens of runtime demos without '# runtime-fixed:': {missing}"
     for path in GOLDENS:

@@ -22,7 +22,7 @@ FACTORY_CALLS = frozenset(
     }
 )
 
-# Calls known not to make a queue (SPEC §2, evidence 5).
+# Calls known not to make a queue (README.md, "What counts as a queue": not a literal or a dict).
 NON_QUEUE_CALLS = frozenset(
     {
         "dict",

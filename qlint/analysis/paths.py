@@ -1,4 +1,4 @@
-"""Paths through a consumer loop, from its `get()` back to the next one (SPEC §3).
+"""Paths through a consumer loop, from its `get()` back to the next one.
 
 The walker runs a set of abstract states through the statements of a loop body:
 how many items this iteration has taken, how many `task_done()` calls followed, whether

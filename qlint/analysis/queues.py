@@ -1,4 +1,4 @@
-"""Which objects are work queues (SPEC §2), and which names are the same queue.
+"""Which objects are work queues (README.md, "What counts as a queue"), and which names are the same queue.
 
 An identity is an access path in the scope that owns its root: a local or parameter of
 a function, `self.x` across the methods of one class, a module-level name across the
@@ -42,7 +42,7 @@ from qlint.settings import Settings
 
 Identity = tuple[int, str]  # (id of the owning scope node, access path)
 
-# Methods that only queues have (SPEC §2, evidence 4).
+# Methods that only queues have (README.md, "What counts as a queue").
 QUEUE_ONLY_METHODS = frozenset({"task_done", "put_nowait", "get_nowait", "qsize"})
 EMPTY_EXCEPTIONS = empty_exceptions()
 
@@ -85,7 +85,7 @@ class QueueGroup:
 
     @property
     def is_queue(self) -> bool:
-        """Evidence 1-5 of SPEC §2: enough for the protocol rules."""
+        """Every kind of evidence (README.md, "What counts as a queue"): enough for the protocol rules."""
         if self.kinds:
             return True
         if self.known_not_queue or self.bad_get_arguments:

@@ -1,1 +1,1 @@
-"""Fixes: LibCST transformations that rules offer with their findings (SPEC §4)."""
+"""Fixes: LibCST transformations that rules offer with their findings (docs/usage.md, "Fixing")."""

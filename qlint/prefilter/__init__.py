@@ -31,7 +31,7 @@ __all__ = ["possible_rules", "Summary", "_SUBMITTERS"]
 # The analysis' vocabulary, by last name, from the registry of queue classes (which, like
 # this package, imports no LibCST: a file judged here needs none). Methods are the
 # protocol's own; tests/test_prefilter.py keeps them in step with the analysis.
-_QUEUE_ONLY = ("task_done", "put_nowait", "get_nowait", "qsize")  # evidence 4 (README)
+_QUEUE_ONLY = ("task_done", "put_nowait", "get_nowait", "qsize")  # README.md: "What counts as a queue"
 
 
 @dataclass(frozen=True)
