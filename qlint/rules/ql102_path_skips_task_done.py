@@ -19,12 +19,13 @@ this finding too, at that `task_done()`.
 A queue is *waited on* when `join()` is called on it anywhere in the module (also
 `for q in (inbox, outbox): q.join()`), when a join written by hand reads its count
 (`q.all_tasks_done`, `q.unfinished_tasks`, asyncio's `q._unfinished_tasks`), when it
-is a `JoinableQueue`, when it came from a caller (a parameter of a function other
-modules can call, or an attribute set from one, or a queue this module did not make),
-or when it is handed out (returned, stored in a container or on another object, passed
-to code qlint cannot see). A queue made here that none of these reach is waited on by
-nobody, and a skipped `task_done()` changes nothing: qlint then stays silent. The
-message names the wait: `the join() at line 88`, or `a caller's join()`.
+is a `JoinableQueue`, when it came from a caller (this module does not make it: a
+parameter, an attribute set from one, an import), or when it is handed out (returned,
+stored in a container or on another object, passed to code qlint cannot see). A queue
+made here that none of these reach is waited on by nobody, also when it reaches a
+parameter through calls all in view, and a skipped `task_done()` changes nothing: qlint
+then stays silent. The message names the wait: `the join() at line 88`, or `a caller's
+join()`.
 
 ## Why is this bad?
 Every item taken must be acknowledged exactly once. An item that goes round the loop
