@@ -8,7 +8,10 @@ A pipeline stage joined after the stage that feeds it is done: when a worker put
 `q` only from its consumer loop of another queue, each put before that loop's
 `task_done()`, and that other queue was joined first (`urls.join(); pages.join()`),
 every put it will make from that input was made. A stage that can put after its
-`task_done()` is still reported.
+`task_done()` is still reported. So is a producer known to be done otherwise: joined,
+awaited or gathered before `q.join()`, or one whose consumers were all joined first (a
+consumer ends on the sentinel put after the work, so nothing put later can make
+`join()` return early; it would hang it instead).
 
 ## Why is this bad?
 `q.join()` returns as soon as every item put *so far* is acknowledged. If consumers
@@ -80,6 +83,8 @@ from typing import Iterator
 import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
+from qlint.analysis.model import Scope
+from qlint.analysis.queues import QueueGroup
 from qlint.rules.base import empty_join_gate, worker_gate
 
 CODE = "QL204"
@@ -99,6 +104,8 @@ def check(facts: ModuleFacts) -> Iterator[tuple[cst.CSTNode, str]]:
             if site.node.args:
                 continue  # Queue.join() takes none: that is QL201's TypeError, not a race
             at = threads.position[id(site.node)]
+            if _consumers_joined_before(facts, group, site.scope, at):
+                continue
             producers = sorted(
                 {
                     worker.name
@@ -118,6 +125,24 @@ def check(facts: ModuleFacts) -> Iterator[tuple[cst.CSTNode, str]]:
                     f"q.join() while producers ({names}) may still be putting: join() can "
                     "return before all work was queued; join the producers first"
                 )
+
+
+def _consumers_joined_before(facts: ModuleFacts, group: QueueGroup, scope: Scope, at: float) -> bool:
+    """Every worker started here that consumes the queue has been joined already. A
+    consumer ends only when its loop does (on a sentinel, put after the work): join()
+    cannot then return before work a producer puts later; that work would hang it instead."""
+    threads = facts.threads
+    consumers = [
+        worker
+        for worker in threads.workers
+        if worker.scope is scope
+        and worker.started_at is not None
+        and worker.started_at < at
+        and threads.consumes(worker.target, group)
+    ]
+    return bool(consumers) and all(
+        any(when < at and not timed for when, _, timed in worker.joins) for worker in consumers
+    )
 
 
 def gate(text: str) -> bool:
