@@ -160,7 +160,8 @@ def _token_nesting_exceeds(text: str, limit: int) -> bool:
                 depth -= 1
             if depth > limit:
                 return True
-    except (tokenize.TokenError, SyntaxError, RecursionError, MemoryError, ValueError):
+    except (tokenize.TokenError, SyntaxError, RecursionError, MemoryError, ValueError, SystemError):
+        # SystemError: the C tokenizer of Python 3.12 and 3.13 raises it on a NUL byte.
         return True
     return False
 
