@@ -119,6 +119,16 @@ def rows(
     return table
 
 
+def awaited_modules() -> frozenset[str]:
+    """The modules of the built-in classes whose calls must be awaited (or whose faces'):
+    a text that names none of them cannot hold such a queue, unless the user adds one."""
+    return frozenset(
+        name.split(".", 1)[0]
+        for name, row in BUILTIN.items()
+        if row.awaited or any(BUILTIN[face].awaited for _, face in row.faces)
+    )
+
+
 def empty_exceptions() -> frozenset[str]:
     """Every Empty exception of a known class, by dotted name."""
     return frozenset(name for row in BUILTIN.values() for name in row.empty)

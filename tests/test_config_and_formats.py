@@ -165,6 +165,26 @@ def test_config_file_named_explicitly(tmp_path: Path, capsys) -> None:
     assert _run(capsys, "--config", str(tmp_path / "empty.toml"), str(project))[0] == 2
 
 
+def test_a_registry_row_of_the_users_reaches_every_rule(tmp_path: Path, capsys) -> None:
+    """A class of one's own may be called anything: `Channel` like asyncio.Queue gets QL303
+    for an unawaited put, though no gate knows its name."""
+    source = textwrap.dedent(
+        """\
+        import mylib.aio
+
+        async def main():
+            channel = mylib.aio.Channel()
+            channel.put(1)
+            await channel.join()
+        """
+    )
+    project = _project(tmp_path, "", {"app.py": source})
+    assert _run(capsys, str(project))[1] == ""
+    row = '[tool.qlint.queue-classes]\n"mylib.aio.Channel" = { like = "asyncio.Queue" }'
+    project = _project(tmp_path, row, {"app.py": source})
+    assert _codes(_run(capsys, str(project))[1]) == ["QL303"]
+
+
 def test_config_extra_queue_classes_and_name_regex(tmp_path: Path, capsys) -> None:
     source = textwrap.dedent(
         """\

@@ -294,4 +294,4 @@ def _fix(facts: ModuleFacts, scope: Scope, loop: cst.While, alone: bool, call: c
 
 
 def gate(text: str) -> bool:
-    return "get" in text and ("empty" in text or "qsize" in text) and worker_gate(text)
+    return "while" in text and "get" in text and ("empty" in text or "qsize" in text) and worker_gate(text)

@@ -45,6 +45,7 @@ import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
 from qlint.fixes.model import SAFE, Fix
+from qlint.registry import awaited_modules
 from qlint.rules.base import Finding
 
 CODE = "QL303"
@@ -121,4 +122,8 @@ def _run_later(function: cst.CSTNode) -> set[str]:
 
 
 def gate(text: str) -> bool:
-    return "asyncio" in text and "Queue" in text
+    """A class whose calls must be awaited, named with its module (`asyncio`, `janus`)."""
+    return "Queue" in text and any(module in text for module in _AWAITED_MODULES)
+
+
+_AWAITED_MODULES = awaited_modules()

@@ -64,6 +64,7 @@ from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.model import MethodCallSite, Scope
 from qlint.analysis.names import attribute_path
 from qlint.fixes.blocks import chain_to
+from qlint.registry import awaited_modules
 from qlint.rules.base import Finding
 
 CODE = "QL306"
@@ -224,4 +225,8 @@ def _has(root: cst.CSTNode, kind: type) -> bool:
 
 
 def gate(text: str) -> bool:
-    return "get_nowait" in text and "asyncio" in text and "async" in text
+    """`get_nowait` in a coroutine, on a class whose calls must be awaited (`asyncio`, `janus`)."""
+    return "get_nowait" in text and "async" in text and any(module in text for module in _AWAITED_MODULES)
+
+
+_AWAITED_MODULES = awaited_modules()
