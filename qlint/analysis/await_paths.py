@@ -22,17 +22,7 @@ _SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 def awaits(node: cst.CSTNode) -> bool:
     """An `await`, `async for`, `async with` or async comprehension under `node`, not
     counting nested functions, lambdas and classes (they run elsewhere, or later)."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, cst.Await):
-            return True
-        if isinstance(current, (cst.For, cst.With, cst.CompFor)) and current.asynchronous is not None:
-            return True
-        if current is not node and isinstance(current, _SCOPES):
-            continue
-        stack.extend(current.children)
-    return False
+    return awaits_outside(node, ())
 
 
 def awaits_outside(node: cst.CSTNode, chain: Sequence[cst.CSTNode]) -> bool:

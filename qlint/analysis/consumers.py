@@ -58,6 +58,7 @@ class ConsumerFacts:
         self.queues = queues
         self._helper_memo: dict[tuple[int, int], str] = {}
         self._quiet_memo: dict[int, bool] = {}
+        self._function_memo: dict[int, bool] = {}
         self._bounds: Optional[dict[str, bool]] = None
         self._calls_in_loop: dict[int, list[CallSite]] = {}
         self._calls_in_lambda: dict[int, list[CallSite]] = {}
@@ -129,8 +130,8 @@ class ConsumerFacts:
         )
 
     def quiet(self, call: cst.Call) -> bool:
-        """A call that does not raise in practice (analysis/raising.py), or a same-module
-        function whose whole body catches every exception."""
+        """A call that does not raise in practice (analysis/raising.py), or a call of a
+        same-module function that cannot raise (`_function_quiet`)."""
         key = id(call)
         known = self._quiet_memo.get(key)
         if known is None:
@@ -145,17 +146,23 @@ class ConsumerFacts:
     def _function_quiet(self, function: Scope) -> bool:
         """A function of this module that catches every exception, or whose statements
         hold no raising point at all (quiet calls; no subscripts, arithmetic, raises,
-        awaits or yields)."""
+        awaits or yields). Judged once per function."""
         node = function.node
         if not isinstance(node, cst.FunctionDef):
             return False
-        if cannot_raise(node):
-            return True
-        return not computes(node) and all(
-            isinstance(raiser, cst.Call) and self.quiet(raiser)
-            for summary in summaries_under(self.record.summaries, node.body)
-            for raiser in summary.raisers
-        )
+        known = self._function_memo.get(id(node))
+        if known is None:
+            self._function_memo[id(node)] = False  # recursion: not known to be quiet
+            known = cannot_raise(node) or (
+                not computes(node)
+                and all(
+                    isinstance(raiser, cst.Call) and self.quiet(raiser)
+                    for summary in summaries_under(self.record.summaries, node.body)
+                    for raiser in summary.raisers
+                )
+            )
+            self._function_memo[id(node)] = known
+        return known
 
     def _queue_put(self, call: cst.Call) -> bool:
         group = self.queues.group_of_call.get(id(call))

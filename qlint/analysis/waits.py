@@ -69,11 +69,14 @@ class QueueWaits:
         self.queues = queues
         self._first: dict[int, Wait] = {}  # id(group) -> the first join or hand-written wait
         self._memo: dict[int, Optional[Wait]] = {}
-        self._find_joins()
-        self._find_families()
+        self._found = False  # joins are looked for on the first question: most files ask none
 
     def of(self, group: QueueGroup) -> Optional[Wait]:
         """The wait on `group`'s count, or None when nothing can wait on it."""
+        if not self._found:
+            self._found = True
+            self._find_joins()
+            self._find_families()
         key = id(group)
         if key not in self._memo:
             self._memo[key] = self._judge(group)

@@ -41,7 +41,7 @@ def rename_caught(
     changes: list[tuple[cst.CSTNode, Replacement]] = []
     import_change: Optional[tuple[cst.CSTNode, Replacement]] = None
     names = []
-    for expression in _caught_expressions(handler):
+    for expression in caught_expressions(handler):
         dotted = right.get(id(expression))
         if dotted is None:
             continue
@@ -96,7 +96,8 @@ def _root(reference: Union[cst.Name, cst.Attribute]) -> str:
     return node.value if isinstance(node, cst.Name) else ""  # a reference is a dotted name: a Name
 
 
-def _caught_expressions(handler: cst.ExceptHandler) -> list[cst.BaseExpression]:
+def caught_expressions(handler: cst.ExceptHandler) -> list[cst.BaseExpression]:
+    """The expressions an `except` clause names: one, the elements of a tuple, or none."""
     if handler.type is None:
         return []
     if isinstance(handler.type, cst.Tuple):

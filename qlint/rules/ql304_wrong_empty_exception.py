@@ -54,7 +54,7 @@ from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.model import Scope, summaries_under
 from qlint.analysis.names import blocking_get
 from qlint.analysis.statement_shapes import handler_names
-from qlint.fixes.exceptions import rename_caught
+from qlint.fixes.exceptions import caught_expressions, rename_caught
 from qlint.fixes.model import Fix
 from qlint.registry import QueueClass
 from qlint.rules.base import Finding
@@ -94,7 +94,7 @@ def _fix(
 ) -> Optional[Fix]:
     """Each caught expression is one of `names`, in order (handler_names skips none here);
     each becomes the exception of the same sort (Empty or Full) among those `raised`."""
-    expressions = [e.value for e in handler.type.elements] if isinstance(handler.type, cst.Tuple) else [handler.type]
+    expressions = caught_expressions(handler)
     if len(expressions) != len(names) or len(handler_names(handler.type)) != len(names):
         return None
     table = facts.queues.table.values()

@@ -61,7 +61,7 @@ from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.model import Scope
 from qlint.analysis.names import attribute_path, normalise
 from qlint.analysis.scopes import binding_scope
-from qlint.fixes.exceptions import rename_caught
+from qlint.fixes.exceptions import caught_expressions, rename_caught
 from qlint.rules.base import Finding
 
 CODE = "QL305"
@@ -81,7 +81,7 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
     rebound = {name for each in facts.record.scopes for name in each.declared_global}
     for scope, node in facts.record.tries:
         for handler in node.handlers:
-            for expression in _caught_expressions(handler):
+            for expression in caught_expressions(handler):
                 if not isinstance(expression, cst.Attribute):
                     continue  # `<queue class>.Empty` is an attribute
                 named = _queue_class_attribute(facts, scope, expression)
@@ -96,14 +96,6 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
                     f"AttributeError just when the exception arrives, and the worker dies; catch {real}"
                 )
                 yield Finding(expression, message=message, fix=fix)
-
-
-def _caught_expressions(handler: cst.ExceptHandler) -> list[cst.BaseExpression]:
-    if handler.type is None:
-        return []
-    if isinstance(handler.type, cst.Tuple):
-        return [element.value for element in handler.type.elements]
-    return [handler.type]
 
 
 def _queue_class_attribute(facts: ModuleFacts, scope: Scope, expression: cst.BaseExpression) -> Optional[tuple[str, str]]:
