@@ -33,7 +33,7 @@ from qlint.settings import Settings
 
 CACHE_DIR_NAME = ".qlint_cache"
 # Bump when the layout of a cache file changes; old files then simply miss.
-FORMAT = 2
+FORMAT = 3
 # An entry not looked up or stored for this many days is dropped on the next save.
 KEEP_DAYS = 30
 CACHEDIR_TAG = (
@@ -182,7 +182,7 @@ def _make_cache_dir(folder: Path) -> None:
 
 
 # Every field of Diagnostic, in row order; a test fails if Diagnostic gains one not listed here.
-ROW_FIELDS = ("path", "line", "col", "code", "message", "end_line", "end_col", "steps", "fix")
+ROW_FIELDS = ("path", "line", "col", "code", "message", "end_line", "end_col", "steps", "fix", "related")
 
 
 def _diagnostic_to_row(found: Diagnostic) -> list[Any]:
@@ -192,15 +192,18 @@ def _diagnostic_to_row(found: Diagnostic) -> list[Any]:
         edits = found.fix.edits
         rows = None if edits is None else [[e.line, e.col, e.end_line, e.end_col, e.content] for e in edits]
         fix = [found.fix.safety, found.fix.title, rows]
-    return [found.path, found.line, found.col, found.code, found.message, found.end_line, found.end_col, steps, fix]
+    related = [list(place) for place in found.related]
+    return [found.path, found.line, found.col, found.code, found.message, found.end_line, found.end_col, steps, fix,
+            related]
 
 
 def _diagnostic_from_row(row: list[Any]) -> Diagnostic:
     """The exact frozen Diagnostic back (tuples, not lists); TypeError or ValueError if the row is not ours."""
-    path, line, col, code, message, end_line, end_col, steps, fix = row
+    path, line, col, code, message, end_line, end_col, steps, fix, related = row
     found = Diagnostic(
         _text(path), _int(line), _int(col), _text(code), _text(message), _int(end_line), _int(end_col),
         tuple((_int(step_line), _int(step_col), _text(what)) for step_line, step_col, what in steps),
+        related=tuple((_text(p), _int(a), _int(b), _text(what)) for p, a, b, what in related),
     )
     if fix is None:
         return found

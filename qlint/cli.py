@@ -77,6 +77,8 @@ def _parser() -> argparse.ArgumentParser:
     add("--stdin-filename", metavar="NAME", help="the file name to report (and match config by) for standard input")
     add("--config", metavar="FILE", help="read [tool.qlint] from FILE")
     add("--isolated", action="store_true", help="ignore configuration files")
+    add("--isolated-modules", action="store_true", help="judge each file alone: do not look for the joins "
+        "other modules of the project do (whole-project analysis is on by default)")
     add("--version", action="version", version=f"qlint {__version__}")
     return parser
 
@@ -249,7 +251,14 @@ def _main(argv: Optional[Sequence[str]]) -> int:
         result, stdin_source = _lint_stdin(args, settings, discovery, fix_mode, edits)
     else:
         cache = None if args.no_cache or fix_mode is not None else ResultCache.load(_cache_folder(args), settings)
-        result = run(list(discover(args.paths or ["."], discovery)), settings, args.jobs, fix_mode, cache, edits)
+        files = list(discover(args.paths or ["."], discovery))
+        project = None
+        if not args.isolated_modules:
+            from qlint.project.context import build_context
+
+            given = [path for path in args.paths or ["."] if os.path.exists(path)]
+            project = build_context(given, None if args.no_cache else _cache_folder(args))
+        result = run(files, settings, args.jobs, fix_mode, cache, edits, project)
     if fix_mode is not None and not fix_mode.write:
         return _report_diff(result)
     stdin_name = args.stdin_filename or "-"

@@ -18,6 +18,7 @@ from qlint.fixes.edits import BreaksCode, DoesNotCompile, fix_edits
 from qlint.noqa import NoqaMap
 from qlint.positions import spans
 from qlint.prefilter import possible_rules
+from qlint.project.view import ProjectView
 from qlint.rules import RULES, SYNTAX_ERROR
 from qlint.rules.base import Finding, Rule, as_finding
 from qlint.settings import Settings
@@ -96,8 +97,10 @@ def check_source(
     tree: Optional[ast.Module] = None,
     fixes: str = FIX_EDITS,
     steps: bool = True,
+    project: Optional[ProjectView] = None,
 ) -> FileReport:
-    """Lint one file; never raises on bad input. `tree` is CPython's tree of `source`
+    """Lint one file; never raises on bad input. `project`: what the other modules of its
+    project say about this one's queues (qlint/project/), None to judge it alone. `tree` is CPython's tree of `source`
     when the caller has it already (flake8 does). `fixes` says how much of each fix the
     surface shows (NO_FIXES, FIX_MARKS, FIX_EDITS); `steps=False` skips placing the steps
     of a finding's path, for a surface that does not print them."""
@@ -124,7 +127,7 @@ def check_source(
         if module is None:
             report.diagnostics.append(_syntax_error(path, error))
             return report
-        return _analyse(report, module, None, text, rules, path, settings, apply_noqa, fixes, steps)
+        return _analyse(report, module, None, text, rules, path, settings, apply_noqa, fixes, steps, project)
     except (RecursionError, MemoryError, ValueError) as error:
         report.errors.append(f"{path}: cannot parse: {type(error).__name__}: {_one_line(error)}")
         return report
@@ -142,7 +145,7 @@ def check_source(
     except Exception as error:  # valid for CPython, not for LibCST: new syntax
         report.diagnostics.append(_libcst_failure(path, error))
         return report
-    return _analyse(report, module, tree, text, rules, path, settings, apply_noqa, fixes, steps)
+    return _analyse(report, module, tree, text, rules, path, settings, apply_noqa, fixes, steps, project)
 
 
 def _parse_newer_syntax(source: Union[str, bytes], text: str) -> Optional[cst.Module]:
@@ -189,10 +192,11 @@ def _analyse(
     apply_noqa: bool,
     fixes: str,
     steps: bool,
+    project: Optional[ProjectView] = None,
 ) -> FileReport:
     """Facts, rules, places and `# noqa`, on a parsed module (and CPython's tree, when there is one)."""
     try:
-        facts = module_facts(module, settings)
+        facts = module_facts(module, settings, project)
     except RecursionError:
         report.errors.append(f"{path}: too deeply nested to analyse")
         return report
@@ -225,7 +229,8 @@ def _analyse(
         path_steps = tuple((where[id(node)].line, where[id(node)].col, what) for node, what in finding.steps) if steps else ()
         if finding.mentions:
             message = message.format(*(where[id(node)].line for node in finding.mentions))
-        diagnostic = Diagnostic(path, span.line, span.col, code, message, span.end_line, span.end_col, path_steps)
+        diagnostic = Diagnostic(path, span.line, span.col, code, message, span.end_line, span.end_col, path_steps,
+                                related=finding.related)
         if diagnostic in diagnostics:
             continue
         # A fix is checked by compiling its result, which this Python cannot do without a tree.

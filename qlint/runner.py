@@ -19,6 +19,7 @@ from typing import Optional
 from qlint.cache import ResultCache, content_digest
 from qlint.diagnostic import Diagnostic, Problem
 from qlint.files import Discovered
+from qlint.project.context import ProjectContext
 from qlint.settings import Settings
 
 # Below this many files a pool costs more than it saves.
@@ -64,17 +65,22 @@ def _read(path: str) -> tuple[Optional[bytes], Optional[str]]:
         return None, f"{path}: cannot read: {error.strerror or error}"
 
 
-def lint_file(path: str, settings: Settings, fix_mode: Optional[FixMode] = None, edits: bool = True) -> FileResult:
+def lint_file(
+    path: str, settings: Settings, fix_mode: Optional[FixMode] = None, edits: bool = True,
+    project: Optional[ProjectContext] = None,
+) -> FileResult:
     """Lint one file on disk, fixing it if asked; never raises on bad input. `edits`: give
-    each fix its text edits (json and sarif show them; text output only marks fixes)."""
+    each fix its text edits (json and sarif show them; text output only marks fixes).
+    `project`: the run's whole-project context (qlint/project/), None for per-file semantics."""
     source, error = _read(path)
     if source is None:
         return FileResult(errors=[error or f"{path}: cannot read"])
-    digest = content_digest(source)
+    digest = result_key(source, path, project)
     if fix_mode is None:
         from qlint.engine import FIX_EDITS, FIX_MARKS, check_source
 
-        report = check_source(source, path, settings, fixes=FIX_EDITS if edits else FIX_MARKS)
+        view = project.view_for(path) if project is not None else None
+        report = check_source(source, path, settings, fixes=FIX_EDITS if edits else FIX_MARKS, project=view)
         return FileResult(report.diagnostics, report.errors, digest)
     from qlint.fix import fix_source
 
@@ -126,17 +132,26 @@ def unified_diff(path: str, before: bytes, after: bytes) -> str:
     return "".join(lines)
 
 
-def _lint_chunk(paths: list[str], settings: Settings, fix_mode: Optional[FixMode], edits: bool) -> list[FileResult]:
-    return [lint_file(path, settings, fix_mode, edits) for path in paths]
+def result_key(source: bytes, path: str, project: Optional[ProjectContext]) -> str:
+    """What a cached result is keyed on: the bytes, and the project's answers the file may use."""
+    extra = project.key_for(path, source) if project is not None else ""
+    return content_digest(source) + (f":{extra}" if extra else "")
 
 
-# A worker's settings, fix mode and need for edits: sent once, when the pool starts, not with every chunk.
-_worker_job: tuple[Settings, Optional[FixMode], bool] = (Settings(), None, True)
+def _lint_chunk(
+    paths: list[str], settings: Settings, fix_mode: Optional[FixMode], edits: bool,
+    project: Optional[ProjectContext] = None,
+) -> list[FileResult]:
+    return [lint_file(path, settings, fix_mode, edits, project) for path in paths]
 
 
-def _start_worker(settings: Settings, fix_mode: Optional[FixMode], edits: bool) -> None:
+# A worker's settings, fix mode, need for edits and project context: sent once, when the pool starts.
+_worker_job: tuple[Settings, Optional[FixMode], bool, Optional[ProjectContext]] = (Settings(), None, True, None)
+
+
+def _start_worker(settings: Settings, fix_mode: Optional[FixMode], edits: bool, project: Optional[ProjectContext]) -> None:
     global _worker_job
-    _worker_job = (settings, fix_mode, edits)
+    _worker_job = (settings, fix_mode, edits, project)
 
 
 def _lint_chunk_in_worker(paths: list[str]) -> list[FileResult]:
@@ -150,6 +165,7 @@ def run(
     fix_mode: Optional[FixMode] = None,
     cache: Optional[ResultCache] = None,
     edits: bool = True,
+    project: Optional[ProjectContext] = None,
 ) -> RunResult:
     """Lint (or fix) `files`; the result does not depend on `jobs`, nor on the cache.
 
@@ -168,17 +184,17 @@ def run(
     if cache is not None and fix_mode is None:
         for path in paths:
             source, _ = _read(path)
-            hit = cache.lookup(path, content_digest(source), edits=edits) if source is not None else None
+            hit = cache.lookup(path, result_key(source, path, project), edits=edits) if source is not None else None
             if hit is not None:
                 outcomes[path] = FileResult(hit[0], hit[1])
     missing = [path for path in paths if path not in outcomes]
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(missing) < _POOL_THRESHOLD:
-        linted = _lint_chunk(missing, settings, fix_mode, edits)
+        linted = _lint_chunk(missing, settings, fix_mode, edits, project)
     else:
         size = max(1, len(missing) // (jobs * 8))
         chunks = [missing[i : i + size] for i in range(0, len(missing), size)]
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(settings, fix_mode, edits)) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(settings, fix_mode, edits, project)) as pool:
             linted = [o for chunk in pool.map(_lint_chunk_in_worker, chunks) for o in chunk]
     for path, outcome in zip(missing, linted):
         outcomes[path] = outcome

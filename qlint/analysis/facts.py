@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional
 
 import libcst as cst
 
@@ -11,6 +12,7 @@ from qlint.analysis.queues import QueueFacts
 from qlint.analysis.threads import ThreadFacts
 from qlint.analysis.waits import QueueWaits
 from qlint.analysis.walk import ModuleRecord, walk_module
+from qlint.project.view import ProjectView
 from qlint.settings import Settings
 
 
@@ -26,9 +28,10 @@ class ModuleFacts:
     waits: QueueWaits
 
 
-def module_facts(module: cst.Module, settings: Settings) -> ModuleFacts:
+def module_facts(module: cst.Module, settings: Settings, project: Optional[ProjectView] = None) -> ModuleFacts:
+    """`project`: what the rest of the project says about this module's queues (qlint/project/)."""
     record = walk_module(module)
     queues = QueueFacts(record, settings)
     consumers = ConsumerFacts(record, queues)
     threads = ThreadFacts(record, queues, consumers)
-    return ModuleFacts(module, record, queues, consumers, threads, QueueWaits(record, queues))
+    return ModuleFacts(module, record, queues, consumers, threads, QueueWaits(record, queues, project))

@@ -10,7 +10,13 @@
 - it was not made in this module (a parameter, an attribute set from one, an import):
   the caller that made it may join it;
 - it was made here and handed out: returned, yielded, stored in a container or on
-  another object, or passed to code qlint cannot see.
+  another object, or passed to code qlint cannot see;
+- another module of the project joins it (qlint/project/): through a receiver whose
+  class is this one (`client._audio_queue.join()` with `client: VonageClient`), or of
+  unknown class with the same attribute name; as a global of this module
+  (`workers.jobs.join()`); or a caller elsewhere passes in a queue it joins
+  (`Thread(target=consume, args=(q,))`, then `q.join()`). The message names that file
+  and line.
 
 A queue made here (a local, a `self.x` attribute, a module global) that none of these
 reach is waited on by nobody: a skipped or early `task_done()` changes nothing. That
@@ -31,8 +37,11 @@ from qlint.analysis.queues import QueueFacts, QueueGroup
 from qlint.analysis.raising import is_logging_call
 from qlint.analysis.scopes import resolve_class
 from qlint.analysis.walk import ModuleRecord
+from qlint.project.view import Location, ProjectView
 
 JOIN, HAND_WRITTEN, JOINABLE, CALLER, HANDED_OUT = "join", "hand-written", "joinable", "caller", "handed-out"
+ELSEWHERE = "elsewhere"
+WAIT_STEP = "and this waits for the unfinished-task count to reach zero"
 
 
 @dataclass(frozen=True)
@@ -41,11 +50,14 @@ class Wait:
 
     how: str
     node: Optional[cst.CSTNode] = None
+    where: Optional[Location] = None  # the join in another file of the project (ELSEWHERE)
 
     def phrase(self) -> str:
         """The waiter, for a message: `{0}` stands for the line of `node`."""
         if self.how == JOIN:
             return "the join() at line {0}"
+        if self.how == ELSEWHERE and self.where is not None:
+            return f"the join() in {self.where[0]}:{self.where[1]}"
         if self.how == HAND_WRITTEN:
             return "the wait for unfinished tasks at line {0}"
         if self.how == JOINABLE:
@@ -58,15 +70,16 @@ class Wait:
         """The wait as a step of a finding's path, when it is in view."""
         if self.node is None:
             return None
-        return (self.node, "and this waits for the unfinished-task count to reach zero")
+        return (self.node, WAIT_STEP)
 
 
 class QueueWaits:
     """The wait of every queue group of a module, found once."""
 
-    def __init__(self, record: ModuleRecord, queues: QueueFacts) -> None:
+    def __init__(self, record: ModuleRecord, queues: QueueFacts, project: Optional[ProjectView] = None) -> None:
         self.record = record
         self.queues = queues
+        self.project = project
         self._first: dict[int, Wait] = {}  # id(group) -> the first join or hand-written wait
         self._memo: dict[int, Optional[Wait]] = {}
         self._found = False  # joins are looked for on the first question: most files ask none
@@ -150,6 +163,9 @@ class QueueWaits:
         for name in sorted(names):
             if name in self._family_waits:
                 return self._family_waits[name]
+        elsewhere = self._elsewhere(group) if self.project is not None else None
+        if elsewhere is not None:
+            return elsewhere
         if group.made_joinable:
             return Wait(JOINABLE)  # made to be joined, though the join is not in view
         if not group.constructed and not (names and names <= self._made_attributes):
@@ -157,6 +173,25 @@ class QueueWaits:
         if self._handed_out(group):
             return Wait(HANDED_OUT)
         return None
+
+    def _elsewhere(self, group: QueueGroup) -> Optional[Wait]:
+        """The first join of `group` in another module of the project, by its location."""
+        assert self.project is not None
+        found = []
+        for node_id, path in group.members:
+            scope = self.record.scope_of_node.get(node_id)
+            if scope is None:
+                continue
+            answer = None
+            if scope.kind == "module" and "." not in path:
+                answer = self.project.global_join(path)
+            elif scope.kind == "class" and path.count(".") == 1 and path.startswith("self."):
+                answer = self.project.attribute_join(qualified_name(scope), path[5:])
+            elif scope.kind == "function" and path in scope.params:
+                answer = self.project.parameter_join(qualified_name(scope), scope.params.index(path))
+            if answer is not None:
+                found.append(answer.where)
+        return Wait(ELSEWHERE, where=min(found)) if found else None
 
     def _handed_out(self, group: QueueGroup) -> bool:
         queues = self.queues
@@ -190,6 +225,16 @@ class QueueWaits:
         if scope is None or scope.kind not in ("function", "lambda") or root not in scope.params:
             return False
         return self.queues.receives(ident)  # stored there, not only read from there
+
+
+def qualified_name(scope: Scope) -> str:
+    """`Client.run`, `main.<locals>.worker`: the name the project summaries use for a def."""
+    parts = [scope.name]
+    parent = scope.parent
+    while parent is not None and parent.kind != "module":
+        parts.append(parent.name + ".<locals>" if parent.kind == "function" else parent.name)
+        parent = parent.parent
+    return ".".join(reversed(parts))
 
 
 def _attribute_names(group: QueueGroup) -> set[str]:

@@ -15,7 +15,7 @@ from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.model import summaries_under
 from qlint.analysis.path_state import GET, PathFindings, unique
 from qlint.analysis.queues import QueueGroup
-from qlint.analysis.waits import Wait
+from qlint.analysis.waits import WAIT_STEP, Wait
 from qlint.fixes.blocks import contains
 from qlint.fixes.model import Fix
 
@@ -30,6 +30,8 @@ class Finding:
     fix: Optional[Fix] = None
     # Nodes whose line numbers the message names: `{0}` in the message is the first one's line.
     mentions: tuple[cst.CSTNode, ...] = ()
+    # Places in other files of the project (path, line, col, what), as Diagnostic.related.
+    related: tuple[tuple[str, int, int, str], ...] = ()
 
 
 # A check yields the node a finding points at, (node, message) when the message names
@@ -140,6 +142,8 @@ def naming_wait(finding: Finding, template: str, wait: Wait) -> Finding:
     phrase = wait.phrase()
     message = template.replace("{wait}", phrase)
     step = wait.step()
+    if wait.where is not None:
+        return replace(finding, message=message, related=((*wait.where, WAIT_STEP),))
     if step is None:
         return replace(finding, message=message)
     steps = finding.steps or ((finding.node, "here"),)

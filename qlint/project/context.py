@@ -1,0 +1,146 @@
+"""The projects of a run: their indexes, built once (summaries cached on disk), and each
+file's view, as plain data the worker processes receive once.
+
+Every surface builds the index of a file's whole project, whatever paths it was given:
+`qlint dir/`, `qlint dir/file.py`, the flake8 plugin and pre-commit (which passes only
+the changed files) see the same joins and report the same findings. The files of a
+project are those `qlint ROOT` would lint by default (`.gitignore` honoured, virtual
+environments, `build`, ... skipped), whatever `--exclude` says for the files to report.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional, Union
+
+from qlint.project.index import ProjectIndex, summarize_file
+from qlint.project.layout import find_root
+from qlint.project.summary import ModuleSummary
+from qlint.project.view import Location, ProjectView
+
+
+@dataclass
+class ProjectContext:
+    """Each linted file's view of its project (absolute path -> view); files with nothing to
+    learn are absent. `unknown`: per project root, joins through a receiver of unknown class."""
+
+    views: dict[str, ProjectView] = field(default_factory=dict)
+    roots: dict[str, str] = field(default_factory=dict)  # absolute path -> its project root
+    unknown: dict[str, dict[str, Location]] = field(default_factory=dict)
+
+    def view_for(self, path: str) -> Optional[ProjectView]:
+        absolute = os.path.abspath(path)
+        view = self.views.get(absolute)
+        unknown = self.unknown.get(self.roots.get(absolute, ""), {})
+        if view is None and not unknown:
+            return None
+        if view is None:
+            view = ProjectView("")
+        return ProjectView(view.module, view.globals, view.attributes, view.parameters, unknown)
+
+    def key_for(self, path: str, source: Union[str, bytes]) -> str:
+        """What a cached result of `path` depends on besides its bytes: the digest of the
+        answers it may use ("" when there are none). A join of unknown receiver class counts
+        only when its attribute name is in the file's text."""
+        view = self.view_for(path)
+        if view is None:
+            return ""
+        text = source if isinstance(source, str) else source.decode("latin-1")
+        view.by_name = {name: where for name, where in view.by_name.items() if name in text}
+        if not (view.globals or view.attributes or view.parameters or view.by_name):
+            return ""
+        return view.digest()
+
+
+class SummaryStore:
+    """Summaries kept between runs (JSON, never pickle), trusted while a file's size and
+    modification time are unchanged. Unusable or unwritable: ignored, never raised."""
+
+    def __init__(self, file: Optional[Path]) -> None:
+        self.file = file
+        self.entries: dict[str, Any] = {}
+        self.dirty = False
+        if file is not None:
+            with contextlib.suppress(OSError, ValueError, RecursionError):
+                data = json.loads(file.read_bytes())
+                if isinstance(data, dict):
+                    self.entries = data
+
+    def read(self, path: str, gated: bool) -> Optional[ModuleSummary]:
+        key = f"{int(gated)}{path}"
+        try:
+            info = os.stat(path)
+        except OSError:
+            return None
+        stamp = [info.st_size, info.st_mtime_ns]
+        entry = self.entries.get(key)
+        if isinstance(entry, list) and len(entry) == 2 and entry[0] == stamp:
+            try:
+                return None if entry[1] is None else ModuleSummary.from_json(entry[1])
+            except (TypeError, ValueError, KeyError, AttributeError):
+                pass
+        summary = summarize_file(path, gated)
+        self.entries[key] = [stamp, None if summary is None else summary.to_json()]
+        self.dirty = True
+        return summary
+
+    def save(self) -> None:
+        if self.file is None or not self.dirty:
+            return
+        temporary = self.file.with_name(f"{self.file.name}.{os.getpid()}.tmp")
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(json.dumps(self.entries, separators=(",", ":")), encoding="ascii")
+            os.replace(temporary, self.file)
+        except (OSError, ValueError):
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+
+
+def store_file(cache_folder: Optional[Path]) -> Optional[Path]:
+    """Where the summaries live in a cache folder, per qlint version and code."""
+    if cache_folder is None:
+        return None
+    from qlint import __version__
+    from qlint.cache import _code_fingerprint
+
+    return Path(cache_folder) / __version__ / f"summaries-{_code_fingerprint()}.json"
+
+
+def project_files(root: str) -> list[str]:
+    """The files of a project: what `qlint ROOT` lints by default."""
+    from qlint.files import discover
+
+    return [found.path for found in discover([root]) if not found.error]
+
+
+def build_context(paths: list[str], cache_folder: Optional[Path] = None) -> ProjectContext:
+    """The context of a run over `paths` (files or folders): the index of each one's project."""
+    store = SummaryStore(store_file(cache_folder))
+    context = ProjectContext()
+    roots = sorted({find_root(path) for path in paths})
+    for root in roots:
+        index = ProjectIndex.build(root, project_files(root), read=store.read)
+        add_index(context, index)
+    store.save()
+    return context
+
+
+def add_index(context: ProjectContext, index: ProjectIndex) -> None:
+    for path, view in index.views.items():
+        context.roots[path] = index.root
+        if view.globals or view.attributes or view.parameters:
+            context.views[path] = view
+    if index.unknown:
+        context.unknown[index.root] = dict(index.unknown)
+
+
+def digest_of(context: ProjectContext) -> str:
+    """A digest of the whole context (for tests and debugging)."""
+    data = sorted((path, view.digest()) for path, view in context.views.items())
+    return hashlib.sha256(json.dumps([data, sorted(context.unknown.items())]).encode()).hexdigest()[:16]

@@ -1,0 +1,217 @@
+"""The project index: every module's summary, imports resolved, joins followed to a fixed point.
+
+Summaries are read only from files that pass a cheap, sound gate on their text: a
+`.join()` without arguments (however it is spaced). A module that mentions no queue
+word can still forward a queue (`def run(q): consume(q)`); it matters only when a
+joined queue reaches it, so such a module is summarized on demand, when some
+summarized module passes a joined queue (or a parameter that may hold one) to a
+function it defines. Following those calls, and the forwards they find, repeats until
+nothing new is reached: modules that import each other are met once each, and the
+fixed point over the forwards is bounded by the number of edges.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import warnings
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from qlint.project.layout import absolute_import, module_names
+from qlint.project.summary import ModuleSummary, summarize
+from qlint.project.view import Location, ProjectView
+
+_GAP = r"(?:\s|\\|#[^\r\n]*(?![^\r\n]))*"
+# `.join()` with nothing between the brackets but what Python allows between tokens.
+_EMPTY_JOIN = re.compile(r"\." + _GAP + "join" + _GAP + r"\(" + _GAP + r"\)")
+
+# Reads a file's summary: None when the file cannot be read or parsed, or has nothing to say.
+Summarizer = Callable[[str, bool], Optional[ModuleSummary]]
+
+
+def summary_gate(text: str) -> bool:
+    """Sound for joins: a module without `.join()` joins nothing through a receiver."""
+    return "join" in text and _EMPTY_JOIN.search(text) is not None
+
+
+def summarize_file(path: str, gated: bool) -> Optional[ModuleSummary]:
+    """The summary of the file at `path`; with `gated`, only if its text passes the gate."""
+    from qlint.engine import decode
+
+    try:
+        with open(path, "rb") as handle:
+            text = decode(handle.read())
+        if gated and not summary_gate(text):
+            return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text, filename=path)
+        return summarize(tree)
+    except (OSError, SyntaxError, UnicodeDecodeError, LookupError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+@dataclass
+class _Module:
+    path: str  # absolute
+    name: str
+    is_package: bool
+    summary: Optional[ModuleSummary] = None
+    read: bool = False  # summarized, gated or not
+
+
+@dataclass
+class ProjectIndex:
+    """One project: its files, their module names, and the joins each module may ask about."""
+
+    root: str
+    modules: dict[str, _Module] = field(default_factory=dict)  # absolute path -> module
+    by_name: dict[str, Optional[str]] = field(default_factory=dict)  # module name -> path (None: ambiguous)
+    views: dict[str, ProjectView] = field(default_factory=dict)  # absolute path -> the module's view
+    unknown: dict[str, Location] = field(default_factory=dict)  # attr -> a join of unknown receiver class
+    rounds: int = 0  # fixed-point rounds the forwards took (for tests)
+    _read: Summarizer = summarize_file
+    _pending: list[_Module] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, root: str, paths: list[str], read: Summarizer = summarize_file, bound: int = 1000) -> ProjectIndex:
+        index = cls(os.path.abspath(root))
+        for path in sorted({os.path.abspath(p) for p in paths}):
+            canonical, names = module_names(path, index.root)
+            index.modules[path] = _Module(path, canonical, os.path.basename(path) == "__init__.py")
+            for name in names:
+                index.by_name[name] = None if name in index.by_name and index.by_name[name] != path else path
+        for module in index.modules.values():
+            module.summary = read(module.path, True)
+            index.views[module.path] = ProjectView(module.name)
+        index._read = read
+        index._resolve(bound)
+        return index
+
+    def view_for(self, path: str) -> Optional[ProjectView]:
+        module = self.modules.get(os.path.abspath(path))
+        if module is None:
+            return None
+        view = self.views[module.path]
+        return ProjectView(view.module, view.globals, view.attributes, view.parameters, self.unknown)
+
+    def _location(self, module: _Module, line: int, col: int) -> Location:
+        return (os.path.relpath(module.path, self.root).replace(os.sep, "/"), line, col)
+
+    def _split(self, name: str) -> Optional[tuple[_Module, str]]:
+        """`a.b.f` as (module a.b, "f"): the longest prefix that is a module of the project."""
+        parts = name.split(".")
+        for cut in range(len(parts), 0, -1):
+            path = self.by_name.get(".".join(parts[:cut]))
+            if path is not None:
+                return self.modules[path], ".".join(parts[cut:])
+        return None
+
+    def _resolve_ref(self, module: _Module, ref: str) -> tuple[str, Optional[tuple[_Module, str]]]:
+        """What `ref`, as `module` spells it, names: ("project", (module, qualname)),
+        ("outside", None) for another package, ("unknown", None) when it cannot be told."""
+        summary = module.summary
+        assert summary is not None
+        if ref.startswith("."):
+            return "project", (module, ref[1:])
+        if ref.startswith("="):
+            target = absolute_import(ref[1:], module.name, module.is_package)
+        else:
+            first, _, rest = ref.partition(".")
+            if first in summary.imports:
+                base = absolute_import(summary.imports[first], module.name, module.is_package)
+                target = f"{base}.{rest}" if base and rest else base
+            elif first in summary.defines:
+                return "project", (module, ref)
+            else:
+                return "unknown", None
+        if target is None:
+            return "unknown", None
+        found = self._split(target)
+        return ("project", found) if found is not None else ("outside", None)
+
+    def _resolve(self, bound: int) -> None:
+        for module in list(self.modules.values()):
+            if module.summary is not None:
+                self._joins(module)
+        seeds: dict[tuple[str, str, int], Location] = {}
+        edges: dict[tuple[str, str, int], set[tuple[str, str, int]]] = {}
+        self._pending = [m for m in self.modules.values() if m.summary is not None]
+        while self._pending:
+            module = self._pending.pop()
+            assert module.summary is not None
+            for ref, index, line, col in module.summary.passes:
+                callee = self._callee(module, ref, index)
+                if callee is not None:
+                    where = self._location(module, line, col)
+                    seeds[callee] = min(seeds.get(callee, where), where)
+            for function, param, ref, index in module.summary.forwards:
+                callee = self._callee(module, ref, index)
+                if callee is not None:
+                    edges.setdefault((module.path, function, param), set()).add(callee)
+        reached = dict(seeds)
+        changed = True
+        while changed and self.rounds < bound:
+            changed = False
+            self.rounds += 1
+            for source, targets in sorted(edges.items()):
+                if source not in reached:
+                    continue
+                where = reached[source]
+                for target in targets:
+                    if target not in reached or where < reached[target]:
+                        reached[target] = where
+                        changed = True
+        for (path, function, param), where in reached.items():
+            self.views[path].parameters[(function, param)] = where
+
+    def _demand(self, module: _Module) -> None:
+        """Summarize `module` now if the gate had skipped it: it may forward a queue."""
+        if module.summary is None and not module.read:
+            module.read = True
+            module.summary = self._read(module.path, False)
+            if module.summary is not None:
+                self._joins(module)
+                self._pending.append(module)
+
+    def _callee(self, module: _Module, ref: str, index: int) -> Optional[tuple[str, str, int]]:
+        """(module, function qualname, parameter index) of a call's target and argument."""
+        kind, found = self._resolve_ref(module, ref)
+        if found is None or not found[1]:
+            return None
+        target, qualname = found
+        self._demand(target)
+        if ref.startswith("."):
+            return target.path, qualname, index + 1  # `self.method(q)`: `self` is parameter 0
+        defines = target.summary.defines if target.summary is not None else []
+        if f"{qualname}.__init__" in defines:
+            return target.path, f"{qualname}.__init__", index + 1  # `Worker(q)`
+        return target.path, qualname, index
+
+    def _joins(self, module: _Module) -> None:
+        assert module.summary is not None
+        for owner, attribute, line, col in module.summary.joins:
+            where = self._location(module, line, col)
+            if owner.startswith("="):  # `from workers import jobs; jobs.join()`
+                kind, found = self._resolve_ref(module, owner)
+                if found is not None and "." not in found[1] and found[1]:
+                    self._add_global(found[0], found[1], where)
+                continue
+            if not owner:
+                self.unknown[attribute] = min(self.unknown.get(attribute, where), where)
+                continue
+            kind, found = self._resolve_ref(module, owner)
+            if kind == "unknown":
+                self.unknown[attribute] = min(self.unknown.get(attribute, where), where)
+            elif found is not None and not found[1]:
+                self._add_global(found[0], attribute, where)  # `workers.jobs.join()`
+            elif found is not None:
+                view = self.views[found[0].path]
+                key = (found[1], attribute)
+                view.attributes[key] = min(view.attributes.get(key, where), where)
+
+    def _add_global(self, module: _Module, attribute: str, where: Location) -> None:
+        view = self.views[module.path]
+        view.globals[attribute] = min(view.globals.get(attribute, where), where)

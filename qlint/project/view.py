@@ -1,0 +1,61 @@
+"""What one module may ask of the rest of its project: where its queues are joined.
+
+A view is plain data (it crosses to worker processes) and small: only the answers for
+the module's own globals, classes and functions, and the joins through a receiver of
+unknown class whose attribute name the module's text mentions. Its digest keys the
+module's cached result: an edit elsewhere re-lints this module only when one of these
+answers changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Optional
+
+# (path from the project root, line, col) of a join.
+Location = tuple[str, int, int]
+
+
+@dataclass(frozen=True)
+class Elsewhere:
+    """A join in another file, and why it counts for this queue."""
+
+    where: Location
+    how: str  # "attribute" (through a receiver), "global", "parameter" (a caller passes the queue)
+    by_name: bool = False  # matched by attribute name alone: the receiver's class is not known
+
+
+@dataclass
+class ProjectView:
+    module: str
+    globals: dict[str, Location] = field(default_factory=dict)
+    attributes: dict[tuple[str, str], Location] = field(default_factory=dict)  # (class qualname, attr)
+    parameters: dict[tuple[str, int], Location] = field(default_factory=dict)  # (function qualname, index)
+    by_name: dict[str, Location] = field(default_factory=dict)  # attr -> a join of unknown receiver class
+
+    def global_join(self, name: str) -> Optional[Elsewhere]:
+        where = self.globals.get(name)
+        return Elsewhere(where, "global") if where else None
+
+    def attribute_join(self, class_qualname: str, attribute: str) -> Optional[Elsewhere]:
+        where = self.attributes.get((class_qualname, attribute))
+        if where is not None:
+            return Elsewhere(where, "attribute")
+        where = self.by_name.get(attribute)
+        return Elsewhere(where, "attribute", by_name=True) if where else None
+
+    def parameter_join(self, function_qualname: str, index: int) -> Optional[Elsewhere]:
+        where = self.parameters.get((function_qualname, index))
+        return Elsewhere(where, "parameter") if where else None
+
+    def digest(self) -> str:
+        data = [
+            self.module,
+            sorted(self.globals.items()),
+            sorted([list(k), v] for k, v in self.attributes.items()),
+            sorted([list(k), v] for k, v in self.parameters.items()),
+            sorted(self.by_name.items()),
+        ]
+        return hashlib.sha256(json.dumps(data).encode("utf-8")).hexdigest()[:16]
