@@ -70,6 +70,12 @@ def _code_fingerprint() -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
+def summary_store(folder: Path, version: str = __version__) -> Path:
+    """Where the project summaries (qlint/project/) live in a cache folder: per qlint version
+    and code, since the summaries are what this code reads from a file."""
+    return Path(folder) / version / f"summaries-{_code_fingerprint()}.json"
+
+
 def _today() -> int:
     return int(time.time() // 86400)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Iterator, Optional, Sequence, TextIO
 
 from qlint import __version__
-from qlint.cache import CACHE_DIR_NAME, ResultCache
+from qlint.cache import CACHE_DIR_NAME, ResultCache, summary_store
 from qlint.config import (
     FORMAT_ALIASES,
     OUTPUT_FORMATS,
@@ -257,7 +257,7 @@ def _main(argv: Optional[Sequence[str]]) -> int:
             from qlint.project.context import build_context
 
             given = [path for path in args.paths or ["."] if os.path.exists(path)]
-            project = build_context(given, None if args.no_cache else _cache_folder(args))
+            project = build_context(given, None if args.no_cache else summary_store(_cache_folder(args)))
         result = run(files, settings, args.jobs, fix_mode, cache, edits, project)
     if fix_mode is not None and not fix_mode.write:
         return _report_diff(result)

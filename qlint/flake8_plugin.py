@@ -12,9 +12,10 @@ import ast
 import functools
 import os
 from pathlib import Path
-from typing import Iterator, Union
+from typing import TYPE_CHECKING, Iterator, Union
 
 from qlint import __version__
+from qlint.cache import CACHE_DIR_NAME, summary_store
 from qlint.config import (
     ConfigError,
     FileConfig,
@@ -23,6 +24,9 @@ from qlint.config import (
     load_config,
 )
 from qlint.settings import Settings
+
+if TYPE_CHECKING:
+    from qlint.project.context import ProjectContext
 
 Finding = tuple[int, int, str, type]
 
@@ -35,6 +39,23 @@ def settings_for(folder: str) -> Union[Settings, str]:
         return build_settings(load_config(found) if found is not None else FileConfig())
     except ConfigError as error:
         return str(error)
+
+
+@functools.cache
+def project_for(root: str) -> ProjectContext:
+    """The index of the project at `root`, built on first use in this process (its summaries
+    cached where `qlint` keeps its cache), as `qlint` builds it."""
+    from qlint.project.context import build_context
+
+    return build_context([root], summary_store(_cache_folder(root)))
+
+
+def _cache_folder(root: str) -> Path:
+    """`$QLINT_CACHE_DIR`, else `.qlint_cache` beside the pyproject.toml that configures the project."""
+    if os.environ.get("QLINT_CACHE_DIR"):
+        return Path(os.environ["QLINT_CACHE_DIR"])
+    found = find_config(Path(root))
+    return (found.resolve().parent if found is not None else Path.cwd()) / CACHE_DIR_NAME
 
 
 class QlintChecker:
@@ -62,8 +83,14 @@ class QlintChecker:
                 return  # no rule can fire: LibCST is never loaded for this file
         from qlint.engine import NO_FIXES, check_source
 
+        view = None
+        if named and os.environ.get("QLINT_ISOLATED_MODULES", "") in ("", "0"):
+            from qlint.project.layout import find_root
+
+            view = project_for(find_root(self.filename)).view_for(self.filename)
         report = check_source(
-            "".join(self.lines), self.filename, settings, apply_noqa=False, tree=self.tree, fixes=NO_FIXES, steps=False
+            "".join(self.lines), self.filename, settings, apply_noqa=False, tree=self.tree, fixes=NO_FIXES, steps=False,
+            project=view,
         )
         for diagnostic in report.diagnostics:
             yield diagnostic.line, diagnostic.col - 1, f"{diagnostic.code} {diagnostic.message}", type(self)

@@ -102,16 +102,6 @@ class SummaryStore:
                 temporary.unlink()
 
 
-def store_file(cache_folder: Optional[Path]) -> Optional[Path]:
-    """Where the summaries live in a cache folder, per qlint version and code."""
-    if cache_folder is None:
-        return None
-    from qlint import __version__
-    from qlint.cache import _code_fingerprint
-
-    return Path(cache_folder) / __version__ / f"summaries-{_code_fingerprint()}.json"
-
-
 def project_files(root: str) -> list[str]:
     """The files of a project: what `qlint ROOT` lints by default."""
     from qlint.files import discover
@@ -119,9 +109,10 @@ def project_files(root: str) -> list[str]:
     return [found.path for found in discover([root]) if not found.error]
 
 
-def build_context(paths: list[str], cache_folder: Optional[Path] = None) -> ProjectContext:
-    """The context of a run over `paths` (files or folders): the index of each one's project."""
-    store = SummaryStore(store_file(cache_folder))
+def build_context(paths: list[str], store_file: Optional[Path] = None) -> ProjectContext:
+    """The context of a run over `paths` (files or folders): the index of each one's project.
+    `store_file`: where summaries are kept between runs (qlint.cache.summary_store), None: nowhere."""
+    store = SummaryStore(store_file)
     context = ProjectContext()
     roots = sorted({find_root(path) for path in paths})
     for root in roots:

@@ -13,8 +13,10 @@ fixed point over the forwards is bounded by the number of edges.
 from __future__ import annotations
 
 import ast
+import io
 import os
 import re
+import tokenize
 import warnings
 from dataclasses import dataclass, field
 from typing import Callable, Optional
@@ -38,18 +40,18 @@ def summary_gate(text: str) -> bool:
 
 def summarize_file(path: str, gated: bool) -> Optional[ModuleSummary]:
     """The summary of the file at `path`; with `gated`, only if its text passes the gate."""
-    from qlint.engine import decode
-
     try:
         with open(path, "rb") as handle:
-            text = decode(handle.read())
+            source = handle.read()
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
+        text = source.decode(encoding)
         if gated and not summary_gate(text):
             return None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(text, filename=path)
         return summarize(tree)
-    except (OSError, SyntaxError, UnicodeDecodeError, LookupError, ValueError, RecursionError, MemoryError):
+    except (OSError, SyntaxError, UnicodeDecodeError, LookupError, ValueError, RecursionError, MemoryError, SystemError):
         return None
 
 

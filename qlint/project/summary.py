@@ -179,6 +179,9 @@ class _Summarizer:
         for child in _own_nodes(tree):
             if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
                 module.bound.add(child.id)
+        for node in ast.walk(tree):  # first: a function may use a name imported below it
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                self._import(node)
         self._body(tree, module, "")
         self._passes()
         summary = self.summary
@@ -189,9 +192,7 @@ class _Summarizer:
 
     def _body(self, node: ast.AST, scope: _Scope, prefix: str) -> None:
         for child in _own_nodes(node):
-            if isinstance(child, (ast.Import, ast.ImportFrom)):
-                self._import(child)
-            elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 qualname = f"{prefix}{child.name}"
                 self.summary.defines.append(qualname)
                 if isinstance(child, ast.ClassDef):
