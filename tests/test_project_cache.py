@@ -1,0 +1,96 @@
+"""A cached result stays valid only while the project's answers it may use are unchanged:
+editing the line of a join in another file re-lints the module whose queue it joins;
+editing a comment there does not."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+
+import pytest
+
+from qlint import runner
+from qlint.cli import main
+
+ORDERS = """\
+import queue
+
+orders = queue.Queue()
+
+
+def process_orders():
+    while True:
+        order = orders.get()
+        print(order)
+        orders.task_done()
+"""
+CHECKOUT = """\
+import orders
+
+# wait for the orders to be processed
+def checkout():
+    orders.orders.join()
+"""
+
+
+@pytest.fixture
+def linted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, list[str]]:
+    """A project, and the names of the files each run lints (not served by the cache)."""
+    project = tmp_path / "shop"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("")
+    (project / "orders.py").write_text(ORDERS)
+    (project / "checkout.py").write_text(CHECKOUT)
+    names: list[str] = []
+    real = runner.lint_file
+
+    def recording(path: str, *args: object, **kwargs: object) -> runner.FileResult:
+        names.append(Path(path).name)
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runner, "lint_file", recording)
+    return project, names
+
+
+def _run(project: Path, *extra: str) -> str:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        main(["--jobs", "1", "--cache-dir", str(project.parent / "cache"), *extra, str(project)])
+    return out.getvalue()
+
+
+def test_editing_the_join_re_lints_the_module_it_joins(linted: tuple[Path, list[str]]) -> None:
+    project, names = linted
+    assert "checkout.py:5" in _run(project)
+    assert sorted(names) == ["checkout.py", "orders.py"]
+    names.clear()
+    assert "checkout.py:5" in _run(project)
+    assert names == []  # all cached
+    (project / "checkout.py").write_text(CHECKOUT.replace("def checkout():", "def checkout():\n    print('go')"))
+    out = _run(project)
+    assert sorted(names) == ["checkout.py", "orders.py"]  # the join moved: orders.py's finding names it
+    assert "checkout.py:6" in out and "checkout.py:5" not in out
+
+
+def test_editing_a_comment_does_not_re_lint_the_dependant(linted: tuple[Path, list[str]]) -> None:
+    project, names = linted
+    _run(project)
+    names.clear()
+    (project / "checkout.py").write_text(CHECKOUT.replace("processed", "handled"))
+    assert "checkout.py:5" in _run(project)
+    assert names == ["checkout.py"]  # its own bytes changed; its summary did not
+
+
+def test_removing_the_join_re_lints_and_silences_the_dependant(linted: tuple[Path, list[str]]) -> None:
+    project, names = linted
+    assert "QL104" in _run(project)
+    (project / "checkout.py").write_text(CHECKOUT.replace("orders.orders.join()", "pass"))
+    assert "QL104" not in _run(project)
+
+
+def test_isolated_modules_and_whole_project_results_do_not_share_entries(linted: tuple[Path, list[str]]) -> None:
+    project, names = linted
+    assert "QL104" in _run(project)
+    assert "QL104" not in _run(project, "--isolated-modules")
+    assert "QL104" in _run(project)

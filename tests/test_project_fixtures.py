@@ -1,0 +1,139 @@
+"""The fixture projects (fixtures/projects/NAME/): small programs of several modules whose
+findings depend on another file. Each line that must get a finding ends with `# error:
+QLnnn`, as in the other fixtures; every surface reports exactly those: `qlint NAME/`,
+`qlint NAME/file.py` (what pre-commit runs on one changed file), and `flake8 --select QL`.
+The entry module's `# runtime:` header says what the program does when run."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qlint.cli import main
+from tests.fixture_expectations import FIXTURES, expectations
+from tests.test_runtime import HANG_SECONDS, runtime_header
+
+PROJECTS = sorted(p for p in (FIXTURES / "projects").iterdir() if p.is_dir())
+_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>QL\d{3}) ")
+
+
+def _files(project: Path) -> list[Path]:
+    return sorted(project.rglob("*.py"))
+
+
+def _expected(project: Path) -> list[str]:
+    return sorted(
+        f"{path.relative_to(project).as_posix()}:{mark.line}:{mark.code}"
+        for path in _files(project) for mark in expectations(path.read_text("utf-8"))
+    )
+
+
+def _qlint(*args: str) -> list[str]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = main(["--no-cache", "--jobs", "1", *args])
+    assert status in (0, 1), out.getvalue()
+    return [line for line in out.getvalue().splitlines() if _LINE.match(line)]
+
+
+def _found(lines: list[str], project: Path) -> list[str]:
+    found = []
+    for line in lines:
+        match = _LINE.match(line)
+        assert match is not None
+        path = Path(os.path.abspath(match.group("path"))).relative_to(project).as_posix()
+        found.append(f"{path}:{match.group('line')}:{match.group('code')}")
+    return sorted(found)
+
+
+def test_every_project_has_a_runnable_entry_and_its_own_root() -> None:
+    assert len(PROJECTS) >= 6
+    for project in PROJECTS:
+        assert (project / "pyproject.toml").is_file(), f"{project.name}: its own root, or the fixtures would be one project"
+        entries = [p for p in _files(project) if runtime_header(p)]
+        assert len(entries) == 1, f"{project.name}: one entry module with a `# runtime:` header"
+        ok = runtime_header(entries[0]) == "ok"
+        assert ok == project.name.startswith("ok_"), project.name
+        assert ok == (not _expected(project)), f"{project.name}: negatives expect nothing, the others something"
+
+
+@pytest.mark.parametrize("project", PROJECTS, ids=[p.name for p in PROJECTS])
+def test_qlint_on_the_folder_reports_the_inline_expectations(project: Path) -> None:
+    assert _found(_qlint(str(project)), project) == _expected(project)
+
+
+@pytest.mark.parametrize("project", PROJECTS, ids=[p.name for p in PROJECTS])
+def test_qlint_on_each_file_reports_what_the_folder_run_does(project: Path) -> None:
+    """pre-commit passes only the changed files: each is judged with its whole project."""
+    whole = _qlint(str(project))
+    for path in _files(project):
+        alone = _qlint("--force-exclude", str(path))  # the hook's entry: qlint --force-exclude FILES
+        assert _found(alone, project) == [f for f in _found(whole, project) if f.startswith(path.relative_to(project).as_posix() + ":")]
+
+
+def test_the_findings_need_the_other_modules() -> None:
+    """With --isolated-modules, the joins in other files are not seen: these go silent."""
+    for name in ("client_private_queues", "relative_package", "cycle"):
+        project = FIXTURES / "projects" / name
+        assert _expected(project)
+        assert _qlint("--isolated-modules", str(project)) == []
+
+
+def test_a_message_names_the_join_in_the_other_file() -> None:
+    project = FIXTURES / "projects" / "client_private_queues"
+    [line] = _qlint(str(project))
+    assert "the join() in tests/test_client.py:7 then waits forever" in line
+
+
+def test_sarif_puts_the_other_file_into_the_code_flow() -> None:
+    import json
+
+    project = FIXTURES / "projects" / "relative_package"
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        main(["--no-cache", "--jobs", "1", "--format", "sarif", str(project)])
+    [result] = json.loads(out.getvalue())["runs"][0]["results"]
+    flow = result["codeFlows"][0]["threadFlows"][0]["locations"]
+    places = [(step["location"]["physicalLocation"]["artifactLocation"]["uri"],
+               step["location"]["physicalLocation"]["region"]["startLine"]) for step in flow]
+    assert places[0][0].endswith("shop/orders.py")
+    assert places[-1][0].endswith("shop/checkout.py") and places[-1][1] == 10
+
+
+@pytest.mark.slow
+def test_flake8_reports_what_qlint_reports() -> None:
+    for project in PROJECTS:
+        command = [sys.executable, "-m", "flake8", "--isolated", "--select", "QL", "-j", "1", str(project)]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=300, env={**os.environ, "QLINT_CACHE_DIR": ""})
+        assert done.returncode in (0, 1), done.stderr
+        assert _found(done.stdout.splitlines(), project) == _expected(project), project.name
+        one = sorted(str(p) for p in _files(project))[-1]  # flake8 on one file: the same index
+        done = subprocess.run([*command[:-1], one], capture_output=True, text=True, timeout=300)
+        assert _found(done.stdout.splitlines(), project) == [
+            f for f in _expected(project) if f.startswith(Path(one).relative_to(project).as_posix() + ":")
+        ]
+
+
+ENTRIES = [p for project in PROJECTS for p in _files(project) if runtime_header(p)]
+
+
+@pytest.mark.slow
+@pytest.mark.runtime
+@pytest.mark.parametrize("entry", ENTRIES, ids=[p.parent.name for p in ENTRIES])
+def test_project_runs_as_its_header_says(entry: Path) -> None:
+    what = runtime_header(entry)
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    try:
+        done = subprocess.run([sys.executable, entry.name], cwd=entry.parent, capture_output=True, text=True,
+                              timeout=HANG_SECONDS if what == "hangs" else 30, env=env)
+    except subprocess.TimeoutExpired:
+        assert what == "hangs"
+        return
+    assert what == "ok" and done.returncode == 0, (what, done.returncode, done.stderr[-500:])
