@@ -257,7 +257,8 @@ def _main(argv: Optional[Sequence[str]]) -> int:
             from qlint.project.context import build_context
 
             given = [path for path in args.paths or ["."] if os.path.exists(path)]
-            project = build_context(given, None if args.no_cache else summary_store(_cache_folder(args)))
+            store = None if args.no_cache else summary_store(_cache_folder(args))
+            project = build_context(given, store, discovery.exclude)
         result = run(files, settings, args.jobs, fix_mode, cache, edits, project)
     if fix_mode is not None and not fix_mode.write:
         return _report_diff(result)

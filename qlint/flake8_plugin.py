@@ -23,6 +23,7 @@ from qlint.config import (
     find_config,
     load_config,
 )
+from qlint.files import DEFAULT_EXCLUDE
 from qlint.settings import Settings
 
 if TYPE_CHECKING:
@@ -47,7 +48,11 @@ def project_for(root: str) -> ProjectContext:
     cached where `qlint` keeps its cache), as `qlint` builds it."""
     from qlint.project.context import build_context
 
-    return build_context([root], summary_store(_cache_folder(root)))
+    settings = settings_for(root)
+    found = find_config(Path(root))
+    config = load_config(found) if found is not None and not isinstance(settings, str) else FileConfig()
+    exclude = tuple((config.exclude if config.exclude is not None else list(DEFAULT_EXCLUDE)) + config.extend_exclude)
+    return build_context([root], summary_store(_cache_folder(root)), exclude)
 
 
 def _cache_folder(root: str) -> Path:

@@ -164,3 +164,17 @@ def test_bad_files_in_the_project_are_skipped(tmp_path: Path) -> None:
     (tmp_path / "deep.py").write_text("x = " + "(" * 500 + ")" * 500 + "\ny.join()\n")
     view = _index(tmp_path).view_for(str(tmp_path / "w.py"))
     assert view is not None and view.globals == {"q": ("main.py", 2, 1)}
+
+
+def test_a_fifo_in_the_project_is_never_opened(tmp_path: Path) -> None:
+    import threading
+
+    _project(tmp_path, {"main.py": "import w\nw.q.join()\n", "w.py": "import queue\nq = queue.Queue()\n"})
+    os.mkfifo(tmp_path / "pipe.py")
+    built: list[ProjectIndex] = []
+    worker = threading.Thread(target=lambda: built.append(_index(tmp_path)), daemon=True)
+    worker.start()
+    worker.join(timeout=20)
+    assert built, "reading the FIFO blocked"
+    view = built[0].view_for(str(tmp_path / "w.py"))
+    assert view is not None and view.globals == {"q": ("main.py", 2, 1)}

@@ -5,7 +5,8 @@ Every surface builds the index of a file's whole project, whatever paths it was 
 `qlint dir/`, `qlint dir/file.py`, the flake8 plugin and pre-commit (which passes only
 the changed files) see the same joins and report the same findings. The files of a
 project are those `qlint ROOT` would lint by default (`.gitignore` honoured, virtual
-environments, `build`, ... skipped), whatever `--exclude` says for the files to report.
+environments, `build`, ... skipped), with the run's exclusions (`[tool.qlint]` and
+`--exclude`/`--extend-exclude`): an excluded file is neither reported nor read.
 """
 
 from __future__ import annotations
@@ -102,21 +103,25 @@ class SummaryStore:
                 temporary.unlink()
 
 
-def project_files(root: str) -> list[str]:
-    """The files of a project: what `qlint ROOT` lints by default."""
-    from qlint.files import discover
+def project_files(root: str, exclude: Optional[tuple[str, ...]] = None) -> list[str]:
+    """The files of a project: what `qlint ROOT` lints, with the run's exclusions."""
+    from qlint.files import DEFAULT_EXCLUDE, DiscoveryOptions, discover
 
-    return [found.path for found in discover([root]) if not found.error]
+    options = DiscoveryOptions(exclude=DEFAULT_EXCLUDE if exclude is None else exclude)
+    return [found.path for found in discover([root], options) if not found.error]
 
 
-def build_context(paths: list[str], store_file: Optional[Path] = None) -> ProjectContext:
+def build_context(
+    paths: list[str], store_file: Optional[Path] = None, exclude: Optional[tuple[str, ...]] = None
+) -> ProjectContext:
     """The context of a run over `paths` (files or folders): the index of each one's project.
-    `store_file`: where summaries are kept between runs (qlint.cache.summary_store), None: nowhere."""
+    `store_file`: where summaries are kept between runs (qlint.cache.summary_store), None: nowhere;
+    `exclude`: the run's exclusion patterns (default: qlint's)."""
     store = SummaryStore(store_file)
     context = ProjectContext()
     roots = sorted({find_root(path) for path in paths})
     for root in roots:
-        index = ProjectIndex.build(root, project_files(root), read=store.read)
+        index = ProjectIndex.build(root, project_files(root, exclude), read=store.read)
         add_index(context, index)
     store.save()
     return context

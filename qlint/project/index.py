@@ -16,6 +16,7 @@ import ast
 import io
 import os
 import re
+import stat
 import tokenize
 import warnings
 from dataclasses import dataclass, field
@@ -41,6 +42,8 @@ def summary_gate(text: str) -> bool:
 def summarize_file(path: str, gated: bool) -> Optional[ModuleSummary]:
     """The summary of the file at `path`; with `gated`, only if its text passes the gate."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None  # a FIFO named x.py would block the read for ever
         with open(path, "rb") as handle:
             source = handle.read()
         encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)

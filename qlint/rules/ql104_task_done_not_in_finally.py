@@ -42,7 +42,9 @@ stored in a container or on another object, passed to code qlint cannot see). A 
 made here that none of these reach is waited on by nobody, also when it reaches a
 parameter through calls all in view, and a skipped `task_done()` changes nothing: qlint
 then stays silent. The message names the wait: `the join() at line 88`, or `a caller's
-join()`.
+join()`. A join in another module of the project counts too (`client._inbox.join()`,
+a global of this module, a caller that passes the queue in; docs/project.md), and the
+message names it: `the join() in tests/test_client.py:442`.
 
 ## Why is this bad?
 If the processing raises, `task_done()` is skipped: the unfinished-task count never
