@@ -6,8 +6,10 @@ FOLDER defaults to the standard library of the running Python (site-packages
 excluded, as in the figures of the speed issue). Prints wall time (best of N), the
 ratio to ruff, and peak memory: the largest sum of the resident sizes of the command's
 processes (it and all its descendants, shared pages counted in each), sampled every
-10 ms from /proc (Linux), over the N runs. qlint runs cold (`--no-cache`) and warm (a
-cache filled by one run before, in a temporary folder). Then how many files qlint
+10 ms from /proc (Linux), over the N runs. qlint runs cold (`--no-cache`), paired with
+`--isolated-modules` (no whole-project index), and warm (a cache filled by one run
+before, in a temporary folder); then on one edited file of a copy of FOLDER whose cache
+is warm (what pre-commit pays). Then how many files qlint
 reads, parses with CPython and parses with LibCST: counted in one more, untimed, run of
 qlint's command line (`--no-cache --jobs 1`) whose file reads and parser calls are
 counted. flake8 runs in two throwaway venvs, one without qlint and one
@@ -127,6 +129,28 @@ def file_counts(folder: str, exclude: list[str]) -> tuple[int, int, int]:
     return read, parsed, analysed
 
 
+def one_changed_file(qlint: list[str], folder: str, exclude: list[str], repeat: int) -> tuple[float, float]:
+    """What pre-commit pays: a copy of `folder` linted once (the cache filled), then one file
+    of it edited and linted alone, `repeat` times (best kept): `queue.py` if there is one."""
+    with tempfile.TemporaryDirectory(prefix="qlint-bench-copy-") as scratch:
+        copy = os.path.join(scratch, "tree")
+        shutil.copytree(folder, copy, ignore=shutil.ignore_patterns(*exclude, "__pycache__"), symlinks=True)
+        excluding = [f"--extend-exclude={','.join(exclude)}"] if exclude else []
+        cache = os.path.join(scratch, "cache")
+        subprocess.run([*qlint, "--cache-dir", cache, "--exit-zero", *excluding, copy],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        target = os.path.join(copy, "queue.py")
+        if not os.path.isfile(target):
+            target = next(str(p) for p in sorted(Path(copy).rglob("*.py")))
+        best, peak = float("inf"), 0.0
+        for n in range(repeat):
+            with open(target, "a", encoding="utf-8") as handle:
+                handle.write(f"\n# edited by the benchmark ({n})\n")
+            seconds, used = measure([*qlint, "--cache-dir", cache, "--exit-zero", *excluding, target], 1)
+            best, peak = min(best, seconds), max(peak, used)
+        return best, peak
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", default=sysconfig.get_paths()["stdlib"])
@@ -146,11 +170,20 @@ def main() -> int:
             [ruff, "check", "--select", "ALL", "--no-cache", "--output-format", "concise", "--exit-zero",
              *excluding, args.folder], args.repeat)))
     with tempfile.TemporaryDirectory(prefix="qlint-bench-cache-") as cache:
-        rows.append(("qlint --no-cache (cold)", *measure(
-            [*qlint, "--no-cache", "--exit-zero", *excluding, args.folder], args.repeat)))
+        # Paired: the whole-project run and --isolated-modules alternate.
+        cold = {"qlint --no-cache (cold)": [*qlint, "--no-cache", "--exit-zero", *excluding, args.folder],
+                "qlint --no-cache --isolated-modules": [
+                    *qlint, "--no-cache", "--isolated-modules", "--exit-zero", *excluding, args.folder]}
+        best = {name: (float("inf"), 0.0) for name in cold}
+        for _ in range(args.repeat):
+            for name, command in cold.items():
+                seconds, peak = measure(command, 1)
+                best[name] = (min(best[name][0], seconds), max(best[name][1], peak))
+        rows.extend((name, *best[name]) for name in cold)
         warm = [*qlint, "--cache-dir", cache, "--exit-zero", *excluding, args.folder]
         subprocess.run(warm, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fills the cache
         rows.append(("qlint (warm: every file cached)", *measure(warm, args.repeat)))
+    rows.append(("qlint one changed file (warm cache)", *one_changed_file(qlint, args.folder, exclude, args.repeat)))
     if not args.skip_flake8:
         # Paired: the two flake8 runs alternate, so a busy spell on a shared machine hits both.
         pythons = {name: flake8_venv(name, with_qlint) for name, with_qlint in (("flake8", False), ("flake8+qlint", True))}
@@ -175,6 +208,9 @@ def main() -> int:
     for name, seconds, peak in rows:
         ratio = f"{seconds / base:8.2f}" if base else "       -"
         print(f"{name:40} {seconds:8.2f} {ratio} {peak:9.0f}")
+    times = {name: seconds for name, seconds, _ in rows}
+    print(f"whole project / --isolated-modules (cold): "
+          f"{times['qlint --no-cache (cold)'] / times['qlint --no-cache --isolated-modules']:.2f}")
     flake8_rows = {name: seconds for name, seconds, _ in rows if name.startswith("flake8")}
     if len(flake8_rows) == 2:
         ratio = flake8_rows["flake8+qlint --jobs 2"] / flake8_rows["flake8 --jobs 2"]

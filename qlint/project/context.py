@@ -108,7 +108,7 @@ def project_files(root: str, exclude: Optional[tuple[str, ...]] = None) -> list[
     from qlint.files import DEFAULT_EXCLUDE, DiscoveryOptions, discover
 
     options = DiscoveryOptions(exclude=DEFAULT_EXCLUDE if exclude is None else exclude)
-    return [found.path for found in discover([root], options) if not found.error]
+    return [os.path.abspath(found.path) for found in discover([root], options) if not found.error]
 
 
 def build_context(
@@ -119,12 +119,30 @@ def build_context(
     `exclude`: the run's exclusion patterns (default: qlint's)."""
     store = SummaryStore(store_file)
     context = ProjectContext()
-    roots = sorted({find_root(path) for path in paths})
-    for root in roots:
-        index = ProjectIndex.build(root, project_files(root, exclude), read=store.read)
-        add_index(context, index)
+    projects: dict[str, list[str]] = {}
+    for path in sorted(paths):
+        root = find_root(path)
+        if root not in projects:
+            projects[root] = project_files(root, exclude)
+        if not _holds(projects[root], path):
+            # The root's own rules leave the path out (a git work tree that ignores it, as
+            # pyenv's ignores its Pythons): the folder given is the project.
+            root = os.path.abspath(path if os.path.isdir(path) else os.path.dirname(path) or ".")
+            if root not in projects:
+                projects[root] = project_files(root, exclude)
+    for root, files in sorted(projects.items()):
+        if files:
+            add_index(context, ProjectIndex.build(root, files, read=store.read))
     store.save()
     return context
+
+
+def _holds(files: list[str], path: str) -> bool:
+    """Whether the project's `files` include the file `path`, or some file under the folder `path`."""
+    absolute = os.path.abspath(path)
+    if not os.path.isdir(absolute):
+        return absolute in files
+    return any(file.startswith(absolute + os.sep) for file in files)
 
 
 def add_index(context: ProjectContext, index: ProjectIndex) -> None:

@@ -20,23 +20,58 @@ import stat
 import tokenize
 import warnings
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Callable, Optional, Union
 
 from qlint.project.layout import absolute_import, module_names
 from qlint.project.summary import ModuleSummary, summarize
 from qlint.project.view import Location, ProjectView
 
-_GAP = r"(?:\s|\\|#[^\r\n]*(?![^\r\n]))*"
+_GAP = rb"(?:\s|\\|#[^\r\n]*(?![^\r\n]))*"
 # `.join()` with nothing between the brackets but what Python allows between tokens.
-_EMPTY_JOIN = re.compile(r"\." + _GAP + "join" + _GAP + r"\(" + _GAP + r"\)")
+_EMPTY_JOIN = re.compile(rb"\." + _GAP + rb"join" + _GAP + rb"\(" + _GAP + rb"\)")
+_SPACE = b" \t\r\n\f\\"
+
+
+def summary_gate(source: Union[str, bytes]) -> bool:
+    """Whether a module can say anything about joins (sound; on the bytes: every token the
+    summary looks at is ASCII in any source encoding Python accepts).
+
+    It has a `.join()` without arguments whose receiver is an attribute
+    (`client.inbox.join()`), or a name the module also writes where a summary could see
+    it handed on or imported: before `,`, `)` or `]` (an argument, a tuple or list
+    element, an import list) or at the end of a line (`from workers import jobs`). A
+    receiver it cannot read backwards (a comment on its line) passes. `t.join()` of a
+    thread kept in a list passes too: the gate only has to be cheap, and never wrong the
+    other way.
+    """
+    data = source.encode("utf-8", "surrogateescape") if isinstance(source, str) else source
+    if b"join" not in data:
+        return False
+    for match in _EMPTY_JOIN.finditer(data):
+        end = match.start()
+        while end > 0 and data[end - 1] in _SPACE:
+            end -= 1
+        start = end
+        while start > 0 and (chr(data[start - 1]).isalnum() or data[start - 1] in b"_" or data[start - 1] >= 0x80):
+            start -= 1
+        if start == end:
+            continue  # `f().join()`, `qs[0].join()`, `", ".join()`: no receiver the summary reads
+        line_start = data.rfind(b"\n", 0, start) + 1
+        if b"#" in data[line_start:start]:
+            return True  # perhaps a comment, not code: cannot tell cheaply
+        before = start
+        while before > 0 and data[before - 1] in _SPACE:
+            before -= 1
+        if before > 0 and data[before - 1 : before] == b".":
+            return True  # `client.inbox.join()`
+        name = re.escape(data[start:end])
+        if re.search(rb"(?<![\w.])" + name + _GAP + rb"(?:[,)\]]|$)", data, re.MULTILINE):
+            return True
+    return False
+
 
 # Reads a file's summary: None when the file cannot be read or parsed, or has nothing to say.
 Summarizer = Callable[[str, bool], Optional[ModuleSummary]]
-
-
-def summary_gate(text: str) -> bool:
-    """Sound for joins: a module without `.join()` joins nothing through a receiver."""
-    return "join" in text and _EMPTY_JOIN.search(text) is not None
 
 
 def summarize_file(path: str, gated: bool) -> Optional[ModuleSummary]:
@@ -46,10 +81,10 @@ def summarize_file(path: str, gated: bool) -> Optional[ModuleSummary]:
             return None  # a FIFO named x.py would block the read for ever
         with open(path, "rb") as handle:
             source = handle.read()
+        if gated and not summary_gate(source):
+            return None
         encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
         text = source.decode(encoding)
-        if gated and not summary_gate(text):
-            return None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(text, filename=path)
@@ -78,7 +113,7 @@ class ProjectIndex:
     unknown: dict[str, Location] = field(default_factory=dict)  # attr -> a join of unknown receiver class
     rounds: int = 0  # fixed-point rounds the forwards took (for tests)
     _read: Summarizer = summarize_file
-    _pending: list[_Module] = field(default_factory=list)
+    _edges: dict[tuple[str, str, int], set[tuple[str, str, int]]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, root: str, paths: list[str], read: Summarizer = summarize_file, bound: int = 1000) -> ProjectIndex:
@@ -138,48 +173,52 @@ class ProjectIndex:
         return ("project", found) if found is not None else ("outside", None)
 
     def _resolve(self, bound: int) -> None:
-        for module in list(self.modules.values()):
-            if module.summary is not None:
-                self._joins(module)
-        seeds: dict[tuple[str, str, int], Location] = {}
-        edges: dict[tuple[str, str, int], set[tuple[str, str, int]]] = {}
-        self._pending = [m for m in self.modules.values() if m.summary is not None]
-        while self._pending:
-            module = self._pending.pop()
+        summarized = [m for m in self.modules.values() if m.summary is not None]
+        for module in summarized:
+            self._joins(module)
+        reached: dict[tuple[str, str, int], Location] = {}
+        for module in summarized:
             assert module.summary is not None
             for ref, index, line, col in module.summary.passes:
                 callee = self._callee(module, ref, index)
                 if callee is not None:
                     where = self._location(module, line, col)
-                    seeds[callee] = min(seeds.get(callee, where), where)
-            for function, param, ref, index in module.summary.forwards:
-                callee = self._callee(module, ref, index)
-                if callee is not None:
-                    edges.setdefault((module.path, function, param), set()).add(callee)
-        reached = dict(seeds)
+                    reached[callee] = min(reached.get(callee, where), where)
+        # Rounds until nothing changes (bounded): a reached parameter's module is read now if
+        # the gate skipped it, and its forwards carry the join on; a location only decreases.
         changed = True
         while changed and self.rounds < bound:
             changed = False
             self.rounds += 1
-            for source, targets in sorted(edges.items()):
-                if source not in reached:
-                    continue
+            for source in sorted(reached):
                 where = reached[source]
-                for target in targets:
+                for target in self._forwarded(source):
                     if target not in reached or where < reached[target]:
                         reached[target] = where
                         changed = True
         for (path, function, param), where in reached.items():
             self.views[path].parameters[(function, param)] = where
 
+    def _forwarded(self, source: tuple[str, str, int]) -> set[tuple[str, str, int]]:
+        """Where a function hands on its parameter: `def run(q): consume(q)`."""
+        if source not in self._edges:
+            path, function, param = source
+            module = self.modules[path]
+            self._demand(module)
+            targets = set()
+            for name, index, ref, argument in module.summary.forwards if module.summary else ():
+                if (name, index) == (function, param):
+                    callee = self._callee(module, ref, argument)
+                    if callee is not None:
+                        targets.add(callee)
+            self._edges[source] = targets
+        return self._edges[source]
+
     def _demand(self, module: _Module) -> None:
-        """Summarize `module` now if the gate had skipped it: it may forward a queue."""
+        """Summarize `module` now if the gate had skipped it: a joined queue reaches it."""
         if module.summary is None and not module.read:
             module.read = True
             module.summary = self._read(module.path, False)
-            if module.summary is not None:
-                self._joins(module)
-                self._pending.append(module)
 
     def _callee(self, module: _Module, ref: str, index: int) -> Optional[tuple[str, str, int]]:
         """(module, function qualname, parameter index) of a call's target and argument."""

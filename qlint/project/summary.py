@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Any, Optional, Union
+from typing import Any, Optional, Sequence, Union
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 # Callables that run their first argument with the rest (and the keyword `args=` tuple).
@@ -108,7 +108,8 @@ class _Scope:
     """A function (or the module, or a class body) as the summary sees it."""
 
     def __init__(
-        self, qualname: str, node: Optional[ast.AST], owner_class: Optional[str], enclosing: Optional[_Scope] = None
+        self, qualname: str, node: Optional[ast.AST], owner_class: Optional[str], enclosing: Optional[_Scope] = None,
+        own: Sequence[ast.AST] = (),
     ) -> None:
         self.qualname = qualname
         self.enclosing = enclosing  # the function this one is nested in
@@ -132,7 +133,7 @@ class _Scope:
             decorated = {dotted(d) for d in node.decorator_list}
             if owner_class is not None and self.params and not decorated & {"staticmethod", "classmethod"}:
                 self.self_name = self.params[0]
-            for child in _own_nodes(node):
+            for child in own:
                 if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
                     self.bound.add(child.id)
                 elif isinstance(child, (ast.Global, ast.Nonlocal)):
@@ -156,16 +157,26 @@ class _Scope:
         return ""
 
 
-def _own_nodes(node: ast.AST) -> list[ast.AST]:
-    """Every node under `node`, not entering nested functions, lambdas and classes."""
-    found: list[ast.AST] = []
-    stack = list(ast.iter_child_nodes(node))
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def own_nodes(tree: ast.Module) -> dict[int, list[ast.AST]]:
+    """For the module and each def, class and lambda (by id): the nodes under it that are
+    not under a nested one. One walk of the tree."""
+    own: dict[int, list[ast.AST]] = {id(tree): []}
+    stack: list[tuple[ast.AST, list[ast.AST]]] = [(child, own[id(tree)]) for child in ast.iter_child_nodes(tree)]
     while stack:
-        child = stack.pop()
-        found.append(child)
-        if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            stack.extend(ast.iter_child_nodes(child))
-    return found
+        node, found = stack.pop()
+        found.append(node)
+        if isinstance(node, _SCOPES):
+            found = own[id(node)] = []
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, ast.AST):
+                stack.append((value, found))
+            elif isinstance(value, list):
+                stack.extend((item, found) for item in value if isinstance(item, ast.AST))
+    return own
 
 
 class _Summarizer:
@@ -173,16 +184,19 @@ class _Summarizer:
         self.summary = ModuleSummary()
         self.joined: dict[tuple[str, str], tuple[int, int]] = {}  # queue key -> first join
         self.calls: list[tuple[_Scope, ast.Call]] = []
+        self.receivers: list[tuple[_Scope, ast.expr, tuple[int, int]]] = []
+        self.own: dict[int, list[ast.AST]] = {}
 
     def run(self, tree: ast.Module) -> ModuleSummary:
+        self.own = own_nodes(tree)
         module = _Scope("", None, None)
-        for child in _own_nodes(tree):
+        for child in self.own[id(tree)]:
             if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
                 module.bound.add(child.id)
-        for node in ast.walk(tree):  # first: a function may use a name imported below it
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                self._import(node)
         self._body(tree, module, "")
+        # After the walk: a function may use a name imported below it, or in another function.
+        for scope, receiver, where in self.receivers:
+            self._receiver_join(scope, receiver, where)
         self._passes()
         summary = self.summary
         summary.joins.sort()
@@ -191,18 +205,21 @@ class _Summarizer:
         return summary
 
     def _body(self, node: ast.AST, scope: _Scope, prefix: str) -> None:
-        for child in _own_nodes(node):
+        for child in self.own[id(node)]:
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 qualname = f"{prefix}{child.name}"
                 self.summary.defines.append(qualname)
+                own = self.own[id(child)]
                 if isinstance(child, ast.ClassDef):
-                    self._body(child, _Scope(qualname, child, None), qualname + ".")
+                    self._body(child, _Scope(qualname, child, None, own=own), qualname + ".")
                 else:
                     owner = scope.qualname if isinstance(node, ast.ClassDef) else None
                     enclosing = scope if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
-                    self._body(child, _Scope(qualname, child, owner, enclosing), qualname + ".<locals>.")
+                    self._body(child, _Scope(qualname, child, owner, enclosing, own), qualname + ".<locals>.")
             elif isinstance(child, ast.Call):
                 self._call(scope, child)
+            elif isinstance(child, (ast.Import, ast.ImportFrom)):
+                self._import(child)
 
     def _import(self, node: Union[ast.Import, ast.ImportFrom]) -> None:
         imports = self.summary.imports
@@ -239,8 +256,9 @@ class _Summarizer:
             key = self._key(scope, func.value)
             if key is not None:
                 self.joined.setdefault(key, where)
-            self._receiver_join(scope, func.value, where)
-        self.calls.append((scope, call))
+            self.receivers.append((scope, func.value, where))
+        if call.args or call.keywords:
+            self.calls.append((scope, call))
 
     def _receiver_join(self, scope: _Scope, receiver: ast.expr, where: tuple[int, int]) -> None:
         """A join on something another module may own: `client.q`, `workers.jobs`, an imported `jobs`."""
