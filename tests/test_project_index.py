@@ -199,3 +199,19 @@ def test_a_fifo_in_the_project_is_never_opened(tmp_path: Path) -> None:
     assert built, "reading the FIFO blocked"
     view = built[0].view_for(str(tmp_path / "w.py"))
     assert view is not None and view.globals == {"q": ("main.py", 2, 1)}
+
+
+@pytest.mark.parametrize("path", GATE_CASES, ids=[str(p.relative_to(FIXTURES)) for p in GATE_CASES])
+def test_a_partial_summary_has_every_join_and_pass_of_the_whole_one(path: Path) -> None:
+    """The gated read looks only at the functions that mention `join` or a joined name."""
+    text = path.read_text("utf-8")
+    tree = ast.parse(text)
+    whole, partial = summarize(tree), summarize(tree, text)
+    assert partial.partial and not whole.partial
+    assert (partial.joins, partial.passes) == (whole.joins, whole.passes)
+    assert set(partial.forwards) <= set(whole.forwards)
+
+
+def test_a_pass_in_a_function_that_does_not_say_join_is_in_the_partial_summary() -> None:
+    text = "import queue, w\nq = queue.Queue()\n\ndef start():\n    w.consume(q)\n\ndef stop():\n    q.join()\n"
+    assert summarize(ast.parse(text), text).passes == [("w.consume", 0, 8, 5)]

@@ -74,11 +74,9 @@ class SummaryStore:
 
     def read(self, path: str, gated: bool) -> Optional[ModuleSummary]:
         key = f"{int(gated)}{path}"
-        try:
-            info = os.stat(path)
-        except OSError:
+        stamp = _stamp(path)
+        if stamp is None:
             return None
-        stamp = [info.st_size, info.st_mtime_ns]
         entry = self.entries.get(key)
         if isinstance(entry, list) and len(entry) == 2 and entry[0] == stamp:
             try:
@@ -89,6 +87,27 @@ class SummaryStore:
         self.entries[key] = [stamp, None if summary is None else summary.to_json()]
         self.dirty = True
         return summary
+
+    def prefetch(self, paths: list[str], jobs: int) -> None:
+        """Summarize the files the store does not hold yet in `jobs` processes (the gated
+        reads of a cold run: parsing and summarizing cost most of building an index)."""
+        missing = []
+        for path in paths:
+            entry = self.entries.get(f"1{path}")
+            if not (isinstance(entry, list) and len(entry) == 2 and entry[0] == _stamp(path)):
+                missing.append(path)
+        if jobs <= 1 or len(missing) < _POOL_THRESHOLD:
+            return
+        from concurrent.futures import ProcessPoolExecutor
+
+        size = max(1, len(missing) // (jobs * 4))
+        chunks = [missing[i : i + size] for i in range(0, len(missing), size)]
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for chunk in pool.map(_summarize_chunk, chunks):
+                for path, stamp, data in chunk:
+                    if stamp is not None:
+                        self.entries[f"1{path}"] = [stamp, data]
+                        self.dirty = True
 
     def save(self) -> None:
         if self.file is None or not self.dirty:
@@ -103,6 +122,28 @@ class SummaryStore:
                 temporary.unlink()
 
 
+# Below this many files to summarize, a pool costs more than it saves.
+_POOL_THRESHOLD = 64
+
+
+def _stamp(path: str) -> Optional[list[int]]:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns]
+
+
+def _summarize_chunk(paths: list[str]) -> list[tuple[str, Optional[list[int]], Any]]:
+    """(path, stamp before reading, summary as JSON or None) of each file: in a worker."""
+    done = []
+    for path in paths:
+        stamp = _stamp(path)
+        summary = summarize_file(path, True) if stamp is not None else None
+        done.append((path, stamp, None if summary is None else summary.to_json()))
+    return done
+
+
 def project_files(root: str, exclude: Optional[tuple[str, ...]] = None) -> list[str]:
     """The files of a project: what `qlint ROOT` lints, with the run's exclusions."""
     from qlint.files import DEFAULT_EXCLUDE, DiscoveryOptions, discover
@@ -112,11 +153,11 @@ def project_files(root: str, exclude: Optional[tuple[str, ...]] = None) -> list[
 
 
 def build_context(
-    paths: list[str], store_file: Optional[Path] = None, exclude: Optional[tuple[str, ...]] = None
+    paths: list[str], store_file: Optional[Path] = None, exclude: Optional[tuple[str, ...]] = None, jobs: int = 1
 ) -> ProjectContext:
     """The context of a run over `paths` (files or folders): the index of each one's project.
     `store_file`: where summaries are kept between runs (qlint.cache.summary_store), None: nowhere;
-    `exclude`: the run's exclusion patterns (default: qlint's)."""
+    `exclude`: the run's exclusion patterns (default: qlint's); `jobs`: processes for a cold start."""
     store = SummaryStore(store_file)
     context = ProjectContext()
     projects: dict[str, list[str]] = {}
@@ -130,6 +171,7 @@ def build_context(
             root = os.path.abspath(path if os.path.isdir(path) else os.path.dirname(path) or ".")
             if root not in projects:
                 projects[root] = project_files(root, exclude)
+    store.prefetch(sorted({file for files in projects.values() for file in files}), jobs)
     for root, files in sorted(projects.items()):
         if files:
             add_index(context, ProjectIndex.build(root, files, read=store.read))

@@ -88,7 +88,7 @@ def summarize_file(path: str, gated: bool) -> Optional[ModuleSummary]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(text, filename=path)
-        return summarize(tree)
+        return summarize(tree, text if gated else None)
     except (OSError, SyntaxError, UnicodeDecodeError, LookupError, ValueError, RecursionError, MemoryError, SystemError):
         return None
 
@@ -215,8 +215,9 @@ class ProjectIndex:
         return self._edges[source]
 
     def _demand(self, module: _Module) -> None:
-        """Summarize `module` now if the gate had skipped it: a joined queue reaches it."""
-        if module.summary is None and not module.read:
+        """Summarize `module` whole now if the gate had skipped it, or if only its functions
+        that say `join` were read: a joined queue reaches it."""
+        if (module.summary is None or module.summary.partial) and not module.read:
             module.read = True
             module.summary = self._read(module.path, False)
 

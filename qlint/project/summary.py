@@ -23,6 +23,7 @@ stay within their module. qlint never imports the code: all of this is read.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence, Union
 
@@ -41,11 +42,15 @@ class ModuleSummary:
     joins: list[tuple[str, str, int, int]] = field(default_factory=list)  # (owner ref, attribute, line, col)
     passes: list[tuple[str, int, int, int]] = field(default_factory=list)  # (callee ref, arg index, join line, col)
     forwards: list[tuple[str, int, str, int]] = field(default_factory=list)  # (function, param, callee ref, arg)
+    # Only the defs whose text says `join` were read (joins and passes are complete, forwards
+    # are not): the index reads the whole module when a joined queue reaches it.
+    partial: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
             "imports": self.imports, "defines": self.defines, "joins": [list(j) for j in self.joins],
             "passes": [list(p) for p in self.passes], "forwards": [list(f) for f in self.forwards],
+            "partial": self.partial,
         }
 
     @classmethod
@@ -60,6 +65,7 @@ class ModuleSummary:
             [(_str(a), _str(b), _int(c), _int(d)) for a, b, c, d in data["joins"]],
             [(_str(a), _int(b), _int(c), _int(d)) for a, b, c, d in data["passes"]],
             [(_str(a), _int(b), _str(c), _int(d)) for a, b, c, d in data["forwards"]],
+            data["partial"] is True,
         )
 
 
@@ -158,17 +164,42 @@ class _Scope:
 
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_DOT_JOIN = re.compile(r"\.(?:\s|\\|#[^\r\n]*(?![^\r\n]))*join\b")
 
 
-def own_nodes(tree: ast.Module) -> dict[int, list[ast.AST]]:
+def join_receivers(text: str) -> set[str]:
+    """The last name before each `.join` (what a function that hands the queue on would
+    mention); a comment between them gives up: "" (every function is read)."""
+    found = set()
+    for match in _DOT_JOIN.finditer(text):
+        end = match.start()
+        while end > 0 and text[end - 1] in " \t\r\n\f\\":
+            end -= 1
+        start = end
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            start -= 1
+        if "#" in text[text.rfind("\n", 0, start) + 1 : start]:
+            return {""}
+        if start < end:
+            found.add(text[start:end])
+    return found
+
+
+def own_nodes(tree: ast.Module, lines: Optional[list[str]] = None, words: Optional[re.Pattern[str]] = None
+              ) -> dict[int, list[ast.AST]]:
     """For the module and each def, class and lambda (by id): the nodes under it that are
-    not under a nested one. One walk of the tree."""
+    not under a nested one. One walk of the tree. With the module's `lines`, a function
+    whose text has none of the `words` is not entered (absent from the result)."""
     own: dict[int, list[ast.AST]] = {id(tree): []}
     stack: list[tuple[ast.AST, list[ast.AST]]] = [(child, own[id(tree)]) for child in ast.iter_child_nodes(tree)]
     while stack:
         node, found = stack.pop()
         found.append(node)
         if isinstance(node, _SCOPES):
+            if lines is not None and words is not None and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                end = node.end_lineno or node.lineno
+                if not words.search("\n".join(lines[node.lineno - 1 : end])):
+                    continue
             found = own[id(node)] = []
         for name in node._fields:
             value = getattr(node, name, None)
@@ -187,8 +218,18 @@ class _Summarizer:
         self.receivers: list[tuple[_Scope, ast.expr, tuple[int, int]]] = []
         self.own: dict[int, list[ast.AST]] = {}
 
-    def run(self, tree: ast.Module) -> ModuleSummary:
-        self.own = own_nodes(tree)
+    def run(self, tree: ast.Module, text: Optional[str]) -> ModuleSummary:
+        if text is not None:
+            # A function matters if it joins, or names what is joined (it may hand it on).
+            joined = join_receivers(text)
+            if "" in joined:
+                self.own = own_nodes(tree)
+            else:
+                words = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in sorted(joined | {"join"})) + r")(?!\w)")
+                self.own = own_nodes(tree, text.splitlines(), words)
+        else:
+            self.own = own_nodes(tree)
+        self.summary.partial = text is not None
         module = _Scope("", None, None)
         for child in self.own[id(tree)]:
             if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
@@ -209,7 +250,9 @@ class _Summarizer:
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 qualname = f"{prefix}{child.name}"
                 self.summary.defines.append(qualname)
-                own = self.own[id(child)]
+                own = self.own.get(id(child))
+                if own is None:  # a function that does not say `join`, in a partial summary
+                    continue
                 if isinstance(child, ast.ClassDef):
                     self._body(child, _Scope(qualname, child, None, own=own), qualname + ".")
                 else:
@@ -328,6 +371,7 @@ def _handed(call: ast.Call) -> list[tuple[ast.expr, int, ast.expr]]:
     return handed
 
 
-def summarize(tree: ast.Module) -> ModuleSummary:
-    """The summary of a module's tree (see the module docstring)."""
-    return _Summarizer().run(tree)
+def summarize(tree: ast.Module, text: Optional[str] = None) -> ModuleSummary:
+    """The summary of a module's tree (see the module docstring); with its `text`, a partial
+    one (ModuleSummary.partial), which reads only the functions that say `join`."""
+    return _Summarizer().run(tree, text)
