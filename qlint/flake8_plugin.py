@@ -92,7 +92,11 @@ class QlintChecker:
         if named and os.environ.get("QLINT_ISOLATED_MODULES", "") in ("", "0"):
             from qlint.project.layout import find_root
 
-            view = project_for(find_root(self.filename)).view_for(self.filename)
+            path = os.path.abspath(self.filename)
+            context = project_for(find_root(path))
+            if path not in context.roots:  # the root leaves it out (a git tree that ignores it): its folder
+                context = project_for(os.path.dirname(path))
+            view = context.view_for(path)
         report = check_source(
             "".join(self.lines), self.filename, settings, apply_noqa=False, tree=self.tree, fixes=NO_FIXES, steps=False,
             project=view,
