@@ -156,7 +156,15 @@ def _lint_stdin(
     if args.stdin_filename and discovery.force_exclude and excluded_with_parents(name, discovery.exclude):
         return result, source
     if fix_mode is None:
-        report = check_source(source, name, settings, fixes=FIX_EDITS if edits else FIX_MARKS)
+        view = None
+        if args.stdin_filename and not args.isolated_modules and os.path.isdir(os.path.dirname(os.path.abspath(name))):
+            from qlint.project.context import build_context
+
+            store = None if args.no_cache else summary_store(_cache_folder(args))
+            # An editor's buffer: judged with the project of the file it will be saved as.
+            view = build_context([name if os.path.exists(name) else os.path.dirname(os.path.abspath(name))],
+                                 store, discovery.exclude).view_for(name)
+        report = check_source(source, name, settings, fixes=FIX_EDITS if edits else FIX_MARKS, project=view)
         result.diagnostics, result.errors = report.diagnostics, [Problem.of(name, e) for e in report.errors]
         return result, source
     from qlint.fix import fix_source

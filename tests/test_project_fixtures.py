@@ -137,3 +137,13 @@ def test_project_runs_as_its_header_says(entry: Path) -> None:
         assert what == "hangs"
         return
     assert what == "ok" and done.returncode == 0, (what, done.returncode, done.stderr[-500:])
+
+
+def test_standard_input_named_in_a_project_is_judged_with_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An editor pipes its buffer with --stdin-filename: the same finding as on the file."""
+    project = FIXTURES / "projects" / "cycle"
+    source = (project / "tasks.py").read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(source)))
+    lines = _qlint("--stdin-filename", str(project / "tasks.py"), "-")
+    assert _found(lines, project) == ["tasks.py:14:QL104"]
+    assert "the join() in reports.py:15" in lines[0]
