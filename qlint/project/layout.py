@@ -11,6 +11,7 @@ A name two files claim is nobody's: an import of it is not followed.
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import Optional
 
@@ -49,7 +50,7 @@ def module_names(path: str, root: str) -> tuple[str, list[str]]:
     if depth == 0:
         folder = os.path.dirname(folder)
         depth = 1
-    while depth < len(parts) and os.path.isfile(os.path.join(folder, "__init__.py")):
+    while depth < len(parts) and _is_package(folder):
         folder = os.path.dirname(folder)
         depth += 1
     canonical = ".".join(parts[-depth:]) if parts else ""
@@ -58,6 +59,12 @@ def module_names(path: str, root: str) -> tuple[str, list[str]]:
     if whole and whole != canonical and all(part.isidentifier() for part in parts):
         names.append(whole)
     return canonical, [name for name in names if name and all(p.isidentifier() for p in name.split("."))]
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_package(folder: str) -> bool:
+    """Asked once per folder in a run (the index asks for each of its files)."""
+    return os.path.isfile(os.path.join(folder, "__init__.py"))
 
 
 def absolute_import(reference: str, module: str, is_package: bool) -> Optional[str]:
