@@ -266,7 +266,8 @@ def _main(argv: Optional[Sequence[str]]) -> int:
 
             given = [path for path in args.paths or ["."] if os.path.exists(path)]
             store = None if args.no_cache else summary_store(_cache_folder(args))
-            project = build_context(given, store, discovery.exclude, args.jobs or os.cpu_count() or 1)
+            linted = [found.path for found in files if not found.error]
+            project = build_context(given, store, discovery.exclude, args.jobs or os.cpu_count() or 1, linted)
         result = run(files, settings, args.jobs, fix_mode, cache, edits, project)
     if fix_mode is not None and not fix_mode.write:
         return _report_diff(result)

@@ -147,3 +147,11 @@ def test_standard_input_named_in_a_project_is_judged_with_it(monkeypatch: pytest
     lines = _qlint("--stdin-filename", str(project / "tasks.py"), "-")
     assert _found(lines, project) == ["tasks.py:14:QL104"]
     assert "the join() in reports.py:15" in lines[0]
+
+
+def test_a_project_below_the_folder_given_is_judged_as_its_own() -> None:
+    """`qlint fixtures/`: each fixture project (its own pyproject.toml) as `qlint NAME/` sees it."""
+    whole = [line for line in _qlint(str(FIXTURES)) if "/projects/" in line]
+    assert sorted(_found(whole, FIXTURES / "projects")) == sorted(
+        f"{project.name}/{found}" for project in PROJECTS for found in _expected(project)
+    )

@@ -215,3 +215,12 @@ def test_a_partial_summary_has_every_join_and_pass_of_the_whole_one(path: Path) 
 def test_a_pass_in_a_function_that_does_not_say_join_is_in_the_partial_summary() -> None:
     text = "import queue, w\nq = queue.Queue()\n\ndef start():\n    w.consume(q)\n\ndef stop():\n    q.join()\n"
     assert summarize(ast.parse(text), text).passes == [("w.consume", 0, 8, 5)]
+
+
+def test_a_folder_with_its_own_pyproject_is_another_project(tmp_path: Path) -> None:
+    from qlint.project.context import project_files
+
+    _project(tmp_path, {"main.py": "", "sub/pyproject.toml": "", "sub/inner.py": "", "pkg/mod.py": ""})
+    files = sorted(Path(p).relative_to(tmp_path).as_posix() for p in project_files(str(tmp_path)))
+    assert files == ["main.py", "pkg/mod.py"]
+    assert project_files(str(tmp_path / "sub")) == [str(tmp_path / "sub" / "inner.py")]

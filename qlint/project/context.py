@@ -17,10 +17,10 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any, Optional, Sequence, Union
 
 from qlint.project.index import ProjectIndex, summarize_file
-from qlint.project.layout import find_root
+from qlint.project.layout import ROOT_MARKERS, find_root
 from qlint.project.summary import ModuleSummary
 from qlint.project.view import Location, ProjectView
 
@@ -145,19 +145,34 @@ def _summarize_chunk(paths: list[str]) -> list[tuple[str, Optional[list[int]], A
 
 
 def project_files(root: str, exclude: Optional[tuple[str, ...]] = None) -> list[str]:
-    """The files of a project: what `qlint ROOT` lints, with the run's exclusions."""
+    """The files of a project: what `qlint ROOT` lints, with the run's exclusions, but for
+    the folders below it that hold a project of their own (a pyproject.toml)."""
     from qlint.files import DEFAULT_EXCLUDE, DiscoveryOptions, discover
 
     options = DiscoveryOptions(exclude=DEFAULT_EXCLUDE if exclude is None else exclude)
-    return [os.path.abspath(found.path) for found in discover([root], options) if not found.error]
+    root = os.path.abspath(root)
+    nested: dict[str, bool] = {root: False}
+
+    def inside_another(folder: str) -> bool:
+        """A folder below the root with its own pyproject.toml holds another project."""
+        if folder not in nested:
+            parent = os.path.dirname(folder)
+            own = any(os.path.isfile(os.path.join(folder, marker)) for marker in ROOT_MARKERS)
+            nested[folder] = own or (parent != folder and inside_another(parent))
+        return nested[folder]
+
+    files = [os.path.abspath(found.path) for found in discover([root], options) if not found.error]
+    return [file for file in files if not inside_another(os.path.dirname(file))]
 
 
 def build_context(
-    paths: list[str], store_file: Optional[Path] = None, exclude: Optional[tuple[str, ...]] = None, jobs: int = 1
+    paths: list[str], store_file: Optional[Path] = None, exclude: Optional[tuple[str, ...]] = None, jobs: int = 1,
+    linted: Sequence[str] = (),
 ) -> ProjectContext:
     """The context of a run over `paths` (files or folders): the index of each one's project.
     `store_file`: where summaries are kept between runs (qlint.cache.summary_store), None: nowhere;
-    `exclude`: the run's exclusion patterns (default: qlint's); `jobs`: processes for a cold start."""
+    `exclude`: the run's exclusion patterns (default: qlint's); `jobs`: processes for a cold start;
+    `linted`: the files the run lints, some perhaps in projects nested below the paths."""
     store = SummaryStore(store_file)
     context = ProjectContext()
     projects: dict[str, list[str]] = {}
@@ -171,7 +186,17 @@ def build_context(
             root = os.path.abspath(path if os.path.isdir(path) else os.path.dirname(path) or ".")
             if root not in projects:
                 projects[root] = project_files(root, exclude)
-    store.prefetch(sorted({file for files in projects.values() for file in files}), jobs)
+    # A linted file in a project of its own below a folder given (`qlint fixtures/` and
+    # fixtures/projects/cycle/pyproject.toml): judged with that project, as when named alone.
+    held = {file for files in projects.values() for file in files}
+    for path in linted:
+        absolute = os.path.abspath(path)
+        if absolute not in held:
+            root = find_root(absolute)
+            if root not in projects and any(os.path.isfile(os.path.join(root, m)) for m in ROOT_MARKERS):
+                projects[root] = project_files(root, exclude)
+                held.update(projects[root])
+    store.prefetch(sorted(held), jobs)
     for root, files in sorted(projects.items()):
         if files:
             add_index(context, ProjectIndex.build(root, files, read=store.read))
