@@ -38,11 +38,11 @@ def summary_gate(source: Union[str, bytes]) -> bool:
 
     It has a `.join()` without arguments whose receiver is an attribute
     (`client.inbox.join()`), or a name the module also writes where a summary could see
-    it handed on or imported: before `,`, `)` or `]` (an argument, a tuple or list
-    element, an import list) or at the end of a line (`from workers import jobs`). A
-    receiver it cannot read backwards (a comment on its line) passes. `t.join()` of a
-    thread kept in a list passes too: the gate only has to be cheap, and never wrong the
-    other way.
+    it handed on or imported: between `(`, `,` or `[` and `,`, `)` or `]` (a positional
+    argument, an element of a tuple, list or import list), or after `import` on a line.
+    A receiver it cannot read backwards (a comment on its line) passes. `t.join()` of a
+    thread kept in a list (`threads.append(t)`) passes too: the gate only has to be
+    cheap, and never wrong the other way.
     """
     data = source.encode("utf-8", "surrogateescape") if isinstance(source, str) else source
     if b"join" not in data:
@@ -65,8 +65,10 @@ def summary_gate(source: Union[str, bytes]) -> bool:
         if before > 0 and data[before - 1 : before] == b".":
             return True  # `client.inbox.join()`
         name = re.escape(data[start:end])
-        if re.search(rb"(?<![\w.])" + name + _GAP + rb"(?:[,)\]]|$)", data, re.MULTILINE):
-            return True
+        if re.search(rb"[(,\[]" + _GAP + name + _GAP + rb"[,)\]]", data):
+            return True  # an argument, or an element of a tuple, list or import list
+        if re.search(rb"\bimport\b[^\r\n]*(?<![\w.])" + name + rb"(?!\w)", data):
+            return True  # `from workers import jobs`, `import workers as jobs`
     return False
 
 
