@@ -15,11 +15,12 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Sequence, Union
 
-from qlint.project.index import ProjectIndex, summarize_file
+from qlint.project.index import ProjectIndex, summarize_file, summary_gate
 from qlint.project.layout import ROOT_MARKERS, find_root
 from qlint.project.summary import ModuleSummary
 from qlint.project.view import Location, ProjectView
@@ -89,21 +90,34 @@ class SummaryStore:
         return summary
 
     def prefetch(self, paths: list[str], jobs: int) -> None:
-        """Summarize the files the store does not hold yet in `jobs` processes (the gated
-        reads of a cold run: parsing and summarizing cost most of building an index)."""
-        missing = []
+        """Summarize the files the store does not hold yet: the gate here (cheap), the
+        parses and summaries of the files it passes in `jobs` processes, largest first (they
+        cost most of building an index, and a few big test files dominate)."""
+        gated = []
         for path in paths:
+            stamp = _stamp(path)
             entry = self.entries.get(f"1{path}")
-            if not (isinstance(entry, list) and len(entry) == 2 and entry[0] == _stamp(path)):
-                missing.append(path)
-        if jobs <= 1 or len(missing) < _POOL_THRESHOLD:
-            return
+            if stamp is None or (isinstance(entry, list) and len(entry) == 2 and entry[0] == stamp):
+                continue
+            try:
+                if not stat.S_ISREG(os.stat(path).st_mode):
+                    continue
+                with open(path, "rb") as handle:
+                    passes = summary_gate(handle.read())
+            except OSError:
+                continue
+            if passes:
+                gated.append((stamp[0], path))
+            else:
+                self.entries[f"1{path}"] = [stamp, None]
+                self.dirty = True
+        if jobs <= 1 or len(gated) < _POOL_THRESHOLD:
+            return  # read one by one as the index asks
         from concurrent.futures import ProcessPoolExecutor
 
-        size = max(1, len(missing) // (jobs * 4))
-        chunks = [missing[i : i + size] for i in range(0, len(missing), size)]
+        order = [path for _, path in sorted(gated, reverse=True)]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for chunk in pool.map(_summarize_chunk, chunks):
+            for chunk in pool.map(_summarize_chunk, [[path] for path in order]):
                 for path, stamp, data in chunk:
                     if stamp is not None:
                         self.entries[f"1{path}"] = [stamp, data]
@@ -122,8 +136,8 @@ class SummaryStore:
                 temporary.unlink()
 
 
-# Below this many files to summarize, a pool costs more than it saves.
-_POOL_THRESHOLD = 64
+# Below this many files to parse and summarize, a pool costs more than it saves.
+_POOL_THRESHOLD = 8
 
 
 def _stamp(path: str) -> Optional[list[int]]:
@@ -144,9 +158,10 @@ def _summarize_chunk(paths: list[str]) -> list[tuple[str, Optional[list[int]], A
     return done
 
 
-def project_files(root: str, exclude: Optional[tuple[str, ...]] = None) -> list[str]:
+def project_files(root: str, exclude: Optional[tuple[str, ...]] = None, walked: Optional[list[str]] = None) -> list[str]:
     """The files of a project: what `qlint ROOT` lints, with the run's exclusions, but for
-    the folders below it that hold a project of their own (a pyproject.toml)."""
+    the folders below it that hold a project of their own (a pyproject.toml). `walked`: the
+    files the run found walking ROOT already, with the same exclusions."""
     from qlint.files import DEFAULT_EXCLUDE, DiscoveryOptions, discover
 
     options = DiscoveryOptions(exclude=DEFAULT_EXCLUDE if exclude is None else exclude)
@@ -161,7 +176,9 @@ def project_files(root: str, exclude: Optional[tuple[str, ...]] = None) -> list[
             nested[folder] = own or (parent != folder and inside_another(parent))
         return nested[folder]
 
-    files = [os.path.abspath(found.path) for found in discover([root], options) if not found.error]
+    if walked is None:
+        walked = [found.path for found in discover([root], options) if not found.error]
+    files = [os.path.abspath(path) for path in walked]
     return [file for file in files if not inside_another(os.path.dirname(file))]
 
 
@@ -176,16 +193,21 @@ def build_context(
     store = SummaryStore(store_file)
     context = ProjectContext()
     projects: dict[str, list[str]] = {}
+    walked: dict[str, list[str]] = {}  # a folder given -> the files the run found in it
+    for path in paths if linted else ():
+        if os.path.isdir(path):
+            folder = os.path.abspath(path)
+            walked[folder] = [f for f in linted if os.path.abspath(f).startswith(folder + os.sep)]
     for path in sorted(paths):
         root = find_root(path)
         if root not in projects:
-            projects[root] = project_files(root, exclude)
+            projects[root] = project_files(root, exclude, walked.get(root))
         if not _holds(projects[root], path):
             # The root's own rules leave the path out (a git work tree that ignores it, as
             # pyenv's ignores its Pythons): the folder given is the project.
             root = os.path.abspath(path if os.path.isdir(path) else os.path.dirname(path) or ".")
             if root not in projects:
-                projects[root] = project_files(root, exclude)
+                projects[root] = project_files(root, exclude, walked.get(root))
     # A linted file in a project of its own below a folder given (`qlint fixtures/` and
     # fixtures/projects/cycle/pyproject.toml): judged with that project, as when named alone.
     held = {file for files in projects.values() for file in files}

@@ -206,6 +206,9 @@ class ProjectIndex:
         if source not in self._edges:
             path, function, param = source
             module = self.modules[path]
+            if module.summary is not None and function not in module.summary.defines:
+                self._edges[source] = set()  # not defined there (inherited, `self.assertIn`): nothing to follow
+                return self._edges[source]
             self._demand(module)
             targets = set()
             for name, index, ref, argument in module.summary.forwards if module.summary else ():
@@ -229,7 +232,8 @@ class ProjectIndex:
         if found is None or not found[1]:
             return None
         target, qualname = found
-        self._demand(target)
+        if target.summary is None:
+            self._demand(target)  # its definitions: is the callee a class?
         if ref.startswith("."):
             return target.path, qualname, index + 1  # `self.method(q)`: `self` is parameter 0
         defines = target.summary.defines if target.summary is not None else []
