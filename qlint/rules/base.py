@@ -191,13 +191,119 @@ def get_call_gate(text: str) -> bool:
 
 
 def with_get_gate(text: str) -> bool:
-    """For QL302: a `with` statement and a `.get(` call (the header may hold comments with colons)."""
-    return "with" in text and get_call_gate(text)
+    """For QL302: a `.get(` call in the header of a `with` statement (its items)."""
+    if "with" not in text or "get" not in text:
+        return False
+    if "\r" in text:  # a lone carriage return ends a line too
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    at = text.find("with")
+    while at >= 0:
+        end = at + 4
+        if _starts_statement(text, at) and not (text[end : end + 1].isalnum() or text[end : end + 1] == "_"):
+            header = _with_header(text, end)
+            if header is None or _GET_CALL.search(header) is not None:
+                return True
+        at = text.find("with", end)
+    return False
+
+
+def _starts_statement(text: str, at: int) -> bool:
+    """Whether the word at `at` starts its line, or follows only `async` there: a compound
+    statement such as `with` follows no `;` or `:` (a backslash-continued `async` ends its
+    own line, so its `with` starts the next one)."""
+    line = text[text.rfind("\n", 0, at) + 1 : at].strip(" \t\f")
+    return line in ("", "async") or (line.startswith("async") and line[5:].strip(" \t\f") == "")
+
+
+def _with_header(text: str, at: int) -> Optional[str]:
+    """The text of a `with` header from `at` to its colon (the first one outside brackets,
+    strings and comments that no `lambda` before it may own), or None when a scan this
+    simple cannot be sure where it ends: a string that does not close."""
+    depth, end, colons = 0, at, 0
+    while True:
+        found = _HEADER_MARK.search(text, end)
+        if found is None:
+            return text[at:]
+        end, char = found.start(), found.group()
+        if char == "#":
+            newline = text.find("\n", end)
+            end = len(text) if newline < 0 else newline
+            continue
+        if char in "'\"":
+            close = _string_end(text, end)
+            if close is None:
+                return None
+            end = close
+            continue
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth = max(depth - 1, 0)
+        elif char == "\\":
+            end += 1  # a line continuation: the next character is not a statement's end
+        elif char == "\n" and depth == 0:
+            return text[at:end]  # not a header after all (the word was in a string or a name)
+        elif char == ":" and depth == 0:
+            header = text[at:end]
+            if header.count("lambda") <= colons:  # else the colon may be a lambda's
+                return header
+            colons += 1
+        end += 1
+
+
+# What the header scan stops at.
+_HEADER_MARK = re.compile(r"[#'\"()\[\]{}\\\n:]")
+
+
+def _string_end(text: str, at: int) -> Optional[int]:
+    """The index after the string literal whose opening quote is at `at`, or None if it
+    does not close (a one-quote string closes on its line, unless a backslash continues it)."""
+    quote = text[at]
+    if text.startswith(quote * 3, at):
+        close = at + 3
+        while True:
+            close = text.find(quote * 3, close)
+            if close < 0:
+                return None
+            start = close
+            while text[start - 1] == "\\":
+                start -= 1
+            if (close - start) % 2 == 0:  # not an escaped quote
+                return close + 3
+            close += 1
+    end = at + 1
+    while end < len(text):
+        char = text[end]
+        if char == "\\":
+            end += 2
+            continue
+        if char == quote:
+            return end + 1
+        if char == "\n":
+            return None
+        end += 1
+    return None
 
 
 def blocking_get_gate(text: str) -> bool:
-    """For QL301: an `Empty` caught and a `.get(` call (its arguments are not looked at)."""
-    return "Empty" in text and get_call_gate(text)
+    """For QL301: an `Empty` caught and a `.get(` call (its arguments are not looked at).
+
+    Every known Empty exception lives in a module named `...queue`/`...queues`, or is
+    asyncio's `QueueEmpty`; a handler names it through that module or an import from it."""
+    return "Empty" in text and ("queue" in text or "QueueEmpty" in text) and get_call_gate(text)
+
+
+_EMPTY_CALL = _method_call("empty")
+
+
+def empty_check_gate(text: str) -> bool:
+    """For QL107: a loop whose test calls `.empty()` or `.qsize()`, a get, and a worker."""
+    return (
+        "while" in text
+        and "get" in text
+        and ("qsize" in text or ("empty" in text and _EMPTY_CALL.search(text) is not None))
+        and worker_gate(text)
+    )
 
 
 def worker_gate(text: str) -> bool:

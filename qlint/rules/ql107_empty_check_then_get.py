@@ -99,7 +99,7 @@ from qlint.analysis.threads import Worker
 from qlint.fixes.blocks import chain_to
 from qlint.fixes.exceptions import exception_reference
 from qlint.fixes.model import UNSAFE, Fix, Replacement
-from qlint.rules.base import Finding, worker_gate
+from qlint.rules.base import Finding, empty_check_gate
 
 CODE = "QL107"
 NAME = "empty-check-then-get"
@@ -293,5 +293,4 @@ def _fix(facts: ModuleFacts, scope: Scope, loop: cst.While, alone: bool, call: c
     return Fix(UNSAFE, "Use get_nowait() and stop on queue.Empty", tuple(changes))
 
 
-def gate(text: str) -> bool:
-    return "while" in text and "get" in text and ("empty" in text or "qsize" in text) and worker_gate(text)
+gate = empty_check_gate

@@ -45,7 +45,6 @@ No autofix: a timeout or a sentinel changes how the program ends.
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 import libcst as cst
@@ -54,6 +53,7 @@ from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.model import CallSite, Scope, summaries_under
 from qlint.analysis.names import blocking_get
 from qlint.analysis.queues import EMPTY_EXCEPTIONS
+from qlint.rules.base import blocking_get_gate
 
 CODE = "QL301"
 NAME = "empty-never-raised"
@@ -118,9 +118,4 @@ def _keyword_timeout(call: cst.Call) -> bool:
     return any(arg.keyword is not None and arg.keyword.value in ("timeout", "block") for arg in call.args)
 
 
-# The get calls `blocking_get` accepts: no argument, `True`, `block=True`, `timeout=None`.
-_BLOCKING_GET = re.compile(r"\.\s*get\s*\(\s*(?:\)|True|block\s*=\s*True|timeout\s*=\s*None)")
-
-
-def gate(text: str) -> bool:
-    return "Empty" in text and _BLOCKING_GET.search(text) is not None
+gate = blocking_get_gate

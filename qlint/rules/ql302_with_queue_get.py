@@ -46,7 +46,6 @@ without `task_done()` (`SimpleQueue`, `multiprocessing.Queue`).
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 import libcst as cst
@@ -54,7 +53,7 @@ import libcst as cst
 from qlint.analysis.facts import ModuleFacts
 from qlint.fixes.acknowledge import get_then_try
 from qlint.registry import NOT_JOINABLE
-from qlint.rules.base import Finding, acknowledges_in
+from qlint.rules.base import Finding, acknowledges_in, with_get_gate
 
 CODE = "QL302"
 NAME = "with-queue-get"
@@ -83,10 +82,4 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
                     break
 
 
-# A `with` statement starts a line (a compound statement cannot follow `;` or `:`).
-_WITH_GET = re.compile(r"^[ \t]*(?:async[ \t]+)?with\b[^:]*\.\s*get\s*\(", re.MULTILINE)
-
-
-def gate(text: str) -> bool:
-    """`.get(` inside a `with` header, before its colon."""
-    return _WITH_GET.search(text) is not None
+gate = with_get_gate
