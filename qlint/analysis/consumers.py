@@ -25,15 +25,8 @@ from qlint.analysis.queues import QueueFacts, QueueGroup
 from qlint.analysis.raising import cannot_raise, computes, quiet_call
 from qlint.analysis.statement_shapes import handler_names, iterates
 from qlint.analysis.walk import ModuleRecord
+from qlint.registry import BROAD_EXCEPTIONS, TIMEOUT_EXCEPTIONS
 
-_BROAD = frozenset({"", "Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
-# What a get with a time limit raises when it takes nothing (besides Empty).
-_TIMEOUTS = frozenset(
-    {
-        "TimeoutError", "builtins.TimeoutError", "asyncio.TimeoutError", "asyncio.exceptions.TimeoutError",
-        "concurrent.futures.TimeoutError", "asyncio.CancelledError", "asyncio.exceptions.CancelledError",
-    }
-)
 _ALWAYS, _SOMETIMES, _NEVER = "always", "sometimes", "never"
 
 
@@ -110,10 +103,10 @@ class ConsumerFacts:
                 return "broad"
             expr = dotted_expression(name)
             dotted = self.queues.dotted(scope, expr)
-            if dotted in _BROAD:
+            if dotted in BROAD_EXCEPTIONS:
                 return "broad"
             empties.append(self.queues.is_empty_exception(scope, expr))
-            timeouts.append(dotted in _TIMEOUTS)
+            timeouts.append(dotted in TIMEOUT_EXCEPTIONS)
         if empties and all(empties):
             return "empty"
         if names and all(e or t for e, t in zip(empties, timeouts)):

@@ -37,21 +37,14 @@ from qlint.analysis.scopes import (
 )
 from qlint.analysis.statement_shapes import handler_names
 from qlint.analysis.walk import ModuleRecord
-from qlint.registry import QueueClass, empty_exceptions, rows
+from qlint.registry import QUEUE_ONLY_METHODS, SUBMITTERS, QueueClass, empty_exceptions, rows
 from qlint.settings import Settings
 
 Identity = tuple[int, str]  # (id of the owning scope node, access path)
 
-# Methods that only queues have (README.md, "What counts as a queue").
-QUEUE_ONLY_METHODS = frozenset({"task_done", "put_nowait", "get_nowait", "qsize"})
 EMPTY_EXCEPTIONS = empty_exceptions()
 
 _CONSTANT_NAMES = frozenset({"None", "True", "False", "Ellipsis", "NotImplemented"})
-# Calls that hand a function and its arguments to something that will call it.
-_SUBMITTERS = {
-    "submit": 0, "to_thread": 0, "partial": 0, "run_in_executor": 1, "start_new_thread": 0,
-    "call_soon": 0, "call_soon_threadsafe": 0, "call_later": 1, "add_done_callback": 0,
-}
 # Builtins a queue may be passed to without anything happening to its protocol.
 _HARMLESS_CALLEES = frozenset(
     {"print", "len", "id", "repr", "str", "isinstance", "type", "hash", "bool", "format", "vars", "dir"}
@@ -315,8 +308,8 @@ class QueueFacts:
                     self._wired_calls.add(id(call))
                     self.deferred_of_call[id(call)] = target[0]
                     self._link_thread_args(scope, target, call.args)
-        if method in _SUBMITTERS:
-            index = _SUBMITTERS[method]
+        if method in SUBMITTERS:
+            index = SUBMITTERS[method]
             positional = [a for a in call.args if a.keyword is None and not a.star]
             if len(positional) > index:
                 target = resolve_function(self.record, scope, positional[index].value)

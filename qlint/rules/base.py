@@ -18,6 +18,7 @@ from qlint.analysis.queues import QueueGroup
 from qlint.analysis.waits import Wait
 from qlint.fixes.blocks import contains
 from qlint.fixes.model import Fix
+from qlint.registry import WORKER_MAKERS
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ _JOIN_CALL = _method_call("join")
 _GET_CALL = _method_call("get")
 # `.join(` and then something that is not `)`: an argument.
 _JOIN_WITH_ARGUMENT = re.compile(_JOIN_CALL.pattern + _GAP + r"[^)\s#\\]")
-_WORKER_MAKERS = ("Thread", "Process", "create_task", "ensure_future", "submit")
+_WORKER_MAKERS = tuple(sorted(WORKER_MAKERS))
 
 
 def item_uses(facts: ModuleFacts, loop: ConsumerLoop) -> Callable[[cst.CSTNode], bool]:

@@ -86,6 +86,7 @@ from typing import Iterator
 
 from qlint.analysis.facts import ModuleFacts
 from qlint.fixes.acknowledge import acknowledge_last
+from qlint.prefilter import Evidence
 from qlint.rules.base import Finding, acknowledges_in, consumer_gate, item_uses, path_findings
 
 CODE = "QL103"
@@ -115,3 +116,9 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
 
 
 gate = consumer_gate
+
+
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
+    a consumer loop on a queue with a task_done(): paths count that queue's acknowledgements."""
+    return any(root in e.acked for root, _, _ in e.loops)

@@ -99,6 +99,7 @@ from qlint.analysis.threads import Worker
 from qlint.fixes.blocks import chain_to
 from qlint.fixes.exceptions import exception_reference
 from qlint.fixes.model import UNSAFE, Fix, Replacement
+from qlint.prefilter import Evidence
 from qlint.rules.base import Finding, worker_gate
 
 CODE = "QL107"
@@ -295,3 +296,13 @@ def _fix(facts: ModuleFacts, scope: Scope, loop: cst.While, alone: bool, call: c
 
 def gate(text: str) -> bool:
     return "while" in text and "get" in text and ("empty" in text or "qsize" in text) and worker_gate(text)
+
+
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
+    a blocking get in a loop on a queue, an empty()/qsize() check, something that makes a worker."""
+    return (
+        any(blocking for _, blocking, _ in e.loops)
+        and bool(e.tokens & {"empty", "qsize"})
+        and bool(e.tokens & e.words.worker_makers)
+    )

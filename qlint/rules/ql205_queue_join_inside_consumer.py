@@ -61,6 +61,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from qlint.analysis.facts import ModuleFacts
+from qlint.prefilter import Evidence
 from qlint.rules.base import Finding, consumer_gate, path_findings
 
 CODE = "QL205"
@@ -76,3 +77,9 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
 
 
 gate = consumer_gate
+
+
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
+    a consumer loop on a queue with a join(): the join while holding an item is that queue's own."""
+    return any(root in e.joined for root, _, _ in e.loops)

@@ -54,6 +54,7 @@ from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.model import CallSite, Scope, summaries_under
 from qlint.analysis.names import blocking_get
 from qlint.analysis.queues import EMPTY_EXCEPTIONS
+from qlint.prefilter import Evidence
 
 CODE = "QL301"
 NAME = "empty-never-raised"
@@ -124,3 +125,9 @@ _BLOCKING_GET = re.compile(r"\.\s*get\s*\(\s*(?:\)|True|block\s*=\s*True|timeout
 
 def gate(text: str) -> bool:
     return "Empty" in text and _BLOCKING_GET.search(text) is not None
+
+
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
+    a blocking get of a queue in a try, and an Empty exception named."""
+    return e.some(e.summary.try_blocking_gets, e.queue) and bool(e.tokens & e.words.empty)

@@ -53,6 +53,7 @@ import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
 from qlint.fixes.acknowledge import get_then_try
+from qlint.prefilter import Evidence
 from qlint.registry import NOT_JOINABLE
 from qlint.rules.base import Finding, acknowledges_in
 
@@ -90,3 +91,9 @@ _WITH_GET = re.compile(r"^[ \t]*(?:async[ \t]+)?with\b[^:]*\.\s*get\s*\(", re.MU
 def gate(text: str) -> bool:
     """`.get(` inside a `with` header, before its colon."""
     return _WITH_GET.search(text) is not None
+
+
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
+    `with q.get()` on a queue."""
+    return e.some(e.summary.with_gets, e.queue)
