@@ -10,13 +10,14 @@ import libcst as cst
 from qlint.analysis.model import CallSite, Scope, summaries_under
 from qlint.analysis.names import attribute_path, dotted_expression
 from qlint.analysis.path_state import (
+    ACK_AGAIN,
     ESCAPE,
     GET,
     HELPER_ALWAYS,
     HELPER_SOMETIMES,
     JOIN,
     TASK_DONE,
-    PathFindings,
+    PathEvents,
     State,
     TooComplex,
 )
@@ -40,7 +41,7 @@ class ConsumerLoop:
     gets: list[cst.CSTNode]  # get() calls, or the `q.get` of `iter(q.get, SENTINEL)`
     acknowledges: bool  # some task_done() of this queue inside (direct, helper or callback)
     function_acknowledges: bool  # a task_done() of this queue elsewhere in the same function
-    paths: Optional[PathFindings]  # None when the loop was too complex to follow
+    paths: Optional[PathEvents]  # None when the loop was too complex to follow
 
 
 class ConsumerFacts:
@@ -275,7 +276,8 @@ class ConsumerFacts:
             consumer.paths = None
             return
         if consumer.paths.saw_task_done and consumer.paths.filled:
-            consumer.paths.done_twice += self._acknowledged_again(consumer, consumer.paths.filled)
+            for call in self._acknowledged_again(consumer, consumer.paths.filled):
+                consumer.paths.add(ACK_AGAIN, call)
 
     def _acknowledged_again(self, consumer: ConsumerLoop, filled: set[str]) -> list[cst.CSTNode]:
         """`for _ in batch: q.task_done()` after a loop that acknowledged each item it put

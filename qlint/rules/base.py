@@ -13,7 +13,7 @@ import libcst as cst
 from qlint.analysis.consumers import ConsumerLoop
 from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.model import summaries_under
-from qlint.analysis.path_state import GET, PathFindings, unique
+from qlint.analysis.path_state import GET
 from qlint.analysis.queues import QueueGroup
 from qlint.analysis.waits import Wait
 from qlint.fixes.blocks import contains
@@ -109,13 +109,13 @@ def acknowledges_in(facts: ModuleFacts, group: QueueGroup) -> Callable[[cst.Call
 
 def path_findings(
     facts: ModuleFacts,
-    pick: Callable[[PathFindings], list[cst.CSTNode]],
+    kind: str,
     fixer: Optional[Callable[[ConsumerLoop, cst.CSTNode], Optional[Fix]]] = None,
     waited: Optional[str] = None,
     only: Callable[[ConsumerLoop], bool] = lambda loop: True,
 ) -> Iterator[Finding]:
-    """The nodes `pick` takes from the path walk of every consumer loop, once each, with
-    the fix `fixer` builds for one in its loop.
+    """The nodes of the path events of `kind` (analysis/path_state.py) in every consumer
+    loop, once each, with the fix `fixer` builds for one in its loop.
 
     With `waited`, a message in which `{wait}` stands for the waiter: only loops of a queue
     that something waits on (`analysis/waits.py`) are reported, and the message names it.
@@ -127,7 +127,7 @@ def path_findings(
         wait = facts.waits.of(loop.group) if waited is not None else None
         if waited is not None and wait is None:
             continue  # nobody waits on this queue: a skipped task_done() changes nothing
-        for node in unique(pick(loop.paths)):
+        for node in loop.paths.nodes(kind):
             fix = fixer(loop, node) if fixer is not None else None
             if wait is None or waited is None:  # (`wait` is None when `waited` is)
                 yield Finding(node, fix=fix)

@@ -85,6 +85,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from qlint.analysis.facts import ModuleFacts
+from qlint.analysis.path_state import USED_AFTER_ACK
 from qlint.fixes.acknowledge import acknowledge_last
 from qlint.prefilter import Evidence
 from qlint.rules.base import Finding, acknowledges_in, consumer_gate, item_uses, path_findings
@@ -107,7 +108,7 @@ FIXABLE = True
 def check(facts: ModuleFacts) -> Iterator[Finding]:
     return path_findings(
         facts,
-        lambda paths: paths.used_after_done,
+        USED_AFTER_ACK,
         lambda loop, done: acknowledge_last(
             loop.node, done, acknowledges_in(facts, loop.group), item_uses(facts, loop)
         ),

@@ -71,6 +71,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from qlint.analysis.facts import ModuleFacts
+from qlint.analysis.path_state import ACK_AFTER_FAILED_GET
 from qlint.prefilter import Evidence
 from qlint.rules.base import Finding, consumer_gate, path_findings
 
@@ -83,7 +84,7 @@ MESSAGE = (
 
 
 def check(facts: ModuleFacts) -> Iterator[Finding]:
-    return path_findings(facts, lambda paths: paths.done_after_failed_get)
+    return path_findings(facts, ACK_AFTER_FAILED_GET)
 
 
 gate = consumer_gate

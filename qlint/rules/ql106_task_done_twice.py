@@ -66,6 +66,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from qlint.analysis.facts import ModuleFacts
+from qlint.analysis.path_state import ACK_AGAIN
 from qlint.prefilter import Evidence
 from qlint.rules.base import Finding, consumer_gate, path_findings
 
@@ -78,7 +79,7 @@ MESSAGE = (
 
 
 def check(facts: ModuleFacts) -> Iterator[Finding]:
-    return path_findings(facts, lambda paths: paths.done_twice)
+    return path_findings(facts, ACK_AGAIN)
 
 
 gate = consumer_gate

@@ -61,6 +61,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from qlint.analysis.facts import ModuleFacts
+from qlint.analysis.path_state import JOIN_HOLDING
 from qlint.prefilter import Evidence
 from qlint.rules.base import Finding, consumer_gate, path_findings
 
@@ -73,7 +74,7 @@ MESSAGE = (
 
 
 def check(facts: ModuleFacts) -> Iterator[Finding]:
-    return path_findings(facts, lambda paths: paths.join_while_holding)
+    return path_findings(facts, JOIN_HOLDING)
 
 
 gate = consumer_gate
