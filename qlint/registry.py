@@ -181,3 +181,5 @@ TIMEOUT_EXCEPTIONS = frozenset(
         "concurrent.futures.TimeoutError", "asyncio.CancelledError", "asyncio.exceptions.CancelledError",
     }
 )
+# Attributes a hand-written join() reads: `with q.all_tasks_done: while q.unfinished_tasks: ...`.
+WAIT_ATTRIBUTES = frozenset({"all_tasks_done", "unfinished_tasks", "_unfinished_tasks", "_finished"})

@@ -24,8 +24,8 @@ from qlint.analysis.path_state import (
 from qlint.analysis.paths import PathWalker
 from qlint.analysis.queues import QueueFacts, QueueGroup
 from qlint.analysis.raising import cannot_raise, computes, quiet_call
+from qlint.analysis.record import ModuleRecord
 from qlint.analysis.statement_shapes import handler_names, iterates
-from qlint.analysis.walk import ModuleRecord
 from qlint.registry import BROAD_EXCEPTIONS, TIMEOUT_EXCEPTIONS
 
 _ALWAYS, _SOMETIMES, _NEVER = "always", "sometimes", "never"

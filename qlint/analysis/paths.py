@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Optional, Sequence
 import libcst as cst
 
 from qlint.analysis.model import StatementSummary, summaries_under
-from qlint.analysis.names import attribute_path, blocking_get
+from qlint.analysis.names import blocking_get
 from qlint.analysis.nested_loops import opaque
 from qlint.analysis.path_state import (
     ACK_AFTER_FAILED_GET,
@@ -45,7 +45,7 @@ from qlint.analysis.path_state import (
     WalkContext,
     raise_in,
 )
-from qlint.analysis.statement_shapes import filled_containers, get_wrappers, none_test
+from qlint.analysis.statement_shapes import filled_containers, get_wrappers, none_test, suppressed_exceptions
 
 # What the walker needs to know about calls and handlers, from the facts.
 Classify = Callable[[cst.Call], Optional[str]]
@@ -127,7 +127,8 @@ class PathWalker:
             return self._try(node, states, ctx)
         if isinstance(node, cst.With):
             states = self._apply(self.summaries.get(id(node)), states, ctx, header=False)
-            suppressed = self._suppressed(node)
+            caught = suppressed_exceptions(node)
+            suppressed = None if caught is None else self.handler_kind(caught)
             if suppressed is None:
                 return self.block(node.body.body, states, ctx)
             # `with suppress(Empty): item = q.get_nowait()`: a failed get goes on after the block.
@@ -189,16 +190,6 @@ class PathWalker:
             if is_none is None or is_none != runs_when_none:
                 skipped.add(state)
         return taken, skipped
-
-    def _suppressed(self, node: cst.With) -> Optional[str]:
-        """What a `with contextlib.suppress(...)` catches, if this is one."""
-        for item in node.items:
-            call = item.item
-            if isinstance(call, cst.Call) and attribute_path(call.func) in ("suppress", "contextlib.suppress"):
-                caught = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
-                if caught:
-                    return self.handler_kind(caught[0] if len(caught) == 1 else cst.Tuple([cst.Element(c) for c in caught]))
-        return None
 
     def _match(self, node: cst.Match, states: set[State], ctx: WalkContext) -> Flow:
         states = self._apply(self.summaries.get(id(node)), states, ctx, header=True)

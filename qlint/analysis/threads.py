@@ -24,8 +24,8 @@ from qlint.analysis.names import (
     normalise,
 )
 from qlint.analysis.queues import Identity, QueueFacts, QueueGroup
+from qlint.analysis.record import ModuleRecord
 from qlint.analysis.scopes import resolve_class, resolve_function
-from qlint.analysis.walk import ModuleRecord
 from qlint.registry import TASK_FACTORIES, THREAD_CLASSES
 
 _T = TypeVar("_T")
