@@ -21,7 +21,7 @@ _TABLE_ROW = re.compile(r"^\| (QL\d{3}) \| ([a-z0-9-]+) \|", re.MULTILINE)
 def test_a_rule_modules_file_name_is_its_code(name: str) -> None:
     module = importlib.import_module(f"qlint.rules.{name}")
     assert re.fullmatch(r"ql\d{3}_[a-z0-9_]+", name), f"{name}.py: a rule module is named qlNNN_<rule name>"
-    assert module.CODE == name[:5].upper(), f"{name}.py holds {module.CODE}"
+    assert name[:5].upper() == module.CODE, f"{name}.py holds {module.CODE}"
     assert name[6:] == module.NAME.replace("-", "_"), f"{name}.py holds the rule {module.NAME}"
 
 
