@@ -113,6 +113,28 @@ def test_the_prefilter_runs_each_rule_modules_own_predicate() -> None:
         assert _globals_read(theirs) <= set(dir(builtins)), f"{rule.code}: `possible` may read only its argument and builtins"
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "x = 1\n\n\ndef possible(e):\n    return (\n        True\n)\n\n\ny = 2\n",
+        'x = 1\n\n\ndef possible(e):\n    return e in """\nTrue"""\n',  # a line in column 0 inside it
+        "x = 1\n\n\ndef possible(e):\n    return True\ndef possible(e):\n    return False\n",
+    ],
+    ids=["bracket in column 0", "string in column 0", "defined twice"],
+)
+def test_the_predicate_is_found_alone_at_its_own_lines(source: str) -> None:
+    definition = prefilter._definition(source, "rule.py")
+    assert definition is not None
+    namespace: dict[str, object] = {}
+    exec(compile(definition, "rule.py", "exec"), namespace)
+    expected: dict[str, object] = {}
+    exec(source, expected)
+    assert namespace["possible"].__code__.co_firstlineno == expected["possible"].__code__.co_firstlineno  # type: ignore[attr-defined]
+    assert namespace["possible"]("True") == expected["possible"]("True")  # type: ignore[operator]
+    assert set(namespace) == {"possible", "__builtins__"}
+    assert prefilter._definition("x = 1\n", "rule.py") is None
+
+
 def _globals_read(code: types.CodeType) -> set[str]:
     """The global names a function (and the comprehensions in it) reads."""
     found = {i.argval for i in dis.get_instructions(code) if i.opname in ("LOAD_GLOBAL", "LOAD_NAME")}

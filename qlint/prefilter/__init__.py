@@ -21,6 +21,7 @@ import __future__
 import ast
 import builtins
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,7 @@ __all__ = ["possible_rules", "Evidence", "Summary", "Vocabulary"]
 # The rule modules, read as text: `possible` is compiled from each without importing the
 # module, so judging a file never loads LibCST (the flake8 plugin's promise).
 _RULES = Path(__file__).resolve().parent.parent / "rules"
+_TOP_LEVEL_LINE = re.compile(r"\n(?=[^\s#)\]}])")  # a line that starts a statement in column 0
 
 
 @dataclass(frozen=True)
@@ -121,14 +123,34 @@ def _predicates() -> dict[str, Callable[[Evidence], bool]]:
     modules' own functions, instruction for instruction."""
     found: dict[str, Callable[[Evidence], bool]] = {}
     for path in sorted(_RULES.glob("ql[0-9]*.py")):
-        tree = ast.parse(path.read_text("utf-8"), str(path))
-        for node in tree.body:
-            if isinstance(node, ast.FunctionDef) and node.name == "possible":
-                code = compile(ast.Module([node], []), str(path), "exec", flags=__future__.annotations.compiler_flag, dont_inherit=True)
-                namespace: dict[str, object] = {"__builtins__": builtins}
-                exec(code, namespace)  # defines `possible` in the namespace, nothing else runs
-                found[path.name[:5].upper()] = namespace["possible"]  # type: ignore[assignment]
+        definition = _definition(path.read_text("utf-8"), str(path))
+        if definition is not None:
+            code = compile(definition, str(path), "exec", flags=__future__.annotations.compiler_flag, dont_inherit=True)
+            namespace: dict[str, object] = {"__builtins__": builtins}
+            exec(code, namespace)  # defines `possible` in the namespace, nothing else runs
+            found[path.name[:5].upper()] = namespace["possible"]  # type: ignore[assignment]
     return found
+
+
+def _definition(source: str, filename: str) -> Optional[ast.Module]:
+    """The module's top-level `def possible`, alone, at its own line numbers. Only that
+    function's lines are parsed (up to the next line that starts in column 0), unless
+    they do not hold it alone; then the whole module is."""
+    start = source.rfind("\ndef possible(") + 1  # the last one is the one the module binds
+    if start:
+        following = _TOP_LEVEL_LINE.search(source, start + 1)
+        try:
+            tree = ast.parse(source[start : following.start() if following else len(source)], filename)
+        except SyntaxError:
+            tree = None
+        if tree is not None and [type(node) for node in tree.body] == [ast.FunctionDef]:
+            ast.increment_lineno(tree, source.count("\n", 0, start))
+            return tree
+    wanted: list[ast.stmt] = [
+        node for node in ast.parse(source, filename).body
+        if isinstance(node, ast.FunctionDef) and node.name == "possible"
+    ]
+    return ast.Module(wanted[-1:], []) if wanted else None
 
 
 def _evidence(s: Summary, settings: Settings) -> Evidence:
