@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from qlint.analysis.queues import QUEUE_ONLY_METHODS
+from qlint.registry import QUEUE_ONLY_METHODS
 from qlint.settings import DEFAULT_QUEUE_NAME_REGEX, Settings
 
 # The words of evidence 1-4 other than `Queue`, as they must appear in the text.

@@ -13,11 +13,12 @@ import libcst as cst
 from qlint.analysis.consumers import ConsumerLoop
 from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.model import summaries_under
-from qlint.analysis.path_state import GET, PathFindings, unique
+from qlint.analysis.path_state import GET
 from qlint.analysis.queues import QueueGroup
 from qlint.analysis.waits import Wait
 from qlint.fixes.blocks import contains
 from qlint.fixes.model import Fix
+from qlint.registry import WORKER_MAKERS
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ _JOIN_CALL = _method_call("join")
 _GET_CALL = _method_call("get")
 # `.join(` and then something that is not `)`: an argument.
 _JOIN_WITH_ARGUMENT = re.compile(_JOIN_CALL.pattern + _GAP + r"[^)\s#\\]")
-_WORKER_MAKERS = ("Thread", "Process", "create_task", "ensure_future", "submit")
+_WORKER_MAKERS = tuple(sorted(WORKER_MAKERS))
 
 
 def item_uses(facts: ModuleFacts, loop: ConsumerLoop) -> Callable[[cst.CSTNode], bool]:
@@ -108,13 +109,13 @@ def acknowledges_in(facts: ModuleFacts, group: QueueGroup) -> Callable[[cst.Call
 
 def path_findings(
     facts: ModuleFacts,
-    pick: Callable[[PathFindings], list[cst.CSTNode]],
+    kind: str,
     fixer: Optional[Callable[[ConsumerLoop, cst.CSTNode], Optional[Fix]]] = None,
     waited: Optional[str] = None,
     only: Callable[[ConsumerLoop], bool] = lambda loop: True,
 ) -> Iterator[Finding]:
-    """The nodes `pick` takes from the path walk of every consumer loop, once each, with
-    the fix `fixer` builds for one in its loop.
+    """The nodes of the path events of `kind` (analysis/path_state.py) in every consumer
+    loop, once each, with the fix `fixer` builds for one in its loop.
 
     With `waited`, a message in which `{wait}` stands for the waiter: only loops of a queue
     that something waits on (`analysis/waits.py`) are reported, and the message names it.
@@ -126,7 +127,7 @@ def path_findings(
         wait = facts.waits.of(loop.group) if waited is not None else None
         if waited is not None and wait is None:
             continue  # nobody waits on this queue: a skipped task_done() changes nothing
-        for node in unique(pick(loop.paths)):
+        for node in loop.paths.nodes(kind):
             fix = fixer(loop, node) if fixer is not None else None
             if wait is None or waited is None:  # (`wait` is None when `waited` is)
                 yield Finding(node, fix=fix)

@@ -85,7 +85,9 @@ from __future__ import annotations
 from typing import Iterator
 
 from qlint.analysis.facts import ModuleFacts
+from qlint.analysis.path_state import USED_AFTER_ACK
 from qlint.fixes.acknowledge import acknowledge_last
+from qlint.prefilter import Evidence
 from qlint.rules.base import Finding, acknowledges_in, consumer_gate, item_uses, path_findings
 
 CODE = "QL103"
@@ -106,7 +108,7 @@ FIXABLE = True
 def check(facts: ModuleFacts) -> Iterator[Finding]:
     return path_findings(
         facts,
-        lambda paths: paths.used_after_done,
+        USED_AFTER_ACK,
         lambda loop, done: acknowledge_last(
             loop.node, done, acknowledges_in(facts, loop.group), item_uses(facts, loop)
         ),
@@ -115,3 +117,9 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
 
 
 gate = consumer_gate
+
+
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
+    a consumer loop on a queue with a task_done(): paths count that queue's acknowledgements."""
+    return any(root in e.acked for root, _, _ in e.loops)

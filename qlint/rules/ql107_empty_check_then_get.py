@@ -99,6 +99,7 @@ from qlint.analysis.threads import Worker
 from qlint.fixes.blocks import chain_to
 from qlint.fixes.exceptions import exception_reference
 from qlint.fixes.model import UNSAFE, Fix, Replacement
+from qlint.prefilter import Evidence
 from qlint.rules.base import Finding, empty_check_gate
 
 CODE = "QL107"
@@ -294,3 +295,13 @@ def _fix(facts: ModuleFacts, scope: Scope, loop: cst.While, alone: bool, call: c
 
 
 gate = empty_check_gate
+
+
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
+    a blocking get in a loop on a queue, an empty()/qsize() check, something that makes a worker."""
+    return (
+        any(blocking for _, blocking, _ in e.loops)
+        and bool(e.tokens & {"empty", "qsize"})
+        and bool(e.tokens & e.words.worker_makers)
+    )

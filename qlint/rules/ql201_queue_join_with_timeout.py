@@ -48,6 +48,7 @@ from typing import Iterator
 import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
+from qlint.prefilter import Evidence
 from qlint.rules.base import join_with_argument_gate
 
 CODE = "QL201"
@@ -69,3 +70,9 @@ def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
 
 
 gate = join_with_argument_gate
+
+
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
+    a join with arguments of a queue of known kind, and a class whose join takes none named."""
+    return e.some(e.summary.joins_with_args, e.kinded) and bool(e.tokens & e.words.standard)

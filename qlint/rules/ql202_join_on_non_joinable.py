@@ -46,6 +46,7 @@ from typing import Iterator
 import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
+from qlint.prefilter import Evidence
 from qlint.registry import NOT_JOINABLE
 from qlint.rules.base import non_joinable_gate
 
@@ -67,3 +68,11 @@ def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
 
 
 gate = non_joinable_gate
+
+
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
+    join()/task_done() of a queue of known kind, and a class without them named with its module."""
+    return e.some(e.summary.calls["join"] | e.summary.calls["task_done"], e.kinded) and any(
+        {module, name} <= e.tokens for module, name in e.words.not_joinable
+    )

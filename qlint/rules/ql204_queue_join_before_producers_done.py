@@ -85,6 +85,7 @@ import libcst as cst
 from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.model import Scope
 from qlint.analysis.queues import QueueGroup
+from qlint.prefilter import Evidence
 from qlint.rules.base import empty_join_gate, worker_gate
 
 CODE = "QL204"
@@ -147,3 +148,9 @@ def _consumers_joined_before(facts: ModuleFacts, group: QueueGroup, scope: Scope
 
 def gate(text: str) -> bool:
     return "put" in text and empty_join_gate(text) and worker_gate(text)
+
+
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
+    q.join() of a queue a worker's put() shares an origin with, and something that makes a worker."""
+    return e.some(e.summary.joins_without_args, e.queue, e.put) and bool(e.tokens & e.words.worker_makers)

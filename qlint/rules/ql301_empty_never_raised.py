@@ -53,6 +53,7 @@ from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.model import CallSite, Scope, summaries_under
 from qlint.analysis.names import blocking_get
 from qlint.analysis.queues import EMPTY_EXCEPTIONS
+from qlint.prefilter import Evidence
 from qlint.rules.base import blocking_get_gate
 
 CODE = "QL301"
@@ -119,3 +120,9 @@ def _keyword_timeout(call: cst.Call) -> bool:
 
 
 gate = blocking_get_gate
+
+
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
+    a blocking get of a queue in a try, and an Empty exception named."""
+    return e.some(e.summary.try_blocking_gets, e.queue) and bool(e.tokens & e.words.empty)

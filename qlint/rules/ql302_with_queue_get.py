@@ -52,6 +52,7 @@ import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
 from qlint.fixes.acknowledge import get_then_try
+from qlint.prefilter import Evidence
 from qlint.registry import NOT_JOINABLE
 from qlint.rules.base import Finding, acknowledges_in, with_get_gate
 
@@ -83,3 +84,9 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
 
 
 gate = with_get_gate
+
+
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
+    `with q.get()` on a queue."""
+    return e.some(e.summary.with_gets, e.queue)

@@ -62,6 +62,7 @@ from qlint.analysis.model import Scope
 from qlint.analysis.names import attribute_path, normalise
 from qlint.analysis.scopes import binding_scope
 from qlint.fixes.exceptions import caught_expressions, rename_caught
+from qlint.prefilter import Evidence
 from qlint.rules.base import Finding
 
 CODE = "QL305"
@@ -123,3 +124,9 @@ def _queue_class_attribute(facts: ModuleFacts, scope: Scope, expression: cst.Bas
 def gate(text: str) -> bool:
     """Every queue class's name ends in `Queue`, and the text says it (an attribute or an import)."""
     return "Queue" in text and ("Empty" in text or "Full" in text)
+
+
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
+    `<queue class>.Empty`: both words are attributes, or the class an imported name."""
+    return bool(e.tokens & e.words.exceptions) and bool(e.tokens & e.words.classes)

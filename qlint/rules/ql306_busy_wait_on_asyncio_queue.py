@@ -64,6 +64,7 @@ from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.model import MethodCallSite, Scope
 from qlint.analysis.names import attribute_path
 from qlint.fixes.blocks import chain_to
+from qlint.prefilter import Evidence
 from qlint.registry import awaited_modules
 from qlint.rules.base import Finding
 
@@ -230,3 +231,13 @@ def gate(text: str) -> bool:
 
 
 _AWAITED_MODULES = awaited_modules()
+
+
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
+    get_nowait() of a queue of known kind, and a class to await (with its module) named."""
+    return (
+        e.some(e.summary.calls["get_nowait"], e.kinded)
+        and bool(e.tokens & e.words.awaited_roots)
+        and bool(e.tokens & e.words.awaited)
+    )
