@@ -321,10 +321,12 @@ class Rule:
     check: Check
     gate: Gate
     fixable: bool = False  # whether some of its findings carry a fix
+    fires_when: str = ""  # one line for the README's rule table
 
 
 def rule_from_module(module: ModuleType) -> Rule:
-    """A rule module holds CODE, NAME, MESSAGE, a docstring, `check(facts)` and `gate(text)`."""
+    """A rule module holds CODE, NAME, FIRES_WHEN, MESSAGE, a docstring, `check(facts)`,
+    `gate(text)` and `possible(evidence)`."""
     return Rule(
         code=module.CODE,
         name=module.NAME,
@@ -333,4 +335,5 @@ def rule_from_module(module: ModuleType) -> Rule:
         check=module.check,
         gate=module.gate,
         fixable=getattr(module, "FIXABLE", False),
+        fires_when=module.FIRES_WHEN,
     )

@@ -70,6 +70,11 @@ from qlint.rules.base import Finding, consumer_gate, naming_wait
 
 CODE = "QL101"
 NAME = "get-without-task-done"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = (
+    "a consumer loop never acknowledges what it takes from a queue that is joined (or is a "
+    "`JoinableQueue`, or is acknowledged elsewhere)"
+)
 MESSAGE = (
     "item taken with get() is never acknowledged: join() on this queue blocks forever; "
     "call task_done() in a finally after processing it"

@@ -95,6 +95,12 @@ from qlint.rules.base import Finding, consumer_gate, naming_wait
 
 CODE = "QL102"
 NAME = "path-skips-task-done"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = (
+    "the loop acknowledges, but a path back to the next `get()` does not (points at the "
+    "`continue`, else the `get()`), or one `task_done()` stands for a batch of items; only on a"
+    " queue something waits on"
+)
 MESSAGE = (
     "this path goes back to the next get() without task_done(): join() waits forever for "
     "the item; acknowledge it on every path (a try/finally around the body)"

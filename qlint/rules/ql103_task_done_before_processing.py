@@ -92,6 +92,11 @@ from qlint.rules.base import Finding, acknowledges_in, consumer_gate, item_uses,
 
 CODE = "QL103"
 NAME = "task-done-before-processing"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = (
+    "the item, or a value computed from it, is used for work after `task_done()` (asyncio: "
+    "after a later `await`); only on a queue something waits on"
+)
 MESSAGE = (
     "task_done() before the item is processed: join() can return while the work is still "
     "running; call task_done() after the processing, in a finally"

@@ -122,6 +122,12 @@ from qlint.rules.base import Finding, acknowledges_in, consumer_gate, path_findi
 
 CODE = "QL104"
 NAME = "task-done-not-in-finally"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = (
+    "an exception raised between `get()` and `task_done()` leaves the iteration without "
+    "acknowledging (followed to the handler that catches it; calls that do not raise in "
+    "practice are not counted); only on a queue something waits on"
+)
 MESSAGE = (
     "task_done() is skipped when the processing above raises: join() then waits forever; "
     "call it in a finally: block"

@@ -77,6 +77,11 @@ from qlint.rules.base import Finding, consumer_gate, path_findings
 
 CODE = "QL105"
 NAME = "task-done-after-failed-get"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = (
+    "a `finally` or `except Empty` acknowledges a `get(timeout=...)`/`get_nowait()` that found "
+    "nothing: `ValueError`"
+)
 MESSAGE = (
     "task_done() also runs when the get() above raised Empty: no item was taken, so this "
     "raises ValueError or acknowledges another item; acknowledge only after a successful get()"

@@ -72,6 +72,11 @@ from qlint.rules.base import Finding, consumer_gate, path_findings
 
 CODE = "QL106"
 NAME = "task-done-twice"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = (
+    "one path acknowledges one item twice (also per item and again per batch): `join()` returns"
+    " early"
+)
 MESSAGE = (
     "second task_done() for the same item on this path: it acknowledges another item, so "
     "join() returns early (or raises ValueError); acknowledge each item once"

@@ -104,6 +104,12 @@ from qlint.rules.base import Finding, empty_check_gate
 
 CODE = "QL107"
 NAME = "empty-check-then-get"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = (
+    "`while not q.empty(): item = q.get()` (or a `qsize()` test) in a function that several "
+    "threads, processes or tasks run: two see the last item, the other blocks in `get()` for "
+    "ever"
+)
 MESSAGE = (
     "more than one worker runs this empty()/qsize() check and then a blocking get(): two can see "
     "the last item, and the one that does not get it blocks for ever (joining it hangs); take with "

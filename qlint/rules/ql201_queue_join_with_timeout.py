@@ -53,6 +53,8 @@ from qlint.rules.base import join_with_argument_gate
 
 CODE = "QL201"
 NAME = "queue-join-with-timeout"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = "`q.join(...)` with an argument on a standard-library queue: `TypeError`"
 MESSAGE = (
     "Queue.join() takes no argument: this call raises TypeError; call join() without one "
     "(to bound the wait, join in a daemon thread and join that thread with a timeout)"

@@ -52,6 +52,8 @@ from qlint.rules.base import non_joinable_gate
 
 CODE = "QL202"
 NAME = "join-on-non-joinable"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = "`join()`/`task_done()` on `SimpleQueue` or `multiprocessing.Queue`: `AttributeError`"
 MESSAGE = (
     "this queue class has no join() or task_done(): AttributeError at run time; use "
     "queue.Queue or multiprocessing.JoinableQueue to wait for the work"

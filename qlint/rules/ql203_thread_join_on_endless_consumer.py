@@ -80,6 +80,8 @@ from qlint.rules.base import untimed_join_gate, worker_gate
 
 CODE = "QL203"
 NAME = "thread-join-on-endless-consumer"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = "`t.join()` without timeout on a thread whose consumer loop can never end"
 MESSAGE = (
     "the worker's consumer loop never ends, so this join() blocks forever; wait for the "
     "work with q.join(), and end workers with a sentinel (or make them daemons)"

@@ -90,6 +90,8 @@ from qlint.rules.base import empty_join_gate, worker_gate
 
 CODE = "QL204"
 NAME = "queue-join-before-producers-done"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = "`q.join()` while producer threads/tasks started earlier in the function are not yet joined"
 MESSAGE = (
     "q.join() while producers may still be putting: join() can return before all work "
     "was queued; join the producers first"

@@ -67,6 +67,8 @@ from qlint.rules.base import Finding, consumer_gate, path_findings
 
 CODE = "QL205"
 NAME = "queue-join-inside-consumer"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = "`q.join()` inside a consumer loop, before its own item is acknowledged: deadlock"
 MESSAGE = (
     "q.join() inside a consumer loop, before this item is acknowledged: the worker waits "
     "for itself and deadlocks; call join() in the thread that puts the work"

@@ -58,6 +58,8 @@ from qlint.rules.base import blocking_get_gate
 
 CODE = "QL301"
 NAME = "empty-never-raised"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = "`except queue.Empty` around blocking gets only: the handler never runs"
 MESSAGE = (
     "a blocking get() never raises Empty: this handler never runs, and a loop that relies on "
     "it never ends; use get(timeout=...) or get_nowait(), or end the loop with a sentinel"

@@ -58,6 +58,8 @@ from qlint.rules.base import Finding, acknowledges_in, with_get_gate
 
 CODE = "QL302"
 NAME = "with-queue-get"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = "`with q.get() as item:`: items are not context managers (`TypeError`)"
 MESSAGE = (
     "a queue item is not a context manager: this with raises TypeError, and leaving it does not "
     "call task_done(); get the item, then try: ... finally: q.task_done()"

@@ -51,6 +51,11 @@ from qlint.rules.base import Finding
 
 CODE = "QL303"
 NAME = "asyncio-queue-not-awaited"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = (
+    "`q.get()`/`q.put(x)`/`q.join()` of an `asyncio.Queue` without `await` (also `async with "
+    "q.get()`): the coroutine never runs"
+)
 MESSAGE = (
     "asyncio.Queue method not awaited: it only makes a coroutine, which never runs; "
     "add await (or use put_nowait()/get_nowait())"

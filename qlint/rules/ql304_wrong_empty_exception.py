@@ -62,6 +62,11 @@ from qlint.rules.base import Finding
 
 CODE = "QL304"
 NAME = "wrong-empty-exception"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = (
+    "`except queue.Empty` around an `asyncio.Queue` (or `asyncio.QueueEmpty` around a thread "
+    "queue): never matches"
+)
 MESSAGE = (
     "this except names the other queue module's exception: it never matches, and the real one "
     "escapes; catch asyncio.QueueEmpty/QueueFull for asyncio.Queue, queue.Empty/Full otherwise"

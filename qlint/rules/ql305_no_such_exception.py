@@ -67,6 +67,12 @@ from qlint.rules.base import Finding
 
 CODE = "QL305"
 NAME = "no-such-exception"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = (
+    "`except queue.Queue.Empty`, `asyncio.Queue.QueueEmpty`, `multiprocessing.Queue.Full`...: "
+    "no queue class has the attribute, so the `except` raises `AttributeError` when the "
+    "exception arrives"
+)
 MESSAGE = (
     "a queue class has no such exception: this except raises AttributeError just when the "
     "exception arrives, and the worker dies; catch queue.Empty/Full (asyncio.QueueEmpty/QueueFull for asyncio)"

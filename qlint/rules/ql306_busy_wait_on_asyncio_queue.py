@@ -70,6 +70,11 @@ from qlint.rules.base import Finding
 
 CODE = "QL306"
 NAME = "busy-wait-on-asyncio-queue"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = (
+    "a coroutine's loop polls an `asyncio.Queue` with `get_nowait()` and, on `QueueEmpty`, goes"
+    " round again without awaiting: the producer never runs, the loop spins for ever"
+)
 MESSAGE = (
     "this loop polls an asyncio.Queue with get_nowait() and goes round again without awaiting: the "
     "producer task never runs, and the loop spins for ever; await q.get(), or await asyncio.sleep() "
