@@ -92,6 +92,7 @@ class Evidence:
     summary: Summary
     words: Vocabulary
     tokens: set[str]  # the module's words (attributes and their roots, imports, annotations)
+    classes: set[str]  # queue classes by last name, the user's too, and their aliases and subclasses here
     kinded: set[str]  # components built from, or annotated with, a queue class
     queue: set[str]  # components with any evidence of being a queue (kinded ones too)
     acked: set[str]  # components with a task_done() call
@@ -190,4 +191,4 @@ def _evidence(s: Summary, settings: Settings) -> Evidence:
     queue |= kinded
     # A get (or iter(q.get, ..)) in a loop, on a queue by §2: what consumer loops are made of.
     loops = [(s.find(n), blocking, endless) for n, blocking, endless in s.loop_gets if s.find(n) in queue]
-    return Evidence(s, words, tokens, kinded, queue, acked, joined, put, loops, "JoinableQueue" in tokens)
+    return Evidence(s, words, tokens, classes, kinded, queue, acked, joined, put, loops, "JoinableQueue" in tokens)

@@ -41,6 +41,8 @@ class Summary:
         self.joins_with_args: set[str] = set()
         self.joins_without_args: set[str] = set()
         self.untimed_join = False  # `x.join()` / `x.join(None)` on anything
+        # `except <path>.<attr>:` (also in a tuple): (the path's last name, attr, whether the path is one name)
+        self.caught_attributes: set[tuple[str, str, bool]] = set()
         self.defs: dict[str, list[str]] = {}  # function name -> parameters of every def so named
         self.classes: dict[str, list[tuple[list[str], list[str]]]] = {}  # name -> [(bases, __init__ params)]
         self._flows: list[tuple[ast.Call, list[ast.expr]]] = []  # resolved after the walk: defs come later
@@ -196,6 +198,13 @@ class Summary:
     def _visit_try(self, node: _TryNode, context: Context) -> bool:
         if not any(h.type is not None for h in node.handlers):
             return False
+        for handler in node.handlers:
+            caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+            for expression in caught:
+                if isinstance(expression, ast.Attribute):
+                    path = _path(expression.value)
+                    if path:
+                        self.caught_attributes.add((path[-1], expression.attr, len(path) == 1))
         in_loop, endless, _, cls = context
         self._children(node, (in_loop, endless, True, cls), ["body"])
         return self._children(node, context, ["handlers", "orelse", "finalbody"])

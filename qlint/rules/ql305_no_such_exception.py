@@ -133,6 +133,11 @@ def gate(text: str) -> bool:
 
 
 def possible(e: Evidence) -> bool:
-    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
-    `<queue class>.Empty`: both words are attributes, or the class an imported name."""
-    return bool(e.tokens & e.words.exceptions) and bool(e.tokens & e.words.classes)
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file: an
+    `except` names `<path>.Empty` (or Full, QueueEmpty, QueueFull) where the path ends in
+    the name of a queue class (an alias or subclass of one too), or is one name that the
+    module assigns (`JQ = ctx.JoinableQueue`): the rule resolves nothing else to a class."""
+    return any(
+        attribute in e.words.exceptions and (last in e.classes or (alone and last in e.summary.builds))
+        for last, attribute, alone in e.summary.caught_attributes
+    )
