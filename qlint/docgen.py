@@ -9,6 +9,10 @@ summary, also SARIF's short description), which many rules replace by a message 
 what they found, but a real finding, on the rule's `## Example`, as `qlint` prints it
 (`qlint/rule_examples.py`).
 
+The README's rule table is generated too, from each rule's `FIRES_WHEN`, between its
+two marker comments. So adding a rule touches its module, its fixtures and what this
+writes.
+
 Regenerate with `python -m qlint.docgen`.
 """
 
@@ -24,7 +28,10 @@ from qlint.rules import RULES
 from qlint.rules.base import Rule
 
 DOCS_DIRECTORY = Path(__file__).resolve().parent.parent / "docs"
+README = DOCS_DIRECTORY.parent / "README.md"
 RULES_INDEX = "rules/index.md"
+README_TABLE_START = "<!-- rules: generated from each rule's FIRES_WHEN by `python -m qlint.docgen` -->\n"
+README_TABLE_END = "<!-- end of rules -->"
 
 
 def rule_page_path(rule: Rule) -> str:
@@ -69,6 +76,19 @@ def rules_index() -> str:
     )
 
 
+def readme_table() -> str:
+    """The README's table of rules, markers included."""
+    rows = [f"| {rule.code} | {rule.name} | {rule.fires_when} |" for rule in RULES]
+    return README_TABLE_START + "| code | name | fires when |\n|---|---|---|\n" + "\n".join(rows) + "\n" + README_TABLE_END
+
+
+def with_readme_table(readme: str) -> str:
+    """`readme` with the text between the table's markers (and them) generated anew."""
+    start = readme.index(README_TABLE_START)
+    end = readme.index(README_TABLE_END, start) + len(README_TABLE_END)
+    return readme[:start] + readme_table() + readme[end:]
+
+
 def page_paths() -> list[str]:
     """The path of every generated page, relative to `docs/`."""
     return [rule_page_path(rule) for rule in RULES] + [RULES_INDEX]
@@ -106,6 +126,8 @@ def main() -> None:
     for page in stale_rule_pages():
         page.unlink()
         print(f"removed {page}")
+    README.write_bytes(with_readme_table(README.read_text("utf-8")).encode("utf-8"))
+    print(f"wrote the rule table of {README}")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import libcst as cst
 
 from qlint.analysis.facts import module_facts
 from qlint.diagnostic import Diagnostic, Fix, FixSummary
+from qlint.evidence import may_hold_a_queue
 from qlint.fixes.edits import BreaksCode, DoesNotCompile, fix_edits
 from qlint.noqa import NoqaMap
 from qlint.positions import spans
@@ -70,6 +71,8 @@ def rules_for(text: str, settings: Settings, path: str = "") -> list[Rule]:
     # user's own may be called anything: where its name appears, every gate passes.
     if any(name in text for name in _user_class_names(settings)):
         return [rule for rule in RULES if settings.is_enabled(rule.code, ignored_here)]
+    if not may_hold_a_queue(text, settings):
+        return []
     passed: dict[object, bool] = {}  # seven rules share the consumer gate: ask each gate once
     chosen = []
     for rule in RULES:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, replace
+from typing import Iterable
 
 # Families of queue.
 THREAD = "thread"  # queue.Queue and friends: blocking calls
@@ -139,6 +140,46 @@ def exceptions() -> frozenset[str]:
     return frozenset(name for row in BUILTIN.values() for name in row.empty + row.full)
 
 
-def last_names(names: tuple[str, ...] | list[str] | dict[str, QueueClass]) -> frozenset[str]:
+def last_names(names: Iterable[str]) -> frozenset[str]:
     """`Queue` for `queue.Queue`: what a class is called where it is used."""
     return frozenset(name.rsplit(".", 1)[-1] for name in names)
+
+
+# -- The vocabulary the prefilter (on CPython's tree) and the analysis (on LibCST's) share:
+# one spelling of each list, so a name added for one is seen by the other.
+
+# Methods that only queues have (README.md, "What counts as a queue").
+QUEUE_ONLY_METHODS = frozenset({"task_done", "put_nowait", "get_nowait", "qsize"})
+# Every method of the protocol a rule looks at.
+QUEUE_METHODS = QUEUE_ONLY_METHODS | {"get", "put", "join"}
+# Classes whose instances are workers, by dotted name, and the kind of worker each makes.
+THREAD_CLASSES = {
+    "threading.Thread": "thread",
+    "multiprocessing.Process": "process",
+    "multiprocessing.dummy.Process": "thread",
+}
+# Functions that make an asyncio task of a coroutine (a task group's or a loop's
+# `create_task` method makes one too).
+TASK_FACTORIES = frozenset({"asyncio.create_task", "asyncio.ensure_future"})
+# Calls that hand a function and its arguments to something that will call it: the
+# index, among the positional arguments, of the function.
+SUBMITTERS = {
+    "submit": 0, "to_thread": 0, "partial": 0, "run_in_executor": 1, "start_new_thread": 0,
+    "call_soon": 0, "call_soon_threadsafe": 0, "call_later": 1, "add_done_callback": 0,
+}
+# The words that start a thread or a process where they are used.
+THREAD_MAKERS = last_names(THREAD_CLASSES)
+# The words that start a thread, a process or a task: the classes, the task factories (and
+# any `create_task` method), an executor's `submit`.
+WORKER_MAKERS = THREAD_MAKERS | last_names(TASK_FACTORIES) | {"create_task", "submit"}
+# What an `except` clause names when it catches every exception ("" is a bare `except:`).
+BROAD_EXCEPTIONS = frozenset({"", "Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
+# What a get with a time limit raises when it takes nothing (besides Empty).
+TIMEOUT_EXCEPTIONS = frozenset(
+    {
+        "TimeoutError", "builtins.TimeoutError", "asyncio.TimeoutError", "asyncio.exceptions.TimeoutError",
+        "concurrent.futures.TimeoutError", "asyncio.CancelledError", "asyncio.exceptions.CancelledError",
+    }
+)
+# Attributes a hand-written join() reads: `with q.all_tasks_done: while q.unfinished_tasks: ...`.
+WAIT_ATTRIBUTES = frozenset({"all_tasks_done", "unfinished_tasks", "_unfinished_tasks", "_finished"})

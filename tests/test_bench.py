@@ -38,7 +38,7 @@ def test_peak_memory_adds_up_the_process_tree() -> None:
 
 def test_file_counts_come_from_a_run_of_qlint(tmp_path: Path) -> None:
     (tmp_path / "plain.py").write_text("x = 1\n")  # no queue word: skipped on its text
-    (tmp_path / "text_only.py").write_text("value = table.get(1)\nthread.join()\n")  # no consumer loop
+    (tmp_path / "text_only.py").write_text("value = queue_table.get(1)\nthread.join()\n")  # no consumer loop
     (tmp_path / "bug.py").write_text(BUGGY)
     (tmp_path / "skipped").mkdir()
     (tmp_path / "skipped" / "bug.py").write_text(BUGGY)

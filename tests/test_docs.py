@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from qlint.docgen import generated_page, page_paths, rules_index
+from qlint.docgen import README, generated_page, page_paths, rules_index, with_readme_table
 from qlint.rules import RULES
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -32,3 +32,8 @@ def test_every_rule_page_is_in_the_index() -> None:
     index = rules_index()
     for rule in RULES:
         assert f"[{rule.name}]({rule.code}.md)" in index
+
+
+def test_readme_rule_table_is_up_to_date() -> None:
+    readme = README.read_text("utf-8")
+    assert readme == with_readme_table(readme), f"README.md's rule table is out of date: {REGENERATE}"

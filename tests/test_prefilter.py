@@ -8,10 +8,14 @@ settings that widen what counts as a queue.
 from __future__ import annotations
 
 import ast
+import builtins
+import dis
+import importlib
 import io
 import keyword
 import re
 import tokenize
+import types
 import warnings
 from pathlib import Path
 
@@ -88,13 +92,56 @@ def test_vocabulary_mirrors_the_analysis() -> None:
         assert not row.awaited or (dotted.split(".")[0] in words.awaited_roots and last(dotted) in words.awaited)
         assert {last(e) for e in row.empty} <= words.empty
         assert {last(e) for e in row.empty + row.full} <= words.exceptions
-    assert set(prefilter._QUEUE_ONLY) == queues.QUEUE_ONLY_METHODS
-    assert set(queues._SUBMITTERS) == prefilter._SUBMITTERS
     assert words.empty == {last(d) for d in queues.EMPTY_EXCEPTIONS}
     assert words.exceptions >= set(ql305._MEANS)  # QL305 also asks for a class name
-    assert {last(d) for d in threads._THREAD_CLASSES} <= prefilter._THREADS
-    makers = {last(d) for d in threads._TASK_FACTORIES} | {"create_task", "submit"}
-    assert prefilter._THREADS | makers <= prefilter._WORKERS
+    assert words.thread_makers == {last(d) for d in threads.THREAD_CLASSES}
+    assert words.worker_makers >= words.thread_makers | {last(d) for d in threads.TASK_FACTORIES}
+
+
+def test_the_prefilter_runs_each_rule_modules_own_predicate() -> None:
+    """`possible` is compiled from each rule module's source (so LibCST is not loaded):
+    the same instructions, names and constants as the module's function, for every rule."""
+    compiled = prefilter._predicates()
+    for rule in RULES:
+        module = importlib.import_module(rule.check.__module__)
+        own = getattr(module, "possible", None)
+        if own is None:
+            assert rule.code not in compiled
+            continue
+        mine, theirs = compiled[rule.code].__code__, own.__code__
+        assert (mine.co_code, mine.co_names, mine.co_consts) == (theirs.co_code, theirs.co_names, theirs.co_consts), rule.code
+        assert _globals_read(theirs) <= set(dir(builtins)), f"{rule.code}: `possible` may read only its argument and builtins"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "x = 1\n\n\ndef possible(e):\n    return (\n        True\n)\n\n\ny = 2\n",
+        'x = 1\n\n\ndef possible(e):\n    return e in """\nTrue"""\n',  # a line in column 0 inside it
+        "x = 1\n\n\ndef possible(e):\n    return True\ndef possible(e):\n    return False\n",
+    ],
+    ids=["bracket in column 0", "string in column 0", "defined twice"],
+)
+def test_the_predicate_is_found_alone_at_its_own_lines(source: str) -> None:
+    definition = prefilter._definition(source, "rule.py")
+    assert definition is not None
+    namespace: dict[str, object] = {}
+    exec(compile(definition, "rule.py", "exec"), namespace)
+    expected: dict[str, object] = {}
+    exec(source, expected)
+    assert namespace["possible"].__code__.co_firstlineno == expected["possible"].__code__.co_firstlineno  # type: ignore[attr-defined]
+    assert namespace["possible"]("True") == expected["possible"]("True")  # type: ignore[operator]
+    assert set(namespace) == {"possible", "__builtins__"}
+    assert prefilter._definition("x = 1\n", "rule.py") is None
+
+
+def _globals_read(code: types.CodeType) -> set[str]:
+    """The global names a function (and the comprehensions in it) reads."""
+    found = {i.argval for i in dis.get_instructions(code) if i.opname in ("LOAD_GLOBAL", "LOAD_NAME")}
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            found |= _globals_read(const)
+    return found
 
 
 def test_asks_only_about_the_codes_given() -> None:

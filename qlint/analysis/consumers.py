@@ -10,30 +10,24 @@ import libcst as cst
 from qlint.analysis.model import CallSite, Scope, summaries_under
 from qlint.analysis.names import attribute_path, dotted_expression
 from qlint.analysis.path_state import (
+    ACK_AGAIN,
     ESCAPE,
     GET,
     HELPER_ALWAYS,
     HELPER_SOMETIMES,
     JOIN,
     TASK_DONE,
-    PathFindings,
+    PathEvents,
     State,
     TooComplex,
 )
 from qlint.analysis.paths import PathWalker
 from qlint.analysis.queues import QueueFacts, QueueGroup
 from qlint.analysis.raising import cannot_raise, computes, quiet_call
+from qlint.analysis.record import ModuleRecord
 from qlint.analysis.statement_shapes import handler_names, iterates
-from qlint.analysis.walk import ModuleRecord
+from qlint.registry import BROAD_EXCEPTIONS, TIMEOUT_EXCEPTIONS
 
-_BROAD = frozenset({"", "Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
-# What a get with a time limit raises when it takes nothing (besides Empty).
-_TIMEOUTS = frozenset(
-    {
-        "TimeoutError", "builtins.TimeoutError", "asyncio.TimeoutError", "asyncio.exceptions.TimeoutError",
-        "concurrent.futures.TimeoutError", "asyncio.CancelledError", "asyncio.exceptions.CancelledError",
-    }
-)
 _ALWAYS, _SOMETIMES, _NEVER = "always", "sometimes", "never"
 
 
@@ -47,7 +41,7 @@ class ConsumerLoop:
     gets: list[cst.CSTNode]  # get() calls, or the `q.get` of `iter(q.get, SENTINEL)`
     acknowledges: bool  # some task_done() of this queue inside (direct, helper or callback)
     function_acknowledges: bool  # a task_done() of this queue elsewhere in the same function
-    paths: Optional[PathFindings]  # None when the loop was too complex to follow
+    paths: Optional[PathEvents]  # None when the loop was too complex to follow
 
 
 class ConsumerFacts:
@@ -110,10 +104,10 @@ class ConsumerFacts:
                 return "broad"
             expr = dotted_expression(name)
             dotted = self.queues.dotted(scope, expr)
-            if dotted in _BROAD:
+            if dotted in BROAD_EXCEPTIONS:
                 return "broad"
             empties.append(self.queues.is_empty_exception(scope, expr))
-            timeouts.append(dotted in _TIMEOUTS)
+            timeouts.append(dotted in TIMEOUT_EXCEPTIONS)
         if empties and all(empties):
             return "empty"
         if names and all(e or t for e, t in zip(empties, timeouts)):
@@ -282,7 +276,8 @@ class ConsumerFacts:
             consumer.paths = None
             return
         if consumer.paths.saw_task_done and consumer.paths.filled:
-            consumer.paths.done_twice += self._acknowledged_again(consumer, consumer.paths.filled)
+            for call in self._acknowledged_again(consumer, consumer.paths.filled):
+                consumer.paths.add(ACK_AGAIN, call)
 
     def _acknowledged_again(self, consumer: ConsumerLoop, filled: set[str]) -> list[cst.CSTNode]:
         """`for _ in batch: q.task_done()` after a loop that acknowledged each item it put

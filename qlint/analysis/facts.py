@@ -9,9 +9,10 @@ import libcst as cst
 
 from qlint.analysis.consumers import ConsumerFacts
 from qlint.analysis.queues import QueueFacts
+from qlint.analysis.record import ModuleRecord
 from qlint.analysis.threads import ThreadFacts
 from qlint.analysis.waits import QueueWaits
-from qlint.analysis.walk import ModuleRecord, walk_module
+from qlint.analysis.walk import walk_module
 from qlint.project.view import ProjectView
 from qlint.settings import Settings
 

@@ -161,3 +161,36 @@ def looks_like_mapping_get(call: cst.Call) -> bool:
         return False
     first = positional[0].value
     return not (isinstance(first, cst.Name) and first.value in ("True", "False", "block"))
+
+
+def import_bindings(node: cst.Import) -> dict[str, str]:
+    """The names `import a.b as c` binds (`c`: `a.b`; without `as`, `a`: `a`)."""
+    bound: dict[str, str] = {}
+    for alias in node.names:
+        dotted = attribute_path(alias.name)
+        if dotted is None:
+            continue
+        if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            bound[alias.asname.name.value] = dotted
+        else:
+            root = dotted.split(".")[0]
+            bound[root] = root
+    return bound
+
+
+def import_from_bindings(node: cst.ImportFrom) -> dict[str, str]:
+    """The names `from a import b as c` binds (`c`: `a.b`); none for `import *`."""
+    if isinstance(node.names, cst.ImportStar):
+        return {}
+    base = None if node.relative or node.module is None else attribute_path(node.module)
+    bound: dict[str, str] = {}
+    for alias in node.names:
+        name = attribute_path(alias.name)
+        if name is None:
+            continue
+        local = name
+        if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            local = alias.asname.name.value
+        # A relative import never names a standard-library queue.
+        bound[local] = f"{base}.{name}" if base else f".{name}"
+    return bound

@@ -11,12 +11,14 @@ import libcst as cst
 
 from qlint.analysis.model import summaries_under
 from qlint.analysis.path_state import (
+    ACK_AGAIN,
     ESCAPE,
     GET,
     HELPER_ALWAYS,
     HELPER_SOMETIMES,
     JOIN,
     TASK_DONE,
+    USED_AFTER_ACK,
     WAITS,
     State,
     WalkContext,
@@ -66,7 +68,7 @@ def opaque(walker: PathWalker, node: cst.CSTNode, states: set[State], ctx: WalkC
             and (state.suspended or awaits or not walker.is_async)
         ):
             if state.first_done is not None:
-                walker.findings.used_after_done.append(state.first_done)
+                walker.findings.add(USED_AFTER_ACK, state.first_done)
         if events:
             state = replace(state, unknown=True)
         elif raisers and not (ctx.finally_acknowledges or ctx.absorbed) and state.got == 1 and state.done == 0:
@@ -97,7 +99,7 @@ def batch_loop(walker: PathWalker, node: cst.CSTNode, events: set[str], states: 
         result = set()
         for state in states:
             if state.batch == batch and state.done >= 1:
-                walker.findings.done_twice.append(done)
+                walker.findings.add(ACK_AGAIN, done)
             result.add(replace(state, done=state.done + 1, first_done=None) if state.batch == batch else state)
         walker.findings.saw_task_done = True
         return result

@@ -48,23 +48,46 @@ class Flow:
     exits: list[tuple[str, State, cst.CSTNode]] = field(default_factory=list)
 
 
-@dataclass
-class PathFindings:
-    """What the walk of one loop found, as nodes to point at."""
+# What a path through a consumer loop can do with its item, as events at a node; rules
+# pick the kinds they judge (`PathEvents.nodes`).
+BACK_UNACKNOWLEDGED = "back-unacknowledged"  # back to the next get (at a continue, or the get) owing the item
+USED_AFTER_ACK = "used-after-ack"  # the item used for work after this task_done() (asyncio: after an await)
+ACK_AFTER_RAISER = "ack-after-raiser"  # a task_done(), not in a finally, after unprotected code that can raise
+ACK_AGAIN = "ack-again"  # a task_done() for an item already acknowledged
+JOIN_HOLDING = "join-holding"  # q.join() on the path's own queue while it holds an unacknowledged item
+ACK_AFTER_FAILED_GET = "ack-after-failed-get"  # a task_done() where a get took nothing (Empty, a timeout)
+ONE_ACK_FOR_BATCH = "one-ack-for-batch"  # one task_done() for a batch that can hold several items
 
-    # (where the path goes back: continue or get, via an exception?, the get it started at)
-    skipped_at: list[tuple[cst.CSTNode, bool, cst.CSTNode]] = field(default_factory=list)
-    used_after_done: list[cst.CSTNode] = field(default_factory=list)
-    not_in_finally: list[cst.CSTNode] = field(default_factory=list)
-    done_twice: list[cst.CSTNode] = field(default_factory=list)
-    join_while_holding: list[cst.CSTNode] = field(default_factory=list)  # q.join() before this item's ack
-    done_after_failed_get: list[cst.CSTNode] = field(default_factory=list)
-    batch_acked_once: list[cst.CSTNode] = field(default_factory=list)  # one task_done() for several items
+
+@dataclass(frozen=True)
+class PathEvent:
+    kind: str
+    node: cst.CSTNode
+    get: Optional[cst.CSTNode] = None  # BACK_UNACKNOWLEDGED: the get the path started at
+    via_exception: bool = False  # BACK_UNACKNOWLEDGED: the path went through an exception handler
+
+
+@dataclass
+class PathEvents:
+    """What the walk of one loop saw: its events in the order found, and what it learnt
+    of the loop as a whole."""
+
+    events: list[PathEvent] = field(default_factory=list)
     filled: set[str] = field(default_factory=set)  # containers the item was put into (`batch.append(item)`)
     item_handed_out: bool = False  # yielded or returned: its receiver acknowledges it
     queue_handed_out: bool = False  # passed to code qlint cannot see
     saw_task_done: bool = False  # a task_done() or a helper that always calls it
     saw_maybe_task_done: bool = False  # a helper that calls it on some paths
+
+    def add(self, kind: str, node: cst.CSTNode) -> None:
+        self.events.append(PathEvent(kind, node))
+
+    def of(self, kind: str) -> list[PathEvent]:
+        return [event for event in self.events if event.kind == kind]
+
+    def nodes(self, kind: str) -> list[cst.CSTNode]:
+        """The nodes of the events of one kind, each once, in first-seen order."""
+        return unique(event.node for event in self.events if event.kind == kind)
 
 
 def unique(nodes: Iterable[cst.CSTNode]) -> list[cst.CSTNode]:

@@ -16,28 +16,36 @@ from typing import Callable, Iterable, Optional, Sequence
 import libcst as cst
 
 from qlint.analysis.model import StatementSummary, summaries_under
-from qlint.analysis.names import attribute_path, blocking_get
+from qlint.analysis.names import blocking_get
 from qlint.analysis.nested_loops import opaque
 from qlint.analysis.path_state import (
+    ACK_AFTER_FAILED_GET,
+    ACK_AFTER_RAISER,
+    ACK_AGAIN,
+    BACK_UNACKNOWLEDGED,
     ESCAPE,
     GET,
     HELPER_ALWAYS,
     HELPER_SOMETIMES,
     JOIN,
+    JOIN_HOLDING,
     MANY,
     MAX_STATES,
     MAY_FAIL,
+    ONE_ACK_FOR_BATCH,
     TASK_DONE,
+    USED_AFTER_ACK,
     WAITS,
     Catcher,
     Flow,
-    PathFindings,
+    PathEvent,
+    PathEvents,
     State,
     TooComplex,
     WalkContext,
     raise_in,
 )
-from qlint.analysis.statement_shapes import filled_containers, get_wrappers, none_test
+from qlint.analysis.statement_shapes import filled_containers, get_wrappers, none_test, suppressed_exceptions
 
 # What the walker needs to know about calls and handlers, from the facts.
 Classify = Callable[[cst.Call], Optional[str]]
@@ -64,11 +72,11 @@ class PathWalker:
         self.is_async = is_async
         # Names a failed get sets to None (`except Empty: msg = None`): None there means "no item".
         self.no_item_names: set[str] = set()
-        self.findings = PathFindings()
+        self.findings = PathEvents()
 
     # -- entry points -----------------------------------------------------------------
 
-    def loop(self, loop: cst.CSTNode, initial: State) -> PathFindings:
+    def loop(self, loop: cst.CSTNode, initial: State) -> PathEvents:
         """Walk one iteration of `loop`; report paths that return to the next get."""
         states = {initial}
         if isinstance(loop, cst.While):
@@ -83,7 +91,7 @@ class PathWalker:
             if state.got == 1 and state.done == 0 and not state.unknown and state.batch is None and node is not None:
                 if get is None:
                     continue
-                self.findings.skipped_at.append((node, state.via_exception, get))
+                self.findings.events.append(PathEvent(BACK_UNACKNOWLEDGED, node, get, state.via_exception))
         return self.findings
 
     def function(self, body: Sequence[cst.CSTNode]) -> list[State]:
@@ -119,7 +127,8 @@ class PathWalker:
             return self._try(node, states, ctx)
         if isinstance(node, cst.With):
             states = self._apply(self.summaries.get(id(node)), states, ctx, header=False)
-            suppressed = self._suppressed(node)
+            caught = suppressed_exceptions(node)
+            suppressed = None if caught is None else self.handler_kind(caught)
             if suppressed is None:
                 return self.block(node.body.body, states, ctx)
             # `with suppress(Empty): item = q.get_nowait()`: a failed get goes on after the block.
@@ -181,16 +190,6 @@ class PathWalker:
             if is_none is None or is_none != runs_when_none:
                 skipped.add(state)
         return taken, skipped
-
-    def _suppressed(self, node: cst.With) -> Optional[str]:
-        """What a `with contextlib.suppress(...)` catches, if this is one."""
-        for item in node.items:
-            call = item.item
-            if isinstance(call, cst.Call) and attribute_path(call.func) in ("suppress", "contextlib.suppress"):
-                caught = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
-                if caught:
-                    return self.handler_kind(caught[0] if len(caught) == 1 else cst.Tuple([cst.Element(c) for c in caught]))
-        return None
 
     def _match(self, node: cst.Match, states: set[State], ctx: WalkContext) -> Flow:
         states = self._apply(self.summaries.get(id(node)), states, ctx, header=True)
@@ -332,7 +331,7 @@ class PathWalker:
                 and state.first_done is not None
                 and summary.loads & state.tainted
             ):
-                self.findings.used_after_done.append(state.first_done)
+                self.findings.add(USED_AFTER_ACK, state.first_done)
             unprotected = raisers and not (ctx.finally_acknowledges or ctx.absorbed)
             if unprotected and not has_get and state.got == 1 and state.done == 0:
                 state = replace(state, raisable=True)
@@ -359,7 +358,7 @@ class PathWalker:
 
     def _join(self, states: Iterable[State], call: cst.Call) -> None:
         if any(s.got == 1 and s.done == 0 and not s.unknown for s in states):
-            self.findings.join_while_holding.append(call)
+            self.findings.add(JOIN_HOLDING, call)
 
     def _event(
         self, state: State, event: str, call: cst.Call, ctx: WalkContext, summary: StatementSummary
@@ -388,7 +387,7 @@ class PathWalker:
             return state
         if state.got != 1:
             if state.failed_get and event == TASK_DONE:
-                self.findings.done_after_failed_get.append(call)
+                self.findings.add(ACK_AFTER_FAILED_GET, call)
             return replace(state, unknown=True)
         if event == HELPER_ALWAYS:
             if state.done:
@@ -396,9 +395,9 @@ class PathWalker:
             return replace(state, done=1, first_done=None)
         if state.done == 0:
             if state.raisable and not ctx.in_finally and state.batch is None:
-                self.findings.not_in_finally.append(call)
+                self.findings.add(ACK_AFTER_RAISER, call)
             if state.batch_many:
-                self.findings.batch_acked_once.append(call)
+                self.findings.add(ONE_ACK_FOR_BATCH, call)
             return replace(state, done=1, first_done=call)
-        self.findings.done_twice.append(call)
+        self.findings.add(ACK_AGAIN, call)
         return replace(state, done=2)

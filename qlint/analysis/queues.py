@@ -9,7 +9,6 @@ per group.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
 import libcst as cst
@@ -29,6 +28,8 @@ from qlint.analysis.names import (
     normalise,
     queue_class,
 )
+from qlint.analysis.queue_groups import Identity, IdentityLinks, QueueGroup
+from qlint.analysis.record import ModuleRecord
 from qlint.analysis.scopes import (
     binding_scope,
     method_binding_self,
@@ -36,70 +37,18 @@ from qlint.analysis.scopes import (
     resolve_function,
 )
 from qlint.analysis.statement_shapes import handler_names
-from qlint.analysis.walk import ModuleRecord
-from qlint.registry import QueueClass, empty_exceptions, rows
+from qlint.registry import SUBMITTERS, QueueClass, empty_exceptions, rows
 from qlint.settings import Settings
 
-Identity = tuple[int, str]  # (id of the owning scope node, access path)
+__all__ = ["EMPTY_EXCEPTIONS", "Identity", "QueueFacts", "QueueGroup"]
 
-# Methods that only queues have (README.md, "What counts as a queue").
-QUEUE_ONLY_METHODS = frozenset({"task_done", "put_nowait", "get_nowait", "qsize"})
 EMPTY_EXCEPTIONS = empty_exceptions()
 
 _CONSTANT_NAMES = frozenset({"None", "True", "False", "Ellipsis", "NotImplemented"})
-# Calls that hand a function and its arguments to something that will call it.
-_SUBMITTERS = {
-    "submit": 0, "to_thread": 0, "partial": 0, "run_in_executor": 1, "start_new_thread": 0,
-    "call_soon": 0, "call_soon_threadsafe": 0, "call_later": 1, "add_done_callback": 0,
-}
 # Builtins a queue may be passed to without anything happening to its protocol.
 _HARMLESS_CALLEES = frozenset(
     {"print", "len", "id", "repr", "str", "isinstance", "type", "hash", "bool", "format", "vars", "dir"}
 )
-
-
-@dataclass(eq=False)
-class QueueGroup:
-    """Linked identities that hold one queue object, and the evidence about it."""
-
-    members: list[Identity] = field(default_factory=list)
-    rows: set[str] = field(default_factory=set)  # registry names of the classes that made it
-    table: dict[str, QueueClass] = field(default_factory=dict)
-    methods: dict[str, list[MethodCallSite]] = field(default_factory=dict)
-    name_evidence: bool = False
-    known_not_queue: bool = False
-    get_catches_empty: bool = False
-    task_done_referenced: bool = False  # `q.task_done` handed on uncalled (a callback)
-    bad_get_arguments: bool = False  # `.get(key)`: a mapping, not a queue
-    constructed: bool = False  # a queue class is called in this module to make it
-    made_joinable: bool = False  # made by a `JoinableQueue` class: made to be joined
-    bounded: bool = False  # made with a maxsize: put() can block or raise Full
-
-    @property
-    def kinds(self) -> set[str]:
-        """The families of the classes that made it (registry.THREAD, ASYNCIO, ...)."""
-        return {self.table[row].family for row in self.rows}
-
-    def called(self, method: str) -> bool:
-        return bool(self.methods.get(method))
-
-    @property
-    def is_queue(self) -> bool:
-        """Every kind of evidence (README.md, "What counts as a queue"): enough for the protocol rules."""
-        if self.kinds:
-            return True
-        if self.known_not_queue or self.bad_get_arguments:
-            return False
-        if any(self.called(m) for m in QUEUE_ONLY_METHODS) or self.get_catches_empty:
-            return True
-        return self.name_evidence and (self.called("get") or self.called("join"))
-
-    @property
-    def is_joinable(self) -> bool:
-        """A queue with `task_done`/`join`: known joinable kinds, or unknown but a queue."""
-        if self.rows:
-            return all(self.table[row].joinable for row in self.rows)
-        return self.is_queue
 
 
 class QueueFacts:
@@ -108,12 +57,10 @@ class QueueFacts:
     def __init__(self, record: ModuleRecord, settings: Settings) -> None:
         self.record = record
         self.settings = settings
-        self._parent: dict[Identity, Identity] = {}
-        self._names: dict[Identity, str] = {}
+        self._links = IdentityLinks()
         self._factories: dict[Identity, str] = {}
         self._imported: set[Identity] = set()
         self.groups: dict[Identity, QueueGroup] = {}
-        self._sources: dict[Identity, set[Identity]] = {}  # target -> identities that flow into it
         self.table = rows(settings.extra_queue_classes, settings.queue_classes)
         self._own_kinds: dict[Identity, set[str]] = {}  # registry rows from construction or annotation
         self._not_queue: set[Identity] = set()  # built by a known other class, or a literal
@@ -139,45 +86,22 @@ class QueueFacts:
             if method is not None:
                 cls = method.owner_class
                 assert cls is not None
-                return self._known((id(cls.node), "self." + rest), rest.split(".")[-1])
-        ident = self._known((id(owner.node), path), path.split(".")[-1])
+                return self._links.known((id(cls.node), "self." + rest), rest.split(".")[-1])
+        ident = self._links.known((id(owner.node), path), path.split(".")[-1])
         if not rest and root in owner.imported:
             self._imported.add(ident)
         return ident
 
-    def _known(self, ident: Identity, name: str) -> Identity:
-        if ident not in self._parent:
-            self._parent[ident] = ident
-            self._names[ident] = name
-        return ident
-
-    def _find(self, ident: Identity) -> Identity:
-        parent = self._parent[ident]
-        while parent != ident:
-            self._parent[ident] = self._parent[parent]
-            ident, parent = parent, self._parent[parent]
-        return ident
-
-    def _link(self, source: Optional[Identity], target: Optional[Identity]) -> None:
-        """The object in `source` flows into `target`: one group, and a directed edge."""
-        if source is None or target is None:
-            return
-        self._sources.setdefault(target, set()).add(source)
-        a, b = source, target
-        ra, rb = self._find(a), self._find(b)
-        if ra != rb:
-            self._parent[ra] = rb
-
     def root(self, scope: Scope, expr: cst.BaseExpression) -> Optional[Identity]:
         """The identity that stands for all names linked to `expr`."""
         ident = self.identity(scope, expr)
-        return self._find(ident) if ident is not None else None
+        return self._links.find(ident) if ident is not None else None
 
     def group(self, scope: Scope, expr: cst.BaseExpression) -> Optional[QueueGroup]:
         ident = self.identity(scope, expr)
         if ident is None:
             return None
-        return self.groups.get(self._find(ident))
+        return self.groups.get(self._links.find(ident))
 
     # -- dotted names through imports and factories ---------------------------------
 
@@ -248,7 +172,7 @@ class QueueFacts:
         elif isinstance(value, LITERAL_NODES):
             self._not_queue.add(target)
         else:
-            self._link(self.identity(scope, value), target)
+            self._links.link(self.identity(scope, value), target)
 
     def _build(self) -> None:
         assignments = self.record.assignments
@@ -288,7 +212,7 @@ class QueueFacts:
 
     def _add_faces(self) -> None:
         """`jq.sync_q` of a `janus.Queue()` in `jq` is that class's sync face (its own row)."""
-        for ident in list(self._parent):
+        for ident in self._links.every():
             owner, path = ident
             base, _, attribute = path.rpartition(".")
             if not base:
@@ -315,8 +239,8 @@ class QueueFacts:
                     self._wired_calls.add(id(call))
                     self.deferred_of_call[id(call)] = target[0]
                     self._link_thread_args(scope, target, call.args)
-        if method in _SUBMITTERS:
-            index = _SUBMITTERS[method]
+        if method in SUBMITTERS:
+            index = SUBMITTERS[method]
             positional = [a for a in call.args if a.keyword is None and not a.star]
             if len(positional) > index:
                 target = resolve_function(self.record, scope, positional[index].value)
@@ -365,7 +289,7 @@ class QueueFacts:
 
     def receives(self, ident: Identity) -> bool:
         """True if some object flows into `ident` (an assignment to it, an argument)."""
-        return bool(self._sources.get(ident))
+        return self._links.receives(ident)
 
     def origins(self, scope: Scope, expr: cst.BaseExpression) -> set[Identity]:
         """`expr` and every identity whose object can flow into it, following flows one way.
@@ -373,15 +297,7 @@ class QueueFacts:
         Unlike a group, this does not let two callers of one helper share their queues.
         """
         start = self.identity(scope, expr)
-        if start is None:
-            return set()
-        seen, stack = {start}, [start]
-        while stack:
-            for source in self._sources.get(stack.pop(), ()):
-                if source not in seen:
-                    seen.add(source)
-                    stack.append(source)
-        return seen
+        return set() if start is None else self._links.origins(start)
 
     def rows_reaching(self, scope: Scope, expr: cst.BaseExpression) -> list[QueueClass]:
         """Registry rows of the objects that can flow into `expr` (evidence 1-3)."""
@@ -396,8 +312,8 @@ class QueueFacts:
 
     def _collect_groups(self) -> None:
         pattern = self.settings.queue_name_pattern()
-        for ident in list(self._parent):
-            root = self._find(ident)
+        for ident in self._links.every():
+            root = self._links.find(ident)
             group = self.groups.get(root)
             if group is None:
                 group = self.groups[root] = QueueGroup()
@@ -406,7 +322,7 @@ class QueueFacts:
             group.table = self.table
             if ident in self._not_queue or ident in self._imported or ident in self._factories:
                 group.known_not_queue = True
-            if pattern.fullmatch(self._names[ident].lower()):
+            if pattern.fullmatch(self._links.names[ident].lower()):
                 group.name_evidence = True
             made = self._made.get(ident)
             if made is not None:

@@ -1,4 +1,8 @@
-"""Which calls can raise, as QL104 counts them: one list, in one place.
+"""Which calls can raise in practice: one list, in one place, for every path rule.
+
+The path walk asks it where an exception may start, so it decides QL104's findings and
+also which paths go through an exception handler, which QL102 reports too (with these
+lists emptied, the corpus and fixtures gain QL102 findings as well as QL104 ones).
 
 A `task_done()` skipped by an exception matters only if something between the `get()`
 and it can raise in practice. The calls below do not: logging reports its own errors,

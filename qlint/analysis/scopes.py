@@ -12,7 +12,7 @@ import libcst as cst
 
 from qlint.analysis.model import Scope
 from qlint.analysis.names import attribute_path
-from qlint.analysis.walk import ModuleRecord
+from qlint.analysis.record import ModuleRecord
 
 
 def binding_scope(scope: Scope, name: str) -> Scope:

@@ -136,3 +136,14 @@ def hands_on(expr: cst.BaseExpression, is_local: Callable[[str], bool]) -> bool:
         and parts[-1] in _COLLECTING_METHODS
         and all(attribute_path(arg.value) is not None for arg in expr.args)
     )
+
+
+def suppressed_exceptions(node: cst.With) -> Optional[cst.BaseExpression]:
+    """What a `with contextlib.suppress(...)` catches (a tuple for several), if this is one."""
+    for item in node.items:
+        call = item.item
+        if isinstance(call, cst.Call) and attribute_path(call.func) in ("suppress", "contextlib.suppress"):
+            caught = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+            if caught:
+                return caught[0] if len(caught) == 1 else cst.Tuple([cst.Element(c) for c in caught])
+    return None

@@ -24,17 +24,12 @@ from qlint.analysis.names import (
     normalise,
 )
 from qlint.analysis.queues import Identity, QueueFacts, QueueGroup
+from qlint.analysis.record import ModuleRecord
 from qlint.analysis.scopes import resolve_class, resolve_function
-from qlint.analysis.walk import ModuleRecord
+from qlint.registry import TASK_FACTORIES, THREAD_CLASSES
 
 _T = TypeVar("_T")
 
-_THREAD_CLASSES = {
-    "threading.Thread": "thread",
-    "multiprocessing.Process": "process",
-    "multiprocessing.dummy.Process": "thread",
-}
-_TASK_FACTORIES = frozenset({"asyncio.create_task", "asyncio.ensure_future"})
 _WAITERS = frozenset({"gather", "wait", "wait_for", "as_completed"})
 _CONSTANTS = (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString)
 
@@ -209,7 +204,7 @@ class ThreadFacts:
     def _worker_made_by(self, site: CallSite) -> Optional[Worker]:
         call, scope = site.node, site.scope
         made = self.queues.dotted(scope, call.func)
-        kind = _THREAD_CLASSES.get(normalise(made)) if made else None
+        kind = THREAD_CLASSES.get(normalise(made)) if made else None
         if kind is not None:
             target = next(
                 (resolve_function(self.record, scope, a.value) for a in call.args if _keyword(a) == "target"),
@@ -221,7 +216,7 @@ class ThreadFacts:
             return Worker(call, subclass_run[1], scope, subclass_run[0])
         method = call.func.attr.value if isinstance(call.func, cst.Attribute) else None
         positional = [a.value for a in call.args if a.keyword is None and not a.star]
-        if made in _TASK_FACTORIES or method == "create_task":
+        if made in TASK_FACTORIES or method == "create_task":
             inner = positional[0] if positional else None
             callee = self.queues.callee_of_call.get(id(inner)) if isinstance(inner, cst.Call) else None
             creator = self._creator(scope, call) if method == "create_task" else None
@@ -242,7 +237,7 @@ class ThreadFacts:
         if cls is None or cls.parent is None:
             return None
         for base in cls.bases:
-            kind = _THREAD_CLASSES.get(normalise(self.queues.dotted(cls.parent, dotted_expression(base)) or ""))
+            kind = THREAD_CLASSES.get(normalise(self.queues.dotted(cls.parent, dotted_expression(base)) or ""))
             if kind is not None and "run" in cls.functions:
                 return cls.functions["run"], kind
         return None

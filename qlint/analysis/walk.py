@@ -6,7 +6,6 @@ those loops) is computed from what this walk records, without walking the tree a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Optional
 
 import libcst as cst
@@ -14,12 +13,12 @@ import libcst as cst
 from qlint.analysis.model import (
     Assignment,
     CallSite,
-    LoopStack,
     MethodCallSite,
     Scope,
     StatementSummary,
 )
-from qlint.analysis.names import attribute_path
+from qlint.analysis.names import attribute_path, import_bindings, import_from_bindings
+from qlint.analysis.record import ModuleRecord
 from qlint.analysis.statement_shapes import (
     called_values,
     handler_names,
@@ -27,6 +26,7 @@ from qlint.analysis.statement_shapes import (
     names_in,
 )
 from qlint.analysis.traversal import FieldWalker
+from qlint.registry import WAIT_ATTRIBUTES
 
 # Compound statements whose header expressions get a summary of their own,
 # keyed by the compound node: (node type, attribute) pairs.
@@ -45,39 +45,8 @@ _HEADERS = {
 
 # Methods that put a value into a container: a batch of items is owed by its container.
 _CONTAINER_METHODS = frozenset({"append", "appendleft", "extend", "add", "insert"})
-# Attributes a hand-written join() reads: `with q.all_tasks_done: while q.unfinished_tasks: ...`.
-WAIT_ATTRIBUTES = frozenset({"all_tasks_done", "unfinished_tasks", "_unfinished_tasks", "_finished"})
 
-
-@dataclass
-class ModuleRecord:
-    """What the walk saw in one module."""
-
-    module: Scope
-    scopes: list[Scope] = field(default_factory=list)
-    calls: list[CallSite] = field(default_factory=list)
-    assignments: list[Assignment] = field(default_factory=list)
-    loops: list[tuple[cst.CSTNode, Scope, LoopStack]] = field(default_factory=list)
-    summaries: dict[int, StatementSummary] = field(default_factory=dict)
-    task_done_references: list[tuple[Scope, cst.Attribute]] = field(default_factory=list)
-    # `q.all_tasks_done`, `q.unfinished_tasks`...: a join written by hand waits on `q`.
-    wait_references: list[tuple[Scope, cst.Attribute]] = field(default_factory=list)
-    # Values a function returns or yields: a queue among them is handed to the caller.
-    handed_back: list[tuple[Scope, cst.BaseExpression]] = field(default_factory=list)
-    scope_of_node: dict[int, Scope] = field(default_factory=dict)
-    # Source order: a call's position is its index in `calls`; an await or a `with` exit
-    # sits between the calls before it and the next one, half a position earlier.
-    awaits: list[tuple[Scope, cst.Await, float]] = field(default_factory=list)
-    with_exits: list[tuple[Scope, cst.With, float]] = field(default_factory=list)
-    tries: list[tuple[Scope, cst.Try]] = field(default_factory=list)
-    awaited: set[int] = field(default_factory=set)  # id(call) of `await call(...)`
-    bare_calls: set[int] = field(default_factory=set)  # a call that is a statement or an assigned value
-    # id(call) of calls inside a comprehension (`[Thread(target=f) for _ in range(n)]`): they
-    # may run many times, like a call in a loop (the first `in` clause, run once, counts too).
-    in_comprehension: set[int] = field(default_factory=set)
-    # For every node a finding can point at: the index of its top-level statement in
-    # module.body, so positions are computed for those statements only.
-    top_of: dict[int, int] = field(default_factory=dict)
+__all__ = ["ModuleRecord", "walk_module"]
 
 
 class _Walker(FieldWalker):
@@ -171,30 +140,10 @@ class _Walker(FieldWalker):
     # -- names bound ----------------------------------------------------------
 
     def visit_Import(self, node: cst.Import) -> None:
-        for alias in node.names:
-            dotted = attribute_path(alias.name)
-            if dotted is None:
-                continue
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                self._scope.imported[alias.asname.name.value] = dotted
-            else:
-                root = dotted.split(".")[0]
-                self._scope.imported[root] = root
-        return None
+        self._scope.imported.update(import_bindings(node))
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> Optional[bool]:
-        base = None if node.relative or node.module is None else attribute_path(node.module)
-        if isinstance(node.names, cst.ImportStar):
-            return False
-        for alias in node.names:
-            name = attribute_path(alias.name)
-            if name is None:
-                continue
-            local = name
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                local = alias.asname.name.value
-            # A relative import never names a standard-library queue.
-            self._scope.imported[local] = f"{base}.{name}" if base else f".{name}"
+        self._scope.imported.update(import_from_bindings(node))
         return False
 
     def visit_Global(self, node: cst.Global) -> None:

@@ -2,8 +2,9 @@
 
 The text gates let through every file that says `get` and `.join()`: big test files of
 dict lookups, thread joins and `", ".join()`. LibCST's parse costs ~9x CPython's, and
-the engine already has CPython's tree: one walk of it collects a summary, then a
-predicate per rule says whether the analysis could report that rule at all.
+the engine already has CPython's tree: one walk of it collects a summary, then each
+rule's `possible(evidence)` (in its own module) says whether the analysis could report
+that rule at all.
 
 Soundness: the analysis links the identities (an access path in a scope) that an object
 flows between (assignments, arguments of a same-module function, a thread's `args=`)
@@ -15,27 +16,34 @@ has too. A predicate says "cannot fire" only when no component has what the rule
 """
 
 from __future__ import annotations
+import __future__
 
 import ast
+import builtins
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from pathlib import Path
+from typing import Callable, Iterable, Optional
 
-from qlint.prefilter.summary import _SUBMITTERS, _WORD, Summary
-from qlint.registry import rows
+from qlint.prefilter.summary import _WORD, Summary
+from qlint.registry import QUEUE_ONLY_METHODS, THREAD_MAKERS, WORKER_MAKERS, rows
 from qlint.settings import Settings
 
-__all__ = ["possible_rules", "Summary", "_SUBMITTERS"]
+__all__ = ["possible_rules", "Evidence", "Summary", "Vocabulary"]
 
-# The analysis' vocabulary, by last name, from the registry of queue classes (which, like
-# this package, imports no LibCST: a file judged here needs none). Methods are the
-# protocol's own; tests/test_prefilter.py keeps them in step with the analysis.
-_QUEUE_ONLY = ("task_done", "put_nowait", "get_nowait", "qsize")  # README.md: "What counts as a queue"
+# The rule modules, read as text: `possible` is compiled from each without importing the
+# module, so judging a file never loads LibCST (the flake8 plugin's promise).
+_RULES = Path(__file__).resolve().parent.parent / "rules"
+_TOP_LEVEL_LINE = re.compile(r"\n(?=[^\s#)\]}])")  # a line that starts a statement in column 0
 
 
 @dataclass(frozen=True)
-class _Vocabulary:
+class Vocabulary:
+    """The analysis' vocabulary, by last name, from the registry (which, like this package,
+    imports no LibCST: a file judged here needs none)."""
+
     classes: frozenset[str]  # every queue class
     standard: frozenset[str]  # classes whose join() takes no argument
     awaited: frozenset[str]  # classes (or holders of faces) whose calls must be awaited
@@ -45,10 +53,12 @@ class _Vocabulary:
     exceptions: frozenset[str]  # Empty and Full exceptions
     faces: frozenset[str]  # attributes that hold a face of a class (`sync_q`)
     face_roots: frozenset[str]  # the modules of those classes
+    thread_makers: frozenset[str] = THREAD_MAKERS  # `Thread`, `Process`
+    worker_makers: frozenset[str] = WORKER_MAKERS  # those, and what makes a task or a future
 
 
 @functools.lru_cache(maxsize=16)
-def _vocabulary(extra: tuple[str, ...], user: tuple[tuple[str, str, Optional[bool]], ...]) -> _Vocabulary:
+def _vocabulary(extra: tuple[str, ...], user: tuple[tuple[str, str, Optional[bool]], ...]) -> Vocabulary:
     table = rows(extra, user)
 
     def last(dotted: str) -> str:
@@ -61,7 +71,7 @@ def _vocabulary(extra: tuple[str, ...], user: tuple[tuple[str, str, Optional[boo
         name for name, row in table.items()
         if row.awaited or any(table[face].awaited for _, face in row.faces)
     }
-    return _Vocabulary(
+    return Vocabulary(
         classes=frozenset(last(name) for name in table),
         standard=frozenset(last(n) for n, row in table.items() if row.joinable and not row.join_timeout),
         awaited=frozenset(last(name) for name in awaited),
@@ -72,18 +82,81 @@ def _vocabulary(extra: tuple[str, ...], user: tuple[tuple[str, str, Optional[boo
         faces=frozenset(attribute for row in table.values() for attribute, _ in row.faces),
         face_roots=frozenset(root(name) for name, row in table.items() if row.faces),
     )
-_THREADS = frozenset({"Thread", "Process"})
-_WORKERS = _THREADS | {"create_task", "ensure_future", "submit"}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a rule's `possible` reads: the summary, and its names' components (each named
+    by its root, `summary.find(name)`) sorted by the evidence they have."""
+
+    summary: Summary
+    words: Vocabulary
+    tokens: set[str]  # the module's words (attributes and their roots, imports, annotations)
+    classes: set[str]  # queue classes by last name, the user's too, and their aliases and subclasses here
+    kinded: set[str]  # components built from, or annotated with, a queue class
+    queue: set[str]  # components with any evidence of being a queue (kinded ones too)
+    acked: set[str]  # components with a task_done() call
+    joined: set[str]  # components with a join() call
+    put: set[str]  # components with a put() or put_nowait() call
+    loops: list[tuple[str, bool, bool]]  # (component, blocking, endless) of each get in a loop on a queue
+    process: bool  # `JoinableQueue` is named in the module
+
+    def some(self, names: Iterable[str], *wanted: set[str]) -> bool:
+        """Is one of `names` in a component that is in every set of `wanted`?"""
+        return any(all(self.summary.find(n) in roots for roots in wanted) for n in names)
 
 
 def possible_rules(tree: ast.Module, codes: Iterable[str], settings: Settings) -> set[str]:
     """The codes among `codes` that the analysis could report for this module."""
     codes = set(codes)
-    return _judge(Summary(tree), settings) & codes if codes else set()
+    if not codes:
+        return set()
+    evidence = _evidence(Summary(tree), settings)
+    predicates = _predicates()
+    return {code for code in codes if code not in predicates or predicates[code](evidence)}
 
 
-def _judge(s: Summary, settings: Settings) -> set[str]:
-    """Each rule whose needs some component of names (or the module's words) can meet."""
+@functools.lru_cache(maxsize=1)
+def _predicates() -> dict[str, Callable[[Evidence], bool]]:
+    """Each rule module's `possible` function, compiled from its source alone (with only
+    the builtins in view: a predicate reads its argument and nothing else). A rule
+    without one is always possible. tests/test_prefilter.py checks these are the
+    modules' own functions, instruction for instruction."""
+    found: dict[str, Callable[[Evidence], bool]] = {}
+    for path in sorted(_RULES.glob("ql[0-9]*.py")):
+        definition = _definition(path.read_text("utf-8"), str(path))
+        if definition is not None:
+            code = compile(definition, str(path), "exec", flags=__future__.annotations.compiler_flag, dont_inherit=True)
+            namespace: dict[str, object] = {"__builtins__": builtins}
+            exec(code, namespace)  # defines `possible` in the namespace, nothing else runs
+            found[path.name[:5].upper()] = namespace["possible"]  # type: ignore[assignment]
+    return found
+
+
+def _definition(source: str, filename: str) -> Optional[ast.Module]:
+    """The module's top-level `def possible`, alone, at its own line numbers. Only that
+    function's lines are parsed (up to the next line that starts in column 0), unless
+    they do not hold it alone; then the whole module is."""
+    start = source.rfind("\ndef possible(") + 1  # the last one is the one the module binds
+    if start:
+        following = _TOP_LEVEL_LINE.search(source, start + 1)
+        try:
+            tree = ast.parse(source[start : following.start() if following else len(source)], filename)
+        except SyntaxError:
+            tree = None
+        if tree is not None and [type(node) for node in tree.body] == [ast.FunctionDef]:
+            ast.increment_lineno(tree, source.count("\n", 0, start))
+            return tree
+    wanted: list[ast.stmt] = [
+        node for node in ast.parse(source, filename).body
+        if isinstance(node, ast.FunctionDef) and node.name == "possible"
+    ]
+    return ast.Module(wanted[-1:], []) if wanted else None
+
+
+def _evidence(s: Summary, settings: Settings) -> Evidence:
+    """Which components of names have what each rule needs (a component has whatever a
+    group of the analysis inside it has)."""
     tokens = s.tokens
     words = _vocabulary(settings.extra_queue_classes, settings.queue_classes)
     # CPython NFKC-normalises identifiers, LibCST keeps them as written: compare normalised
@@ -95,7 +168,7 @@ def _judge(s: Summary, settings: Settings) -> set[str]:
     classes |= {name for name, found in s.classes.items() if any(set(bases) & classes for bases, _ in found)}
     matches = settings.queue_name_pattern().fullmatch
     odd_regex = not settings.queue_name_regex.isascii()
-    only = set().union(*(s.calls[m] for m in _QUEUE_ONLY))
+    only = set().union(*(s.calls[m] for m in QUEUE_ONLY_METHODS))
     caught = s.try_gets if tokens & words.empty else set()  # a get in a try whose handler may name Empty
     kinded: set[str] = set()
     queue: set[str] = set()
@@ -116,42 +189,6 @@ def _judge(s: Summary, settings: Settings) -> set[str]:
             if any(name in s.calls[m] for m in methods):
                 roots.add(root)
     queue |= kinded
-
-    def some(names: Iterable[str], *wanted: set[str]) -> bool:
-        return any(all(s.find(n) in roots for roots in wanted) for n in names)
-
+    # A get (or iter(q.get, ..)) in a loop, on a queue by §2: what consumer loops are made of.
     loops = [(s.find(n), blocking, endless) for n, blocking, endless in s.loop_gets if s.find(n) in queue]
-    process = "JoinableQueue" in tokens
-    found = set()
-    # QL1xx and QL205 walk consumer loops: a get (or iter(q.get, ..)) in a loop, on a queue by §2.
-    if any(root in acked or root in joined or (process and root in kinded) for root, _, _ in loops):
-        found.add("QL101")  # and that group is joined, acknowledged elsewhere, or a JoinableQueue
-    if any(root in acked for root, _, _ in loops):
-        found |= {"QL102", "QL103", "QL104", "QL105", "QL106"}  # paths count that group's task_done()
-    if any(root in joined for root, _, _ in loops):
-        found.add("QL205")  # join_while_holding is that group's own join()
-    if any(b and e for _, b, e in loops) and s.untimed_join and tokens & _THREADS:
-        found.add("QL203")  # `while True` round blocking gets, a Thread/Process class, an untimed join()
-    if some(s.joins_without_args, queue, put) and tokens & _WORKERS:
-        found.add("QL204")  # q.join() of a queue a worker's put() shares an origin with
-    if some(s.joins_with_args, kinded) and tokens & words.standard:
-        found.add("QL201")  # kinds_reaching is a standard class: its name is in the module
-    if some(s.calls["join"] | s.calls["task_done"], kinded) and any(
-        {module, name} <= tokens for module, name in words.not_joinable
-    ):
-        found.add("QL202")  # a class without task_done()/join(), named with its module
-    if some(s.try_blocking_gets, queue) and tokens & words.empty:
-        found.add("QL301")  # a blocking get of a queue in a try whose handlers resolve to Empty
-    if some(s.with_gets, queue):
-        found.add("QL302")  # `with q.get()` on a queue
-    if some(s.bare_calls, kinded) and tokens & words.awaited_roots and tokens & words.awaited:
-        found.add("QL303")  # an unawaited get/put/join of a group whose only kind is asyncio's
-    if some(s.try_calls, kinded) and tokens & words.exceptions and tokens & words.classes:
-        found.add("QL304")  # a call of a queue of known kind in a try naming Empty/Full of either module
-    if tokens & words.exceptions and tokens & words.classes:
-        found.add("QL305")  # `<queue class>.Empty`: both words are attributes, or the class an imported name
-    if any(b for _, b, _ in loops) and tokens & {"empty", "qsize"} and tokens & _WORKERS:
-        found.add("QL107")  # a blocking get in a loop on a queue, an empty()/qsize() check, a worker
-    if some(s.calls["get_nowait"], kinded) and tokens & words.awaited_roots and tokens & words.awaited:
-        found.add("QL306")  # get_nowait() of a group whose only kind is asyncio's (in a loop's try)
-    return found
+    return Evidence(s, words, tokens, classes, kinded, queue, acked, joined, put, loops, "JoinableQueue" in tokens)

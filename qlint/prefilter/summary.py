@@ -12,11 +12,8 @@ import re
 import sys
 from typing import Any, Callable, Iterable, Optional, Union
 
-_SUBMITTERS = frozenset(
-    {"submit", "to_thread", "partial", "run_in_executor", "start_new_thread",
-     "call_soon", "call_soon_threadsafe", "call_later", "add_done_callback"}
-)
-_METHODS = frozenset({"get", "get_nowait", "put", "put_nowait", "task_done", "join", "qsize"})
+from qlint.registry import QUEUE_METHODS, SUBMITTERS
+
 _WORD = re.compile(r"[^\W\d]\w*")
 Context = tuple[bool, bool, bool, Optional[str]]  # in a loop, in a `while True`, in a try body; class
 _ScopeNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef]
@@ -34,7 +31,7 @@ class Summary:
         self.aliases: dict[str, set[str]] = {}  # `from queue import Queue as Q`: Q -> {Queue}
         self.parent: dict[str, str] = {}  # union-find over names
         self.builds: dict[str, set[str]] = {}  # name -> class names it may be built from or annotated with
-        self.calls: dict[str, set[str]] = {m: set() for m in _METHODS}  # method -> receivers' names
+        self.calls: dict[str, set[str]] = {m: set() for m in QUEUE_METHODS}  # method -> receivers' names
         self.loop_gets: list[tuple[str, bool, bool]] = []  # (receiver, blocking, in a `while True` or flag loop)
         self.try_gets: set[str] = set()  # get/get_nowait in the body of a try with a typed handler
         self.try_blocking_gets: set[str] = set()
@@ -44,6 +41,8 @@ class Summary:
         self.joins_with_args: set[str] = set()
         self.joins_without_args: set[str] = set()
         self.untimed_join = False  # `x.join()` / `x.join(None)` on anything
+        # `except <path>.<attr>:` (also in a tuple): (the path's last name, attr, whether the path is one name)
+        self.caught_attributes: set[tuple[str, str, bool]] = set()
         self.defs: dict[str, list[str]] = {}  # function name -> parameters of every def so named
         self.classes: dict[str, list[tuple[list[str], list[str]]]] = {}  # name -> [(bases, __init__ params)]
         self._flows: list[tuple[ast.Call, list[ast.expr]]] = []  # resolved after the walk: defs come later
@@ -98,7 +97,7 @@ class Summary:
         for keyword in call.keywords:
             if keyword.arg == "target":
                 found |= self._params_of(keyword.value)
-        if _class_part(func) in _SUBMITTERS and not isinstance(func, ast.Call):
+        if _class_part(func) in SUBMITTERS and not isinstance(func, ast.Call):
             for arg in [a for a in call.args if not isinstance(a, ast.Starred)][:2]:
                 found |= self._params_of(arg)
         return found
@@ -199,6 +198,13 @@ class Summary:
     def _visit_try(self, node: _TryNode, context: Context) -> bool:
         if not any(h.type is not None for h in node.handlers):
             return False
+        for handler in node.handlers:
+            caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+            for expression in caught:
+                if isinstance(expression, ast.Attribute):
+                    path = _path(expression.value)
+                    if path:
+                        self.caught_attributes.add((path[-1], expression.attr, len(path) == 1))
         in_loop, endless, _, cls = context
         self._children(node, (in_loop, endless, True, cls), ["body"])
         return self._children(node, context, ["handlers", "orelse", "finalbody"])
@@ -235,7 +241,7 @@ class Summary:
                     values.extend(e.value if isinstance(e, ast.Await) else e for e in elements)
             self._flows.append((call, values))
         func = call.func
-        if func.__class__ is not ast.Attribute or func.attr not in _METHODS:
+        if func.__class__ is not ast.Attribute or func.attr not in QUEUE_METHODS:
             return False
         method, name = func.attr, self._receiver(func, self.calls[func.attr])
         if method == "join":

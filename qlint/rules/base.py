@@ -13,11 +13,12 @@ import libcst as cst
 from qlint.analysis.consumers import ConsumerLoop
 from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.model import summaries_under
-from qlint.analysis.path_state import GET, PathFindings, unique
+from qlint.analysis.path_state import GET
 from qlint.analysis.queues import QueueGroup
 from qlint.analysis.waits import WAIT_STEP, Wait
 from qlint.fixes.blocks import contains
 from qlint.fixes.model import Fix
+from qlint.registry import WORKER_MAKERS
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ _JOIN_CALL = _method_call("join")
 _GET_CALL = _method_call("get")
 # `.join(` and then something that is not `)`: an argument.
 _JOIN_WITH_ARGUMENT = re.compile(_JOIN_CALL.pattern + _GAP + r"[^)\s#\\]")
-_WORKER_MAKERS = ("Thread", "Process", "create_task", "ensure_future", "submit")
+_WORKER_MAKERS = tuple(sorted(WORKER_MAKERS))
 
 
 def item_uses(facts: ModuleFacts, loop: ConsumerLoop) -> Callable[[cst.CSTNode], bool]:
@@ -110,13 +111,13 @@ def acknowledges_in(facts: ModuleFacts, group: QueueGroup) -> Callable[[cst.Call
 
 def path_findings(
     facts: ModuleFacts,
-    pick: Callable[[PathFindings], list[cst.CSTNode]],
+    kind: str,
     fixer: Optional[Callable[[ConsumerLoop, cst.CSTNode], Optional[Fix]]] = None,
     waited: Optional[str] = None,
     only: Callable[[ConsumerLoop], bool] = lambda loop: True,
 ) -> Iterator[Finding]:
-    """The nodes `pick` takes from the path walk of every consumer loop, once each, with
-    the fix `fixer` builds for one in its loop.
+    """The nodes of the path events of `kind` (analysis/path_state.py) in every consumer
+    loop, once each, with the fix `fixer` builds for one in its loop.
 
     With `waited`, a message in which `{wait}` stands for the waiter: only loops of a queue
     that something waits on (`analysis/waits.py`) are reported, and the message names it.
@@ -128,7 +129,7 @@ def path_findings(
         wait = facts.waits.of(loop.group) if waited is not None else None
         if waited is not None and wait is None:
             continue  # nobody waits on this queue: a skipped task_done() changes nothing
-        for node in unique(pick(loop.paths)):
+        for node in loop.paths.nodes(kind):
             fix = fixer(loop, node) if fixer is not None else None
             if wait is None or waited is None:  # (`wait` is None when `waited` is)
                 yield Finding(node, fix=fix)
@@ -195,13 +196,119 @@ def get_call_gate(text: str) -> bool:
 
 
 def with_get_gate(text: str) -> bool:
-    """For QL302: a `with` statement and a `.get(` call (the header may hold comments with colons)."""
-    return "with" in text and get_call_gate(text)
+    """For QL302: a `.get(` call in the header of a `with` statement (its items)."""
+    if "with" not in text or "get" not in text:
+        return False
+    if "\r" in text:  # a lone carriage return ends a line too
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    at = text.find("with")
+    while at >= 0:
+        end = at + 4
+        if _starts_statement(text, at) and not (text[end : end + 1].isalnum() or text[end : end + 1] == "_"):
+            header = _with_header(text, end)
+            if header is None or _GET_CALL.search(header) is not None:
+                return True
+        at = text.find("with", end)
+    return False
+
+
+def _starts_statement(text: str, at: int) -> bool:
+    """Whether the word at `at` starts its line, or follows only `async` there: a compound
+    statement such as `with` follows no `;` or `:` (a backslash-continued `async` ends its
+    own line, so its `with` starts the next one)."""
+    line = text[text.rfind("\n", 0, at) + 1 : at].strip(" \t\f")
+    return line in ("", "async") or (line.startswith("async") and line[5:].strip(" \t\f") == "")
+
+
+def _with_header(text: str, at: int) -> Optional[str]:
+    """The text of a `with` header from `at` to its colon (the first one outside brackets,
+    strings and comments that no `lambda` before it may own), or None when a scan this
+    simple cannot be sure where it ends: a string that does not close."""
+    depth, end, colons = 0, at, 0
+    while True:
+        found = _HEADER_MARK.search(text, end)
+        if found is None:
+            return text[at:]
+        end, char = found.start(), found.group()
+        if char == "#":
+            newline = text.find("\n", end)
+            end = len(text) if newline < 0 else newline
+            continue
+        if char in "'\"":
+            close = _string_end(text, end)
+            if close is None:
+                return None
+            end = close
+            continue
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth = max(depth - 1, 0)
+        elif char == "\\":
+            end += 1  # a line continuation: the next character is not a statement's end
+        elif char == "\n" and depth == 0:
+            return text[at:end]  # not a header after all (the word was in a string or a name)
+        elif char == ":" and depth == 0:
+            header = text[at:end]
+            if header.count("lambda") <= colons:  # else the colon may be a lambda's
+                return header
+            colons += 1
+        end += 1
+
+
+# What the header scan stops at.
+_HEADER_MARK = re.compile(r"[#'\"()\[\]{}\\\n:]")
+
+
+def _string_end(text: str, at: int) -> Optional[int]:
+    """The index after the string literal whose opening quote is at `at`, or None if it
+    does not close (a one-quote string closes on its line, unless a backslash continues it)."""
+    quote = text[at]
+    if text.startswith(quote * 3, at):
+        close = at + 3
+        while True:
+            close = text.find(quote * 3, close)
+            if close < 0:
+                return None
+            start = close
+            while text[start - 1] == "\\":
+                start -= 1
+            if (close - start) % 2 == 0:  # not an escaped quote
+                return close + 3
+            close += 1
+    end = at + 1
+    while end < len(text):
+        char = text[end]
+        if char == "\\":
+            end += 2
+            continue
+        if char == quote:
+            return end + 1
+        if char == "\n":
+            return None
+        end += 1
+    return None
 
 
 def blocking_get_gate(text: str) -> bool:
-    """For QL301: an `Empty` caught and a `.get(` call (its arguments are not looked at)."""
-    return "Empty" in text and get_call_gate(text)
+    """For QL301: an `Empty` caught and a `.get(` call (its arguments are not looked at).
+
+    Every known Empty exception lives in a module named `...queue`/`...queues`, or is
+    asyncio's `QueueEmpty`; a handler names it through that module or an import from it."""
+    return "Empty" in text and ("queue" in text or "QueueEmpty" in text) and get_call_gate(text)
+
+
+_EMPTY_CALL = _method_call("empty")
+
+
+def empty_check_gate(text: str) -> bool:
+    """For QL107: a loop whose test calls `.empty()` or `.qsize()`, a get, and a worker."""
+    return (
+        "while" in text
+        and "get" in text
+        and ("qsize" in text or ("empty" in text and _EMPTY_CALL.search(text) is not None))
+        and worker_gate(text)
+    )
 
 
 def worker_gate(text: str) -> bool:
@@ -218,10 +325,12 @@ class Rule:
     check: Check
     gate: Gate
     fixable: bool = False  # whether some of its findings carry a fix
+    fires_when: str = ""  # one line for the README's rule table
 
 
 def rule_from_module(module: ModuleType) -> Rule:
-    """A rule module holds CODE, NAME, MESSAGE, a docstring, `check(facts)` and `gate(text)`."""
+    """A rule module holds CODE, NAME, FIRES_WHEN, MESSAGE, a docstring, `check(facts)`,
+    `gate(text)` and `possible(evidence)`."""
     return Rule(
         code=module.CODE,
         name=module.NAME,
@@ -230,4 +339,5 @@ def rule_from_module(module: ModuleType) -> Rule:
         check=module.check,
         gate=module.gate,
         fixable=getattr(module, "FIXABLE", False),
+        fires_when=module.FIRES_WHEN,
     )

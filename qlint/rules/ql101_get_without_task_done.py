@@ -64,11 +64,17 @@ from __future__ import annotations
 from typing import Iterator
 
 from qlint.analysis.facts import ModuleFacts
+from qlint.prefilter import Evidence
 from qlint.registry import PROCESS
 from qlint.rules.base import Finding, consumer_gate, naming_wait
 
 CODE = "QL101"
 NAME = "get-without-task-done"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = (
+    "a consumer loop never acknowledges what it takes from a queue that is joined (or is a "
+    "`JoinableQueue`, or is acknowledged elsewhere)"
+)
 MESSAGE = (
     "item taken with get() is never acknowledged: join() on this queue blocks forever; "
     "call task_done() in a finally after processing it"
@@ -98,3 +104,9 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
 
 
 gate = consumer_gate
+
+
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
+    a consumer loop (a get in a loop on a queue) whose queue is acknowledged, joined, or a `JoinableQueue`."""
+    return any(root in e.acked or root in e.joined or (e.process and root in e.kinded) for root, _, _ in e.loops)

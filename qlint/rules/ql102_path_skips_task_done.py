@@ -91,11 +91,18 @@ from typing import Iterator
 import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
-from qlint.analysis.path_state import unique
+from qlint.analysis.path_state import ACK_AFTER_RAISER, BACK_UNACKNOWLEDGED, ONE_ACK_FOR_BATCH
+from qlint.prefilter import Evidence
 from qlint.rules.base import Finding, consumer_gate, naming_wait
 
 CODE = "QL102"
 NAME = "path-skips-task-done"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = (
+    "the loop acknowledges, but a path back to the next `get()` does not (points at the "
+    "`continue`, else the `get()`), or one `task_done()` stands for a batch of items; only on a"
+    " queue something waits on"
+)
 MESSAGE = (
     "this path goes back to the next get() without task_done(): join() waits forever for "
     "the item; acknowledge it on every path (a try/finally around the body)"
@@ -121,13 +128,14 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
         if wait is None:
             continue  # nobody waits on this queue: a skipped task_done() changes nothing
         # An exception path that skips task_done() is QL104's finding when it has one.
-        quiet_exceptions = bool(paths.not_in_finally)
+        quiet_exceptions = bool(paths.of(ACK_AFTER_RAISER))
         # A path may come back from several gets: name the first in source order, so the
         # output does not depend on the order states were explored in.
         order = facts.threads.position
         first_get: dict[int, tuple[cst.CSTNode, cst.CSTNode]] = {}
-        for node, via_exception, get in paths.skipped_at:
-            if via_exception and quiet_exceptions:
+        for event in paths.of(BACK_UNACKNOWLEDGED):
+            node, get = event.node, event.get
+            if get is None or (event.via_exception and quiet_exceptions):
                 continue
             known = first_get.get(id(node))
             if known is None or order.get(id(get), -1) < order.get(id(known[1]), -1):
@@ -137,8 +145,14 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
             if node is not get:
                 steps += ((node, "and this path goes back to the next get() without task_done()"),)
             yield naming_wait(Finding(node, steps=steps), WAITED, wait)
-        for node in unique(paths.batch_acked_once):
+        for node in paths.nodes(ONE_ACK_FOR_BATCH):
             yield naming_wait(Finding(node, BATCH), BATCH, wait)
 
 
 gate = consumer_gate
+
+
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
+    a consumer loop on a queue with a task_done(): paths count that queue's acknowledgements."""
+    return any(root in e.acked for root, _, _ in e.loops)

@@ -87,11 +87,18 @@ from __future__ import annotations
 from typing import Iterator
 
 from qlint.analysis.facts import ModuleFacts
+from qlint.analysis.path_state import USED_AFTER_ACK
 from qlint.fixes.acknowledge import acknowledge_last
+from qlint.prefilter import Evidence
 from qlint.rules.base import Finding, acknowledges_in, consumer_gate, item_uses, path_findings
 
 CODE = "QL103"
 NAME = "task-done-before-processing"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = (
+    "the item, or a value computed from it, is used for work after `task_done()` (asyncio: "
+    "after a later `await`); only on a queue something waits on"
+)
 MESSAGE = (
     "task_done() before the item is processed: join() can return while the work is still "
     "running; call task_done() after the processing, in a finally"
@@ -108,7 +115,7 @@ FIXABLE = True
 def check(facts: ModuleFacts) -> Iterator[Finding]:
     return path_findings(
         facts,
-        lambda paths: paths.used_after_done,
+        USED_AFTER_ACK,
         lambda loop, done: acknowledge_last(
             loop.node, done, acknowledges_in(facts, loop.group), item_uses(facts, loop)
         ),
@@ -117,3 +124,9 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
 
 
 gate = consumer_gate
+
+
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
+    a consumer loop on a queue with a task_done(): paths count that queue's acknowledgements."""
+    return any(root in e.acked for root, _, _ in e.loops)

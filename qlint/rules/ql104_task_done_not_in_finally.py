@@ -117,11 +117,19 @@ from __future__ import annotations
 from typing import Iterator
 
 from qlint.analysis.facts import ModuleFacts
+from qlint.analysis.path_state import ACK_AFTER_RAISER
 from qlint.fixes.acknowledge import wrap_processing
+from qlint.prefilter import Evidence
 from qlint.rules.base import Finding, acknowledges_in, consumer_gate, path_findings
 
 CODE = "QL104"
 NAME = "task-done-not-in-finally"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = (
+    "an exception raised between `get()` and `task_done()` leaves the iteration without "
+    "acknowledging (followed to the handler that catches it; calls that do not raise in "
+    "practice are not counted); only on a queue something waits on"
+)
 MESSAGE = (
     "task_done() is skipped when the processing above raises: join() then waits forever; "
     "call it in a finally: block"
@@ -140,7 +148,7 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
     # task_done() ends the function, and every join() of that queue with it.
     return path_findings(
         facts,
-        lambda paths: paths.not_in_finally,
+        ACK_AFTER_RAISER,
         lambda loop, done: wrap_processing(loop.node, loop.gets, done, acknowledges_in(facts, loop.group)),
         waited=WAITED,
         only=lambda loop: not facts.waits.local_to(loop.group, loop.scope),
@@ -148,3 +156,9 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
 
 
 gate = consumer_gate
+
+
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
+    a consumer loop on a queue with a task_done(): paths count that queue's acknowledgements."""
+    return any(root in e.acked for root, _, _ in e.loops)

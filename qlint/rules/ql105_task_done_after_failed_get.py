@@ -71,10 +71,17 @@ from __future__ import annotations
 from typing import Iterator
 
 from qlint.analysis.facts import ModuleFacts
+from qlint.analysis.path_state import ACK_AFTER_FAILED_GET
+from qlint.prefilter import Evidence
 from qlint.rules.base import Finding, consumer_gate, path_findings
 
 CODE = "QL105"
 NAME = "task-done-after-failed-get"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = (
+    "a `finally` or `except Empty` acknowledges a `get(timeout=...)`/`get_nowait()` that found "
+    "nothing: `ValueError`"
+)
 MESSAGE = (
     "task_done() also runs when the get() above raised Empty: no item was taken, so this "
     "raises ValueError or acknowledges another item; acknowledge only after a successful get()"
@@ -82,7 +89,13 @@ MESSAGE = (
 
 
 def check(facts: ModuleFacts) -> Iterator[Finding]:
-    return path_findings(facts, lambda paths: paths.done_after_failed_get)
+    return path_findings(facts, ACK_AFTER_FAILED_GET)
 
 
 gate = consumer_gate
+
+
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
+    a consumer loop on a queue with a task_done(): paths count that queue's acknowledgements."""
+    return any(root in e.acked for root, _, _ in e.loops)

@@ -66,10 +66,17 @@ from __future__ import annotations
 from typing import Iterator
 
 from qlint.analysis.facts import ModuleFacts
+from qlint.analysis.path_state import ACK_AGAIN
+from qlint.prefilter import Evidence
 from qlint.rules.base import Finding, consumer_gate, path_findings
 
 CODE = "QL106"
 NAME = "task-done-twice"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = (
+    "one path acknowledges one item twice (also per item and again per batch): `join()` returns"
+    " early"
+)
 MESSAGE = (
     "second task_done() for the same item on this path: it acknowledges another item, so "
     "join() returns early (or raises ValueError); acknowledge each item once"
@@ -77,7 +84,13 @@ MESSAGE = (
 
 
 def check(facts: ModuleFacts) -> Iterator[Finding]:
-    return path_findings(facts, lambda paths: paths.done_twice)
+    return path_findings(facts, ACK_AGAIN)
 
 
 gate = consumer_gate
+
+
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
+    a consumer loop on a queue with a task_done(): paths count that queue's acknowledgements."""
+    return any(root in e.acked for root, _, _ in e.loops)

@@ -99,10 +99,17 @@ from qlint.analysis.threads import Worker
 from qlint.fixes.blocks import chain_to
 from qlint.fixes.exceptions import exception_reference
 from qlint.fixes.model import UNSAFE, Fix, Replacement
-from qlint.rules.base import Finding, worker_gate
+from qlint.prefilter import Evidence
+from qlint.rules.base import Finding, empty_check_gate
 
 CODE = "QL107"
 NAME = "empty-check-then-get"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = (
+    "`while not q.empty(): item = q.get()` (or a `qsize()` test) in a function that several "
+    "threads, processes or tasks run: two see the last item, the other blocks in `get()` for "
+    "ever"
+)
 MESSAGE = (
     "more than one worker runs this empty()/qsize() check and then a blocking get(): two can see "
     "the last item, and the one that does not get it blocks for ever (joining it hangs); take with "
@@ -293,5 +300,14 @@ def _fix(facts: ModuleFacts, scope: Scope, loop: cst.While, alone: bool, call: c
     return Fix(UNSAFE, "Use get_nowait() and stop on queue.Empty", tuple(changes))
 
 
-def gate(text: str) -> bool:
-    return "while" in text and "get" in text and ("empty" in text or "qsize" in text) and worker_gate(text)
+gate = empty_check_gate
+
+
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
+    a blocking get in a loop on a queue, an empty()/qsize() check, something that makes a worker."""
+    return (
+        any(blocking for _, blocking, _ in e.loops)
+        and bool(e.tokens & {"empty", "qsize"})
+        and bool(e.tokens & e.words.worker_makers)
+    )

@@ -48,10 +48,13 @@ from typing import Iterator
 import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
+from qlint.prefilter import Evidence
 from qlint.rules.base import join_with_argument_gate
 
 CODE = "QL201"
 NAME = "queue-join-with-timeout"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = "`q.join(...)` with an argument on a standard-library queue: `TypeError`"
 MESSAGE = (
     "Queue.join() takes no argument: this call raises TypeError; call join() without one "
     "(to bound the wait, join in a daemon thread and join that thread with a timeout)"
@@ -69,3 +72,9 @@ def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
 
 
 gate = join_with_argument_gate
+
+
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
+    a join with arguments of a queue of known kind, and a class whose join takes none named."""
+    return e.some(e.summary.joins_with_args, e.kinded) and bool(e.tokens & e.words.standard)

@@ -46,11 +46,14 @@ from typing import Iterator
 import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
+from qlint.prefilter import Evidence
 from qlint.registry import NOT_JOINABLE
 from qlint.rules.base import non_joinable_gate
 
 CODE = "QL202"
 NAME = "join-on-non-joinable"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = "`join()`/`task_done()` on `SimpleQueue` or `multiprocessing.Queue`: `AttributeError`"
 MESSAGE = (
     "this queue class has no join() or task_done(): AttributeError at run time; use "
     "queue.Queue or multiprocessing.JoinableQueue to wait for the work"
@@ -67,3 +70,11 @@ def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
 
 
 gate = non_joinable_gate
+
+
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
+    join()/task_done() of a queue of known kind, and a class without them named with its module."""
+    return e.some(e.summary.calls["join"] | e.summary.calls["task_done"], e.kinded) and any(
+        {module, name} <= e.tokens for module, name in e.words.not_joinable
+    )

@@ -75,10 +75,13 @@ from typing import Iterator
 import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
+from qlint.prefilter import Evidence
 from qlint.rules.base import untimed_join_gate, worker_gate
 
 CODE = "QL203"
 NAME = "thread-join-on-endless-consumer"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = "`t.join()` without timeout on a thread whose consumer loop can never end"
 MESSAGE = (
     "the worker's consumer loop never ends, so this join() blocks forever; wait for the "
     "work with q.join(), and end workers with a sentinel (or make them daemons)"
@@ -120,3 +123,14 @@ def _is_join_call(node: cst.CSTNode) -> bool:
 
 def gate(text: str) -> bool:
     return "get" in text and "while" in text and untimed_join_gate(text) and worker_gate(text)
+
+
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
+    `while True` round blocking gets, a Thread/Process class named, an untimed join()."""
+    return (
+        any(blocking
+        and endless for _, blocking, endless in e.loops)
+        and e.summary.untimed_join
+        and bool(e.tokens & e.words.thread_makers)
+    )

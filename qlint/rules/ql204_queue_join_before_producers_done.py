@@ -85,10 +85,13 @@ import libcst as cst
 from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.model import Scope
 from qlint.analysis.queues import QueueGroup
+from qlint.prefilter import Evidence
 from qlint.rules.base import empty_join_gate, worker_gate
 
 CODE = "QL204"
 NAME = "queue-join-before-producers-done"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = "`q.join()` while producer threads/tasks started earlier in the function are not yet joined"
 MESSAGE = (
     "q.join() while producers may still be putting: join() can return before all work "
     "was queued; join the producers first"
@@ -147,3 +150,9 @@ def _consumers_joined_before(facts: ModuleFacts, group: QueueGroup, scope: Scope
 
 def gate(text: str) -> bool:
     return "put" in text and empty_join_gate(text) and worker_gate(text)
+
+
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
+    q.join() of a queue a worker's put() shares an origin with, and something that makes a worker."""
+    return e.some(e.summary.joins_without_args, e.queue, e.put) and bool(e.tokens & e.words.worker_makers)

@@ -61,10 +61,14 @@ from __future__ import annotations
 from typing import Iterator
 
 from qlint.analysis.facts import ModuleFacts
+from qlint.analysis.path_state import JOIN_HOLDING
+from qlint.prefilter import Evidence
 from qlint.rules.base import Finding, consumer_gate, path_findings
 
 CODE = "QL205"
 NAME = "queue-join-inside-consumer"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = "`q.join()` inside a consumer loop, before its own item is acknowledged: deadlock"
 MESSAGE = (
     "q.join() inside a consumer loop, before this item is acknowledged: the worker waits "
     "for itself and deadlocks; call join() in the thread that puts the work"
@@ -72,7 +76,13 @@ MESSAGE = (
 
 
 def check(facts: ModuleFacts) -> Iterator[Finding]:
-    return path_findings(facts, lambda paths: paths.join_while_holding)
+    return path_findings(facts, JOIN_HOLDING)
 
 
 gate = consumer_gate
+
+
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
+    a consumer loop on a queue with a join(): the join while holding an item is that queue's own."""
+    return any(root in e.joined for root, _, _ in e.loops)

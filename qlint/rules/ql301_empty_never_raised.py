@@ -45,7 +45,6 @@ No autofix: a timeout or a sentinel changes how the program ends.
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 import libcst as cst
@@ -54,9 +53,13 @@ from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.model import CallSite, Scope, summaries_under
 from qlint.analysis.names import blocking_get
 from qlint.analysis.queues import EMPTY_EXCEPTIONS
+from qlint.prefilter import Evidence
+from qlint.rules.base import blocking_get_gate
 
 CODE = "QL301"
 NAME = "empty-never-raised"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = "`except queue.Empty` around blocking gets only: the handler never runs"
 MESSAGE = (
     "a blocking get() never raises Empty: this handler never runs, and a loop that relies on "
     "it never ends; use get(timeout=...) or get_nowait(), or end the loop with a sentinel"
@@ -118,9 +121,10 @@ def _keyword_timeout(call: cst.Call) -> bool:
     return any(arg.keyword is not None and arg.keyword.value in ("timeout", "block") for arg in call.args)
 
 
-# The get calls `blocking_get` accepts: no argument, `True`, `block=True`, `timeout=None`.
-_BLOCKING_GET = re.compile(r"\.\s*get\s*\(\s*(?:\)|True|block\s*=\s*True|timeout\s*=\s*None)")
+gate = blocking_get_gate
 
 
-def gate(text: str) -> bool:
-    return "Empty" in text and _BLOCKING_GET.search(text) is not None
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
+    a blocking get of a queue in a try, and an Empty exception named."""
+    return e.some(e.summary.try_blocking_gets, e.queue) and bool(e.tokens & e.words.empty)

@@ -46,18 +46,20 @@ without `task_done()` (`SimpleQueue`, `multiprocessing.Queue`).
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
 from qlint.fixes.acknowledge import get_then_try
+from qlint.prefilter import Evidence
 from qlint.registry import NOT_JOINABLE
-from qlint.rules.base import Finding, acknowledges_in
+from qlint.rules.base import Finding, acknowledges_in, with_get_gate
 
 CODE = "QL302"
 NAME = "with-queue-get"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = "`with q.get() as item:`: items are not context managers (`TypeError`)"
 MESSAGE = (
     "a queue item is not a context manager: this with raises TypeError, and leaving it does not "
     "call task_done(); get the item, then try: ... finally: q.task_done()"
@@ -83,10 +85,10 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
                     break
 
 
-# A `with` statement starts a line (a compound statement cannot follow `;` or `:`).
-_WITH_GET = re.compile(r"^[ \t]*(?:async[ \t]+)?with\b[^:]*\.\s*get\s*\(", re.MULTILINE)
+gate = with_get_gate
 
 
-def gate(text: str) -> bool:
-    """`.get(` inside a `with` header, before its colon."""
-    return _WITH_GET.search(text) is not None
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
+    `with q.get()` on a queue."""
+    return e.some(e.summary.with_gets, e.queue)

@@ -45,11 +45,17 @@ import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
 from qlint.fixes.model import SAFE, Fix
+from qlint.prefilter import Evidence
 from qlint.registry import awaited_modules
 from qlint.rules.base import Finding
 
 CODE = "QL303"
 NAME = "asyncio-queue-not-awaited"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = (
+    "`q.get()`/`q.put(x)`/`q.join()` of an `asyncio.Queue` without `await` (also `async with "
+    "q.get()`): the coroutine never runs"
+)
 MESSAGE = (
     "asyncio.Queue method not awaited: it only makes a coroutine, which never runs; "
     "add await (or use put_nowait()/get_nowait())"
@@ -127,3 +133,13 @@ def gate(text: str) -> bool:
 
 
 _AWAITED_MODULES = awaited_modules()
+
+
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
+    an unawaited get/put/join of a queue of known kind, and a class to await (with its module) named."""
+    return (
+        e.some(e.summary.bare_calls, e.kinded)
+        and bool(e.tokens & e.words.awaited_roots)
+        and bool(e.tokens & e.words.awaited)
+    )

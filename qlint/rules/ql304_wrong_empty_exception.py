@@ -56,11 +56,17 @@ from qlint.analysis.names import blocking_get
 from qlint.analysis.statement_shapes import handler_names
 from qlint.fixes.exceptions import caught_expressions, rename_caught
 from qlint.fixes.model import Fix
+from qlint.prefilter import Evidence
 from qlint.registry import QueueClass
 from qlint.rules.base import Finding
 
 CODE = "QL304"
 NAME = "wrong-empty-exception"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = (
+    "`except queue.Empty` around an `asyncio.Queue` (or `asyncio.QueueEmpty` around a thread "
+    "queue): never matches"
+)
 MESSAGE = (
     "this except names the other queue module's exception: it never matches, and the real one "
     "escapes; catch asyncio.QueueEmpty/QueueFull for asyncio.Queue, queue.Empty/Full otherwise"
@@ -154,3 +160,13 @@ def _raised(rows: list[QueueClass]) -> Union[frozenset[str], str]:
 def gate(text: str) -> bool:
     """Every queue class's name ends in `Queue`; every exception says Empty or Full."""
     return "Queue" in text and ("Empty" in text or "Full" in text)
+
+
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
+    a call of a queue of known kind in a try, and an Empty/Full exception and a queue class named."""
+    return (
+        e.some(e.summary.try_calls, e.kinded)
+        and bool(e.tokens & e.words.exceptions)
+        and bool(e.tokens & e.words.classes)
+    )

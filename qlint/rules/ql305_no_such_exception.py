@@ -62,10 +62,17 @@ from qlint.analysis.model import Scope
 from qlint.analysis.names import attribute_path, normalise
 from qlint.analysis.scopes import binding_scope
 from qlint.fixes.exceptions import caught_expressions, rename_caught
+from qlint.prefilter import Evidence
 from qlint.rules.base import Finding
 
 CODE = "QL305"
 NAME = "no-such-exception"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = (
+    "`except queue.Queue.Empty`, `asyncio.Queue.QueueEmpty`, `multiprocessing.Queue.Full`...: "
+    "no queue class has the attribute, so the `except` raises `AttributeError` when the "
+    "exception arrives"
+)
 MESSAGE = (
     "a queue class has no such exception: this except raises AttributeError just when the "
     "exception arrives, and the worker dies; catch queue.Empty/Full (asyncio.QueueEmpty/QueueFull for asyncio)"
@@ -123,3 +130,14 @@ def _queue_class_attribute(facts: ModuleFacts, scope: Scope, expression: cst.Bas
 def gate(text: str) -> bool:
     """Every queue class's name ends in `Queue`, and the text says it (an attribute or an import)."""
     return "Queue" in text and ("Empty" in text or "Full" in text)
+
+
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file: an
+    `except` names `<path>.Empty` (or Full, QueueEmpty, QueueFull) where the path ends in
+    the name of a queue class (an alias or subclass of one too), or is one name that the
+    module assigns (`JQ = ctx.JoinableQueue`): the rule resolves nothing else to a class."""
+    return any(
+        attribute in e.words.exceptions and (last in e.classes or (alone and last in e.summary.builds))
+        for last, attribute, alone in e.summary.caught_attributes
+    )

@@ -64,11 +64,17 @@ from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.model import MethodCallSite, Scope
 from qlint.analysis.names import attribute_path
 from qlint.fixes.blocks import chain_to
+from qlint.prefilter import Evidence
 from qlint.registry import awaited_modules
 from qlint.rules.base import Finding
 
 CODE = "QL306"
 NAME = "busy-wait-on-asyncio-queue"
+# The README's rule table: when the rule fires, in one line.
+FIRES_WHEN = (
+    "a coroutine's loop polls an `asyncio.Queue` with `get_nowait()` and, on `QueueEmpty`, goes"
+    " round again without awaiting: the producer never runs, the loop spins for ever"
+)
 MESSAGE = (
     "this loop polls an asyncio.Queue with get_nowait() and goes round again without awaiting: the "
     "producer task never runs, and the loop spins for ever; await q.get(), or await asyncio.sleep() "
@@ -230,3 +236,13 @@ def gate(text: str) -> bool:
 
 
 _AWAITED_MODULES = awaited_modules()
+
+
+def possible(e: Evidence) -> bool:
+    """Could the rule fire here? On CPython's tree, before LibCST parses the file:
+    get_nowait() of a queue of known kind, and a class to await (with its module) named."""
+    return (
+        e.some(e.summary.calls["get_nowait"], e.kinded)
+        and bool(e.tokens & e.words.awaited_roots)
+        and bool(e.tokens & e.words.awaited)
+    )
