@@ -70,8 +70,8 @@ class Diagnostic:
     steps: tuple[tuple[int, int, str], ...] = ()
     # What --fix would do; not part of a finding's identity or order.
     fix: Optional[FixSummary] = field(default=None, compare=False)
-    # Places in other files the finding relies on (path from the project root, line, col,
-    # what is there): the join another module does. SARIF shows them in the code flow.
+    # Places in other files the finding relies on (path, line, col, what is there): the
+    # join another module does. SARIF shows them in the code flow.
     related: tuple[tuple[str, int, int, str], ...] = ()
 
     def format(self) -> str:

@@ -155,3 +155,27 @@ def test_a_project_below_the_folder_given_is_judged_as_its_own() -> None:
     assert sorted(_found(whole, FIXTURES / "projects")) == sorted(
         f"{project.name}/{found}" for project in PROJECTS for found in _expected(project)
     )
+
+
+def test_sarif_names_the_other_file_where_it_is_without_a_project_marker(tmp_path: Path) -> None:
+    """No pyproject.toml, no git: the folder given is the project, and the code flow's last
+    step is the joining file itself (not a path guessed from the finding's own folder)."""
+    import json
+    import shutil
+
+    tree = tmp_path / "checkout"
+    shutil.copytree(FIXTURES / "projects" / "client_private_queues", tree)
+    (tree / "pyproject.toml").unlink()
+    (tree / "src").mkdir()
+    (tree / "client.py").rename(tree / "src" / "client.py")
+    (tree / "tests" / "test_client.py").write_text(
+        (tree / "tests" / "test_client.py").read_text().replace("from client import", "from src.client import")
+    )
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        main(["--no-cache", "--jobs", "1", "--format", "sarif", str(tree)])
+    [result] = json.loads(out.getvalue())["runs"][0]["results"]
+    assert "the join() in tests/test_client.py:7" in result["message"]["text"]
+    last = result["codeFlows"][0]["threadFlows"][0]["locations"][-1]["location"]["physicalLocation"]
+    assert last["artifactLocation"]["uri"] == (tree / "tests" / "test_client.py").as_uri()
+    assert last["region"]["startLine"] == 7

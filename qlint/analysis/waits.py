@@ -26,6 +26,7 @@ module shows all there is, and nothing in it waits.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Optional
 
@@ -50,14 +51,17 @@ class Wait:
 
     how: str
     node: Optional[cst.CSTNode] = None
-    where: Optional[Location] = None  # the join in another file of the project (ELSEWHERE)
+    # The join in another file of the project (ELSEWHERE): (its path, line, col), and the
+    # path as the message names it (from the project's root).
+    where: Optional[Location] = None
+    shown: str = ""
 
     def phrase(self) -> str:
         """The waiter, for a message: `{0}` stands for the line of `node`."""
         if self.how == JOIN:
             return "the join() at line {0}"
         if self.how == ELSEWHERE and self.where is not None:
-            return f"the join() in {self.where[0]}:{self.where[1]}"
+            return f"the join() in {self.shown or self.where[0]}:{self.where[1]}"
         if self.how == HAND_WRITTEN:
             return "the wait for unfinished tasks at line {0}"
         if self.how == JOINABLE:
@@ -191,7 +195,10 @@ class QueueWaits:
                 answer = self.project.parameter_join(qualified_name(scope), scope.params.index(path))
             if answer is not None:
                 found.append(answer.where)
-        return Wait(ELSEWHERE, where=min(found)) if found else None
+        if not found:
+            return None
+        shown, line, col = min(found)
+        return Wait(ELSEWHERE, where=(os.path.join(self.project.root, shown), line, col), shown=shown)
 
     def _handed_out(self, group: QueueGroup) -> bool:
         queues = self.queues

@@ -93,11 +93,7 @@ def _result(d: Diagnostic, index: dict[str, int], root: Path) -> dict[str, objec
     if d.steps or d.related:
         steps = d.steps or ((d.line, d.col, "here"),)
         flow = [(d.path, line, col, what) for line, col, what in steps]
-        if d.related:  # paths from the project root: a join in another file (qlint/project/)
-            from qlint.project.layout import find_root
-
-            project = find_root(d.path)
-            flow += [(os.path.join(project, other), line, col, what) for other, line, col, what in d.related]
+        flow += list(d.related)  # a join in another file of the project (qlint/project/)
         result["codeFlows"] = [{"threadFlows": [{"locations": [
             {"location": {"physicalLocation": {"artifactLocation": _artifact(path, root),
                                                "region": _region(line, col)},

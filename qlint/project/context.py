@@ -42,8 +42,8 @@ class ProjectContext:
         if view is None and not unknown:
             return None
         if view is None:
-            view = ProjectView("")
-        return ProjectView(view.module, view.globals, view.attributes, view.parameters, unknown)
+            view = ProjectView("", self.roots.get(absolute, ""))
+        return ProjectView(view.module, view.root, view.globals, view.attributes, view.parameters, unknown)
 
     def key_for(self, path: str, source: Union[str, bytes]) -> str:
         """What a cached result of `path` depends on besides its bytes: the digest of the

@@ -127,7 +127,7 @@ class ProjectIndex:
                 index.by_name[name] = None if name in index.by_name and index.by_name[name] != path else path
         for module in index.modules.values():
             module.summary = read(module.path, True)
-            index.views[module.path] = ProjectView(module.name)
+            index.views[module.path] = ProjectView(module.name, index.root)
         index._read = read
         index._resolve(bound)
         return index
@@ -137,7 +137,7 @@ class ProjectIndex:
         if module is None:
             return None
         view = self.views[module.path]
-        return ProjectView(view.module, view.globals, view.attributes, view.parameters, self.unknown)
+        return ProjectView(view.module, view.root, view.globals, view.attributes, view.parameters, self.unknown)
 
     def _location(self, module: _Module, line: int, col: int) -> Location:
         return (os.path.relpath(module.path, self.root).replace(os.sep, "/"), line, col)

@@ -30,6 +30,7 @@ class Elsewhere:
 @dataclass
 class ProjectView:
     module: str
+    root: str = ""  # the project's folder, absolute: Locations are relative to it
     globals: dict[str, Location] = field(default_factory=dict)
     attributes: dict[tuple[str, str], Location] = field(default_factory=dict)  # (class qualname, attr)
     parameters: dict[tuple[str, int], Location] = field(default_factory=dict)  # (function qualname, index)
@@ -53,6 +54,7 @@ class ProjectView:
     def digest(self) -> str:
         data = [
             self.module,
+            self.root,
             sorted(self.globals.items()),
             sorted([list(k), v] for k, v in self.attributes.items()),
             sorted([list(k), v] for k, v in self.parameters.items()),
