@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import functools
 import io
 import tokenize
 import warnings
@@ -14,7 +13,7 @@ import libcst as cst
 
 from qlint.analysis.facts import module_facts
 from qlint.diagnostic import Diagnostic, Fix, FixSummary
-from qlint.evidence import may_hold_a_queue
+from qlint.evidence import may_hold_a_queue, user_class_names
 from qlint.fixes.edits import BreaksCode, DoesNotCompile, fix_edits
 from qlint.noqa import NoqaMap
 from qlint.positions import spans
@@ -69,7 +68,7 @@ def rules_for(text: str, settings: Settings, path: str = "") -> list[Rule]:
     ignored_here = settings.ignored_in(path) if path else ()
     # The gates know the built-in classes' names (each ends in `Queue`); a class of the
     # user's own may be called anything: where its name appears, every gate passes.
-    if any(name in text for name in _user_class_names(settings)):
+    if any(name in text for name in user_class_names(settings)):
         return [rule for rule in RULES if settings.is_enabled(rule.code, ignored_here)]
     if not may_hold_a_queue(text, settings):
         return []
@@ -82,13 +81,6 @@ def rules_for(text: str, settings: Settings, path: str = "") -> list[Rule]:
             if passed[rule.gate]:
                 chosen.append(rule)
     return chosen
-
-
-@functools.lru_cache(maxsize=16)
-def _user_class_names(settings: Settings) -> tuple[str, ...]:
-    """Last names of the settings' queue classes that no gate looks for (no `Queue` in them)."""
-    dotted = [*settings.extra_queue_classes, *(name for name, _, _ in settings.queue_classes)]
-    return tuple(sorted({last for last in (name.rsplit(".", 1)[-1] for name in dotted) if "Queue" not in last}))
 
 
 def check_source(

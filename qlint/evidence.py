@@ -3,9 +3,9 @@
 Every rule reports on a queue, and the analysis calls a group of names a queue only on
 evidence that is spelled out in the file (README.md, "What counts as a queue"):
 
-1-3. a queue class builds or annotates it: every built-in class's name has `Queue` in it,
-     and a user's class without `Queue` in its name opens every gate where it appears
-     (`engine.rules_for`);
+1-3. a queue class builds or annotates it: every built-in class's name has `Queue` in it;
+     a user's class may be named anything (where its name appears, `engine.rules_for`
+     also opens every rule's gate);
 4.   a queue-only method is called on it (`task_done`, `put_nowait`, `get_nowait`,
      `qsize`), or a get of it is caught by an `Empty` exception (every known one has
      `Empty` in its name);
@@ -20,6 +20,7 @@ tests/test_gates.py lints with and without this gate and requires the same findi
 
 from __future__ import annotations
 
+import functools
 import re
 
 from qlint.registry import QUEUE_ONLY_METHODS
@@ -34,6 +35,8 @@ def may_hold_a_queue(text: str, settings: Settings) -> bool:
     """False only if no name in `text` can count as a queue (then no rule can fire)."""
     if not text.isascii() or not settings.queue_name_regex.isascii():
         return True  # identifiers may be normalised (NFKC), or the regex may match them
+    if any(name in text for name in user_class_names(settings)):
+        return True
     lowered = text.lower()
     if "queue" in lowered:  # `Queue` (evidence 1-3), or a name the default regex matches
         return True
@@ -43,6 +46,13 @@ def may_hold_a_queue(text: str, settings: Settings) -> bool:
     elif any(settings.queue_name_pattern().fullmatch(name.lower()) for name in set(_IDENTIFIER.findall(text))):
         return True
     return any(word in text for word in _WORDS)
+
+
+@functools.lru_cache(maxsize=16)
+def user_class_names(settings: Settings) -> tuple[str, ...]:
+    """Last names of the settings' queue classes without `Queue` in them (no gate knows them)."""
+    dotted = [*settings.extra_queue_classes, *(name for name, _, _ in settings.queue_classes)]
+    return tuple(sorted({last for last in (name.rsplit(".", 1)[-1] for name in dotted) if "Queue" not in last}))
 
 
 def _default_short_name(lowered: str) -> bool:

@@ -23,6 +23,7 @@ from qlint.config import (
     find_config,
     load_config,
 )
+from qlint.evidence import may_hold_a_queue
 from qlint.files import DEFAULT_EXCLUDE
 from qlint.settings import Settings
 
@@ -80,6 +81,9 @@ class QlintChecker:
         if isinstance(settings, str):
             yield self._error(f"configuration: {settings}")
             return
+        source = "".join(self.lines)
+        if not may_hold_a_queue(source, settings):
+            return  # no name here can be a queue: no rule can fire (qlint/evidence.py)
         if self.tree is not None:
             from qlint.prefilter import possible_rules
             from qlint.rules import CODES
@@ -98,7 +102,7 @@ class QlintChecker:
                 context = project_for(os.path.dirname(path))
             view = context.view_for(path)
         report = check_source(
-            "".join(self.lines), self.filename, settings, apply_noqa=False, tree=self.tree, fixes=NO_FIXES, steps=False,
+            source, self.filename, settings, apply_noqa=False, tree=self.tree, fixes=NO_FIXES, steps=False,
             project=view,
         )
         for diagnostic in report.diagnostics:
