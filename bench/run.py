@@ -106,7 +106,7 @@ from qlint.cli import main
 counts = dict(read=0, cpython=0, libcst=0)
 def counted(name, function):
     def call(*args, **kwargs):
-        if name == "read" or sys._getframe(1).f_globals.get("__name__") == "qlint.engine":
+        if name == "read" or sys._getframe(1).f_globals.get("__name__") in ("qlint.engine", "qlint.screen"):
             counts[name] += 1
         return function(*args, **kwargs)
     return call

@@ -274,7 +274,7 @@ def _main(argv: Optional[Sequence[str]]) -> int:
     stdin_name = args.stdin_filename or "-"
 
     def source_lines(path: str) -> list[str]:
-        from qlint.engine import decode
+        from qlint.screen import decode
 
         try:
             if from_stdin and path == stdin_name:

@@ -21,6 +21,7 @@ from qlint.prefilter import possible_rules
 from qlint.project.view import ProjectView
 from qlint.rules import RULES, SYNTAX_ERROR
 from qlint.rules.base import Finding, Rule, as_finding
+from qlint.screen import decode
 from qlint.settings import Settings
 
 
@@ -49,15 +50,6 @@ NO_FIXES, FIX_MARKS, FIX_EDITS = "none", "marks", "edits"
 def lint_source(source: Union[str, bytes], path: str, settings: Settings = DEFAULT_SETTINGS) -> list[Diagnostic]:
     """Findings for one file's source, sorted, `# noqa` applied."""
     return check_source(source, path, settings).diagnostics
-
-
-def decode(source: Union[str, bytes]) -> str:
-    """Text of a file as Python reads it: PEP 263 cookie or BOM, else UTF-8."""
-    if isinstance(source, str):
-        return source
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
-    text = source.decode(encoding)
-    return text[1:] if text.startswith("\ufeff") else text
 
 
 def rules_for(text: str, settings: Settings, path: str = "") -> list[Rule]:

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Union
 
 from qlint.diagnostic import SAFE, Diagnostic, Fix
-from qlint.engine import FIX_MARKS, FileReport, add_fix_edits, check_source, decode
+from qlint.engine import FIX_MARKS, FileReport, add_fix_edits, check_source
 from qlint.fixes.apply import apply_fixes, compatible, compiles
+from qlint.screen import decode
 from qlint.settings import Settings
 
 MAX_PASSES = 10

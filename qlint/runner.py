@@ -20,6 +20,7 @@ from qlint.cache import ResultCache, content_digest
 from qlint.diagnostic import Diagnostic, Problem
 from qlint.files import Discovered
 from qlint.project.context import ProjectContext
+from qlint.screen import Verdict, screen
 from qlint.settings import Settings
 
 # Below this many files a pool costs more than it saves.
@@ -67,20 +68,27 @@ def _read(path: str) -> tuple[Optional[bytes], Optional[str]]:
 
 def lint_file(
     path: str, settings: Settings, fix_mode: Optional[FixMode] = None, edits: bool = True,
-    project: Optional[ProjectContext] = None,
+    project: Optional[ProjectContext] = None, screen_first: bool = False,
 ) -> FileResult:
     """Lint one file on disk, fixing it if asked; never raises on bad input. `edits`: give
     each fix its text edits (json and sarif show them; text output only marks fixes).
-    `project`: the run's whole-project context (qlint/project/), None for per-file semantics."""
+    `project`: the run's whole-project context (qlint/project/), None for per-file semantics.
+    `screen_first`: ask `qlint.screen` before loading the engine, which pays for a run of a
+    few files (pre-commit, an editor): most files hold no queue, and LibCST never loads."""
     source, error = _read(path)
     if source is None:
         return FileResult(errors=[error or f"{path}: cannot read"])
     digest = result_key(source, path, project)
     if fix_mode is None:
+        verdict = screen(source, path, settings) if screen_first else Verdict(True)
+        if not verdict.may_fire:
+            return FileResult([], [], digest)  # what the engine would find
         from qlint.engine import FIX_EDITS, FIX_MARKS, check_source
 
         view = project.view_for(path) if project is not None else None
-        report = check_source(source, path, settings, fixes=FIX_EDITS if edits else FIX_MARKS, project=view)
+        report = check_source(
+            source, path, settings, fixes=FIX_EDITS if edits else FIX_MARKS, project=view, tree=verdict.tree
+        )
         return FileResult(report.diagnostics, report.errors, digest)
     from qlint.fix import fix_source
 
@@ -123,7 +131,7 @@ def write_atomically(path: str, data: bytes) -> None:
 
 def unified_diff(path: str, before: bytes, after: bytes) -> str:
     """A unified diff of two versions of a file, as `git diff` and `ruff --diff` print it."""
-    from qlint.engine import decode
+    from qlint.screen import decode
 
     old, new = decode(before).splitlines(keepends=True), decode(after).splitlines(keepends=True)
     lines = []
@@ -189,7 +197,9 @@ def run(
                 outcomes[path] = FileResult(hit[0], hit[1])
     missing = [path for path in paths if path not in outcomes]
     jobs = jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(missing) < _POOL_THRESHOLD:
+    if len(missing) < _POOL_THRESHOLD:  # a few files: most hold no queue, and need no LibCST
+        linted = [lint_file(path, settings, fix_mode, edits, project, screen_first=True) for path in missing]
+    elif jobs <= 1:
         linted = _lint_chunk(missing, settings, fix_mode, edits, project)
     else:
         size = max(1, len(missing) // (jobs * 8))

@@ -13,10 +13,11 @@ import pytest
 
 from qlint.cache import ResultCache
 from qlint.cli import main
-from qlint.engine import FIX_EDITS, FIX_MARKS, NO_FIXES, check_source, decode
+from qlint.engine import FIX_EDITS, FIX_MARKS, NO_FIXES, check_source
 from qlint.files import Discovered
 from qlint.fixes import edits as fix_edits_module
 from qlint.runner import run
+from qlint.screen import decode
 from qlint.settings import Settings
 from tests.fixture_expectations import fixture_files
 

@@ -8,8 +8,8 @@ import libcst as cst
 import pytest
 
 from qlint.analysis.walk import walk_module
-from qlint.engine import decode
 from qlint.positions import _whole_module, spans
+from qlint.screen import decode
 from tests.fixture_expectations import fixture_files
 
 AWKWARD = {

@@ -27,9 +27,10 @@ from hypothesis import strategies as st
 
 from qlint import prefilter
 from qlint.analysis.facts import module_facts
-from qlint.engine import decode, rules_for
+from qlint.engine import rules_for
 from qlint.prefilter import possible_rules
 from qlint.rules import RULES
+from qlint.screen import decode
 from qlint.settings import Settings
 from tests.fixture_expectations import expectations, fixture_files
 from tests.test_fuzz import FUZZ, GRAMMAR_FUZZ, _blocks, _program
