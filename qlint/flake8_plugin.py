@@ -8,6 +8,7 @@ configuration is read once per process.
 
 from __future__ import annotations
 
+import argparse
 import ast
 import functools
 import os
@@ -44,16 +45,19 @@ def settings_for(folder: str) -> Union[Settings, str]:
 
 
 @functools.cache
-def project_for(root: str) -> ProjectContext:
-    """The index of the project at `root`, built on first use in this process (its summaries
-    cached where `qlint` keeps its cache), as `qlint` builds it."""
+def project_for(paths: tuple[str, ...]) -> ProjectContext:
+    """The projects of `paths` (flake8's own arguments, or one root), built on first use in
+    this process (their summaries cached where `qlint` keeps its cache), as `qlint PATHS`
+    builds them."""
     from qlint.project.context import build_context
 
-    settings = settings_for(root)
-    found = find_config(Path(root))
+    first = os.path.abspath(paths[0])
+    folder = first if os.path.isdir(first) else os.path.dirname(first)
+    settings = settings_for(folder)
+    found = find_config(Path(folder))
     config = load_config(found) if found is not None and not isinstance(settings, str) else FileConfig()
     exclude = tuple((config.exclude if config.exclude is not None else list(DEFAULT_EXCLUDE)) + config.extend_exclude)
-    return build_context([root], summary_store(_cache_folder(root)), exclude)
+    return build_context(list(paths), summary_store(_cache_folder(folder)), exclude)
 
 
 def _cache_folder(root: str) -> Path:
@@ -69,6 +73,12 @@ class QlintChecker:
 
     name = "qlint"
     version = __version__
+    given: tuple[str, ...] = (".",)  # flake8's paths (`parse_options`), for the project view
+
+    @classmethod
+    def parse_options(cls, options: argparse.Namespace) -> None:
+        """flake8 hands every plugin its options, the paths to check among them."""
+        cls.given = tuple(sorted(getattr(options, "filenames", None) or ["."]))
 
     def __init__(self, tree: ast.AST, filename: str, lines: list[str]) -> None:
         self.filename = filename
@@ -97,9 +107,14 @@ class QlintChecker:
             from qlint.project.layout import find_root
 
             path = os.path.abspath(self.filename)
-            context = project_for(find_root(path))
-            if path not in context.roots:  # the root leaves it out (a git tree that ignores it): its folder
-                context = project_for(os.path.dirname(path))
+            # The projects of flake8's arguments, as `qlint` builds them for its own; a file
+            # outside them (a project nested below a folder given): its own project, else
+            # its folder (a git tree that ignores it).
+            context = project_for(QlintChecker.given)
+            if path not in context.roots:
+                context = project_for((find_root(path),))
+            if path not in context.roots:
+                context = project_for((os.path.dirname(path),))
             view = context.view_for(path)
         report = check_source(
             source, self.filename, settings, apply_noqa=False, tree=self.tree, fixes=NO_FIXES, steps=False,
