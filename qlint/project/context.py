@@ -49,14 +49,16 @@ class ProjectContext:
         """What a cached result of `path` depends on besides its bytes: the digest of the
         answers it may use ("" when there are none). A join of unknown receiver class counts
         only when its attribute name is in the file's text."""
-        view = self.view_for(path)
-        if view is None:
-            return ""
-        text = source if isinstance(source, str) else source.decode("latin-1")
-        view.by_name = {name: where for name, where in view.by_name.items() if name in text}
-        if not (view.globals or view.attributes or view.parameters or view.by_name):
-            return ""
-        return view.digest()
+        absolute = os.path.abspath(path)
+        own = self.views.get(absolute)
+        unknown = self.unknown.get(self.roots.get(absolute, ""), {})
+        if unknown:
+            text = source if isinstance(source, str) else source.decode("latin-1")
+            unknown = {name: where for name, where in unknown.items() if name in text}
+        if own is None and not unknown:
+            return ""  # most files: no view is built
+        view = own or ProjectView("", self.roots.get(absolute, ""))
+        return ProjectView(view.module, view.root, view.globals, view.attributes, view.parameters, unknown).digest()
 
 
 class SummaryStore:
