@@ -31,7 +31,10 @@ point, because whoever drives the generator can throw into it or close it. An
 exception from the get itself (`wait_for(q.get(), t)`, `get(timeout=...)`) means no
 item was taken: nothing is owed. A queue local to the very function whose loop consumes
 it (made there, never passed on) dies with that function when an exception ends it,
-and so does every `join()` of it: no finding there.
+and so does every `join()` of it: no finding there. Nor when every `join()` of a queue
+made here is awaited in `asyncio.gather(q.join(), *workers)` together with every task
+that runs the loop (without `return_exceptions=True`): the exception ends its task, and
+gather() raises it at once instead of waiting.
 
 A queue is *waited on* when `join()` is called on it anywhere in the module (also
 `for q in (inbox, outbox): q.join()`), when a join written by hand reads its count
@@ -116,6 +119,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
+import libcst as cst
+
+from qlint.analysis.consumers import ConsumerLoop
 from qlint.analysis.facts import ModuleFacts
 from qlint.analysis.path_state import ACK_AFTER_RAISER
 from qlint.fixes.acknowledge import wrap_processing
@@ -151,7 +157,35 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
         ACK_AFTER_RAISER,
         lambda loop, done: wrap_processing(loop.node, loop.gets, done, acknowledges_in(facts, loop.group)),
         waited=WAITED,
-        only=lambda loop: not facts.waits.local_to(loop.group, loop.scope),
+        only=lambda loop: not facts.waits.local_to(loop.group, loop.scope) and not _gathered_with_its_tasks(facts, loop),
+    )
+
+
+def _gathered_with_its_tasks(facts: ModuleFacts, loop: ConsumerLoop) -> bool:
+    """`await asyncio.gather(q.join(), *workers)`, the workers being every task that runs
+    this loop, is every join of a queue made here: a worker's exception ends the gather."""
+    joins = [site.node for site in loop.group.methods.get("join", [])]
+    runners = [worker for worker in facts.threads.workers if worker.target is loop.scope]
+    if not joins or not runners or not loop.group.constructed or any(w.kind != "task" for w in runners):
+        return False
+    for join in joins:
+        shared = set.intersection(*({id(node) for _, node, _ in worker.joins} for worker in runners))
+        gathers = [node for _, node, _ in runners[0].joins if id(node) in shared and _gathers(node, join)]
+        if not gathers:
+            return False
+    return True
+
+
+def _gathers(node: cst.CSTNode, join: cst.CSTNode) -> bool:
+    """`gather(..., join, ...)` without `return_exceptions` (which would keep the exception)."""
+    if not isinstance(node, cst.Call):
+        return False
+    func = node.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    return (
+        name == "gather"
+        and not any(arg.keyword is not None and arg.keyword.value == "return_exceptions" for arg in node.args)
+        and any(arg.value is join for arg in node.args)
     )
 
 
