@@ -80,7 +80,7 @@ def test_qlint_on_each_file_reports_what_the_folder_run_does(project: Path) -> N
 
 def test_the_findings_need_the_other_modules() -> None:
     """With --isolated-modules, the joins in other files are not seen: these go silent."""
-    for name in ("client_private_queues", "relative_package", "cycle"):
+    for name in ("client_private_queues", "relative_package", "cycle", "imported_target"):
         project = FIXTURES / "projects" / name
         assert _expected(project)
         assert _qlint("--isolated-modules", str(project)) == []
@@ -90,6 +90,13 @@ def test_a_message_names_the_join_in_the_other_file() -> None:
     project = FIXTURES / "projects" / "client_private_queues"
     [line] = _qlint(str(project))
     assert "the join() in tests/test_client.py:7 then waits forever" in line
+
+
+def test_a_message_names_the_thread_target_in_the_other_file() -> None:
+    project = FIXTURES / "projects" / "imported_target"
+    ql204, ql203 = _qlint(str(project))
+    assert "producers (produce() in app/producers.py:6) may still be putting" in ql204
+    assert "consume() in app/workers.py:8 runs a consumer loop that never ends" in ql203
 
 
 def test_sarif_puts_the_other_file_into_the_code_flow() -> None:

@@ -34,5 +34,5 @@ def module_facts(module: cst.Module, settings: Settings, project: Optional[Proje
     record = walk_module(module)
     queues = QueueFacts(record, settings)
     consumers = ConsumerFacts(record, queues)
-    threads = ThreadFacts(record, queues, consumers)
+    threads = ThreadFacts(record, queues, consumers, project)
     return ModuleFacts(module, record, queues, consumers, threads, QueueWaits(record, queues, project))

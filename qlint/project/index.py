@@ -24,7 +24,8 @@ from typing import Callable, Optional, Union
 
 from qlint.project.layout import absolute_import, module_names
 from qlint.project.summary import ModuleSummary, summarize
-from qlint.project.view import Location, ProjectView
+from qlint.project.targets import TargetFacts, targets_of_file
+from qlint.project.view import Location, ProjectView, Target
 
 _GAP = rb"(?:\s|\\|#[^\r\n]*(?![^\r\n]))*"
 # `.join()` with nothing between the brackets but what Python allows between tokens.
@@ -102,6 +103,7 @@ class _Module:
     is_package: bool
     summary: Optional[ModuleSummary] = None
     read: bool = False  # summarized, gated or not
+    targets: Optional[dict[str, TargetFacts]] = None  # its functions as thread targets, once read
 
 
 @dataclass
@@ -113,12 +115,16 @@ class ProjectIndex:
     by_name: dict[str, Optional[str]] = field(default_factory=dict)  # module name -> path (None: ambiguous)
     views: dict[str, ProjectView] = field(default_factory=dict)  # absolute path -> the module's view
     unknown: dict[str, Location] = field(default_factory=dict)  # attr -> a join of unknown receiver class
+    targets: dict[str, Target] = field(default_factory=dict)  # `app.workers.consume` -> what it does as a target
     rounds: int = 0  # fixed-point rounds the forwards took (for tests)
     _read: Summarizer = summarize_file
     _edges: dict[tuple[str, str, int], set[tuple[str, str, int]]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, root: str, paths: list[str], read: Summarizer = summarize_file, bound: int = 1000) -> ProjectIndex:
+    def build(
+        cls, root: str, paths: list[str], read: Summarizer = summarize_file, bound: int = 1000,
+        read_targets: Callable[[str], dict[str, TargetFacts]] = targets_of_file,
+    ) -> ProjectIndex:
         index = cls(os.path.abspath(root))
         for path in sorted({os.path.abspath(p) for p in paths}):
             canonical, names = module_names(path, index.root)
@@ -127,17 +133,32 @@ class ProjectIndex:
                 index.by_name[name] = None if name in index.by_name and index.by_name[name] != path else path
         for module in index.modules.values():
             module.summary = read(module.path, True)
-            index.views[module.path] = ProjectView(module.name, index.root)
+            index.views[module.path] = ProjectView(module.name, index.root, targets=index.targets)
         index._read = read
         index._resolve(bound)
+        index._find_targets(read_targets)
         return index
+
+    def _find_targets(self, read_targets: Callable[[str], dict[str, TargetFacts]]) -> None:
+        """What each module-level function that gets or puts does, under every name of its module."""
+        for name, path in sorted(self.by_name.items()):
+            if path is None:
+                continue
+            module = self.modules[path]
+            if module.targets is None:
+                module.targets = read_targets(path)
+            shown = self._location(module, 0, 0)[0]
+            for function, facts in module.targets.items():
+                self.targets[f"{name}.{function}"] = (shown, facts)
 
     def view_for(self, path: str) -> Optional[ProjectView]:
         module = self.modules.get(os.path.abspath(path))
         if module is None:
             return None
         view = self.views[module.path]
-        return ProjectView(view.module, view.root, view.globals, view.attributes, view.parameters, self.unknown)
+        return ProjectView(
+            view.module, view.root, view.globals, view.attributes, view.parameters, self.unknown, self.targets
+        )
 
     def _location(self, module: _Module, line: int, col: int) -> Location:
         return (os.path.relpath(module.path, self.root).replace(os.sep, "/"), line, col)

@@ -1,10 +1,12 @@
-"""What one module may ask of the rest of its project: where its queues are joined.
+"""What one module may ask of the rest of its project: where its queues are joined, and
+what the functions it may start as thread or process targets do (qlint/project/targets.py).
 
 A view is plain data (it crosses to worker processes) and small: only the answers for
 the module's own globals, classes and functions, and the joins through a receiver of
 unknown class whose attribute name the module's text mentions. Its digest keys the
 module's cached result: an edit elsewhere re-lints this module only when one of these
-answers changes.
+answers changes. The targets are the project's; a module's digest holds those whose
+function name its text mentions (it cannot start one it does not name).
 """
 
 from __future__ import annotations
@@ -14,8 +16,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Optional
 
+from qlint.project.targets import TargetFacts
+
 # (path from the project root, line, col) of a join.
 Location = tuple[str, int, int]
+# A function of the project as a target: (its file's path from the project root, its facts).
+Target = tuple[str, TargetFacts]
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,7 @@ class ProjectView:
     attributes: dict[tuple[str, str], Location] = field(default_factory=dict)  # (class qualname, attr)
     parameters: dict[tuple[str, int], Location] = field(default_factory=dict)  # (function qualname, index)
     by_name: dict[str, Location] = field(default_factory=dict)  # attr -> a join of unknown receiver class
+    targets: dict[str, Target] = field(default_factory=dict)  # `app.workers.consume` -> what it does
 
     def global_join(self, name: str) -> Optional[Elsewhere]:
         where = self.globals.get(name)
@@ -51,6 +58,14 @@ class ProjectView:
         where = self.parameters.get((function_qualname, index))
         return Elsewhere(where, "parameter") if where else None
 
+    def target(self, dotted: str) -> Optional[Target]:
+        """What the project's function `dotted` (`app.workers.consume`) does, if it is known."""
+        return self.targets.get(dotted)
+
+    def mentioned_targets(self, text: str) -> dict[str, Target]:
+        """The targets whose function name is in `text`: all that a module could start."""
+        return {name: target for name, target in self.targets.items() if name.rsplit(".", 1)[-1] in text}
+
     def digest(self) -> str:
         data = [
             self.module,
@@ -59,5 +74,6 @@ class ProjectView:
             sorted([list(k), v] for k, v in self.attributes.items()),
             sorted([list(k), v] for k, v in self.parameters.items()),
             sorted(self.by_name.items()),
+            sorted([k, list(v[0:1]) + list(v[1])] for k, v in self.targets.items()),
         ]
         return hashlib.sha256(json.dumps(data).encode("utf-8")).hexdigest()[:16]
