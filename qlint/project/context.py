@@ -23,7 +23,7 @@ from typing import Any, Optional, Sequence, Union
 from qlint.project.index import ProjectIndex, summarize_file, summary_gate
 from qlint.project.layout import ROOT_MARKERS, find_root
 from qlint.project.summary import ModuleSummary
-from qlint.project.view import Location, ProjectView, Target
+from qlint.project.view import Location, MadeQueue, ProjectView, Target
 
 
 @dataclass
@@ -35,17 +35,19 @@ class ProjectContext:
     roots: dict[str, str] = field(default_factory=dict)  # absolute path -> its project root
     unknown: dict[str, dict[str, Location]] = field(default_factory=dict)
     targets: dict[str, dict[str, Target]] = field(default_factory=dict)  # per project root
+    made: dict[str, dict[str, MadeQueue]] = field(default_factory=dict)  # per project root
 
     def view_for(self, path: str) -> Optional[ProjectView]:
         absolute = os.path.abspath(path)
         view = self.views.get(absolute)
         unknown = self.unknown.get(self.roots.get(absolute, ""), {})
         targets = self.targets.get(self.roots.get(absolute, ""), {})
-        if view is None and not unknown and not targets:
+        made = self.made.get(self.roots.get(absolute, ""), {})
+        if view is None and not unknown and not targets and not made:
             return None
         if view is None:
             view = ProjectView("", self.roots.get(absolute, ""))
-        return ProjectView(view.module, view.root, view.globals, view.attributes, view.parameters, unknown, targets)
+        return ProjectView(view.module, view.root, view.globals, view.attributes, view.parameters, unknown, targets, made)
 
     def key_for(self, path: str, source: Union[str, bytes]) -> str:
         """What a cached result of `path` depends on besides its bytes: the digest of the
@@ -55,9 +57,8 @@ class ProjectContext:
         if view is None:
             return ""
         text = source if isinstance(source, str) else source.decode("latin-1")
-        view.by_name = {name: where for name, where in view.by_name.items() if name in text}
-        view.targets = view.mentioned_targets(text)
-        if not (view.globals or view.attributes or view.parameters or view.by_name or view.targets):
+        view.narrowed(text)
+        if not view.answers():
             return ""
         return view.digest()
 
@@ -246,6 +247,8 @@ def add_index(context: ProjectContext, index: ProjectIndex) -> None:
         context.unknown[index.root] = dict(index.unknown)
     if index.targets:
         context.targets[index.root] = dict(index.targets)
+    if index.made:
+        context.made[index.root] = dict(index.made)
 
 
 def digest_of(context: ProjectContext) -> str:

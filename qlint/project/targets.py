@@ -20,12 +20,7 @@ code: all of this is read.
 from __future__ import annotations
 
 import ast
-import io
-import os
 import re
-import stat
-import tokenize
-import warnings
 from typing import Iterable, Optional
 
 # qualname -> (line of the def, endless loop line or 0, params put into, params got from, any get at all)
@@ -46,24 +41,6 @@ def target_gate(source: bytes) -> bool:
     calls a queue's get (`.get()`, `.get(True)`, `.get(timeout=...)`, `.get_nowait()`) or
     `.put(...)` on something."""
     return (b"get" in source or b"put" in source) and _QUEUE_CALL.search(source) is not None
-
-
-def targets_of_file(path: str) -> dict[str, TargetFacts]:
-    """The target facts of the file at `path` ({} when unreadable, or nothing to say)."""
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return {}
-        with open(path, "rb") as handle:
-            source = handle.read()
-        if not target_gate(source):
-            return {}
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(source.decode(encoding), filename=path)
-        return targets_of(tree)
-    except (OSError, SyntaxError, UnicodeDecodeError, LookupError, ValueError, RecursionError, MemoryError, SystemError):
-        return {}
 
 
 def targets_of(tree: ast.Module) -> dict[str, TargetFacts]:

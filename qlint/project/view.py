@@ -22,6 +22,8 @@ from qlint.project.targets import TargetFacts
 Location = tuple[str, int, int]
 # A function of the project as a target: (its file's path from the project root, its facts).
 Target = tuple[str, TargetFacts]
+# A class attribute built as a queue: (its file, the line, the dotted constructor).
+MadeQueue = tuple[str, int, str]
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class ProjectView:
     parameters: dict[tuple[str, int], Location] = field(default_factory=dict)  # (function qualname, index)
     by_name: dict[str, Location] = field(default_factory=dict)  # attr -> a join of unknown receiver class
     targets: dict[str, Target] = field(default_factory=dict)  # `app.workers.consume` -> what it does
+    made: dict[str, MadeQueue] = field(default_factory=dict)  # `app.client.Client.inbox` -> how it is built
 
     def global_join(self, name: str) -> Optional[Elsewhere]:
         where = self.globals.get(name)
@@ -62,9 +65,29 @@ class ProjectView:
         """What the project's function `dotted` (`app.workers.consume`) does, if it is known."""
         return self.targets.get(dotted)
 
+    def made_queue(self, dotted: str) -> Optional[MadeQueue]:
+        """How the project's class attribute `dotted` (`app.client.Client.inbox`) is built."""
+        return self.made.get(dotted)
+
     def mentioned_targets(self, text: str) -> dict[str, Target]:
         """The targets whose function name is in `text`: all that a module could start."""
         return {name: target for name, target in self.targets.items() if name.rsplit(".", 1)[-1] in text}
+
+    def mentioned_made(self, text: str) -> dict[str, MadeQueue]:
+        """The queue attributes whose name and class name are in `text`: all a module could use."""
+        return {
+            name: made for name, made in self.made.items()
+            if name.rsplit(".", 1)[-1] in text and name.rsplit(".", 2)[-2] in text
+        }
+
+    def narrowed(self, text: str) -> None:
+        """Keep only the project-wide answers a module with this `text` could use."""
+        self.by_name = {name: where for name, where in self.by_name.items() if name in text}
+        self.targets = self.mentioned_targets(text)
+        self.made = self.mentioned_made(text)
+
+    def answers(self) -> bool:
+        return bool(self.globals or self.attributes or self.parameters or self.by_name or self.targets or self.made)
 
     def digest(self) -> str:
         data = [
@@ -75,5 +98,6 @@ class ProjectView:
             sorted([list(k), v] for k, v in self.parameters.items()),
             sorted(self.by_name.items()),
             sorted([k, list(v[0:1]) + list(v[1])] for k, v in self.targets.items()),
+            sorted([k, list(v)] for k, v in self.made.items()),
         ]
         return hashlib.sha256(json.dumps(data).encode("utf-8")).hexdigest()[:16]

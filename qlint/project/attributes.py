@@ -1,0 +1,91 @@
+"""Which class attributes of a module hold a queue, and of which class: `self.inbox =
+asyncio.Queue()` in a method of `Client` is (`Client`, `inbox`) built by `asyncio.Queue`.
+
+Another module that holds a `Client` (`client = Client()`, `client: Client`) then knows
+that `client.inbox` is an asyncio queue (QL303: its put() must be awaited) or a queue
+without join() (QL202). The constructor is kept as a dotted name, its imports resolved
+(`from asyncio import Queue` makes `Queue()` `asyncio.Queue`); the module that asks
+decides with its own settings which registry class it is. Read from CPython's tree, for
+the methods of module-level classes. qlint never imports the code.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Optional
+
+# `Client.inbox` -> (line where it is built, dotted constructor)
+QueueAttribute = tuple[int, str]
+
+
+def attributes_gate(source: bytes) -> bool:
+    """Cheap and sound: a queue attribute is built as `self.<attr> = ...Queue(...)`."""
+    return b"Queue" in source and b"self" in source
+
+
+def queue_attributes(tree: ast.Module) -> dict[str, QueueAttribute]:
+    """`Class.attr` -> where and by what it is built, for each attribute a method of a
+    module-level class sets to a call whose callee's last name ends in `Queue`. An
+    attribute built by two different constructors is left out: its class is not known."""
+    imports = _imports(tree)
+    found: dict[str, QueueAttribute] = {}
+    mixed: set[str] = set()
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for method in node.body:
+            if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or not method.args.args:
+                continue
+            self_name = method.args.args[0].arg
+            for child in ast.walk(method):
+                target, value = _assigned(child)
+                if not (
+                    isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                    and target.value.id == self_name and isinstance(value, ast.Call)
+                ):
+                    continue
+                made = _dotted(value.func, imports)
+                key = f"{node.name}.{target.attr}"
+                if made is None or not made.rsplit(".", 1)[-1].endswith("Queue"):
+                    if key in found:
+                        mixed.add(key)
+                    continue
+                if key in found and found[key][1] != made:
+                    mixed.add(key)
+                found.setdefault(key, (target.lineno, made))
+    return {key: value for key, value in found.items() if key not in mixed}
+
+
+def _assigned(node: ast.AST) -> tuple[Optional[ast.expr], Optional[ast.expr]]:
+    if isinstance(node, ast.Assign) and len(node.targets) == 1:
+        return node.targets[0], node.value
+    if isinstance(node, ast.AnnAssign):
+        return node.target, node.value
+    return None, None
+
+
+def _imports(tree: ast.Module) -> dict[str, str]:
+    """Module-level imports: local name -> dotted name (relative ones are left out)."""
+    found: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    found[alias.asname] = alias.name
+                else:
+                    first = alias.name.split(".")[0]
+                    found[first] = first
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            for alias in node.names:
+                found[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return found
+
+
+def _dotted(node: ast.expr, imports: dict[str, str]) -> Optional[str]:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or node.id not in imports:
+        return None
+    return ".".join([imports[node.id], *reversed(parts)])
