@@ -12,7 +12,7 @@ import ast
 import functools
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Union
+from typing import TYPE_CHECKING, Iterator, Optional, Union
 
 from qlint import __version__
 from qlint.cache import CACHE_DIR_NAME, summary_store
@@ -28,6 +28,7 @@ from qlint.settings import Settings
 
 if TYPE_CHECKING:
     from qlint.project.context import ProjectContext
+    from qlint.project.view import ProjectView
 
 Finding = tuple[int, int, str, type]
 
@@ -80,23 +81,20 @@ class QlintChecker:
         if isinstance(settings, str):
             yield self._error(f"configuration: {settings}")
             return
+        view = None
         if self.tree is not None:
             from qlint.prefilter import possible_rules
             from qlint.rules import CODES
 
             if not possible_rules(self.tree, CODES, settings):
-                return  # no rule can fire: LibCST is never loaded for this file
+                # No rule can fire on the file alone; perhaps with what another module says
+                # (`client.inbox.put(x)`, the asyncio queue built elsewhere).
+                view = self._view(named)
+                if view is None or not view.rules_needed("".join(self.lines)):
+                    return  # LibCST is never loaded for this file
         from qlint.engine import NO_FIXES, check_source
 
-        view = None
-        if named and os.environ.get("QLINT_ISOLATED_MODULES", "") in ("", "0"):
-            from qlint.project.layout import find_root
-
-            path = os.path.abspath(self.filename)
-            context = project_for(find_root(path))
-            if path not in context.roots:  # the root leaves it out (a git tree that ignores it): its folder
-                context = project_for(os.path.dirname(path))
-            view = context.view_for(path)
+        view = view or self._view(named)
         report = check_source(
             "".join(self.lines), self.filename, settings, apply_noqa=False, tree=self.tree, fixes=NO_FIXES, steps=False,
             project=view,
@@ -106,6 +104,18 @@ class QlintChecker:
         for error in report.errors:  # what `qlint` names on stderr: the file was not fully checked
             prefix = f"{self.filename}: "
             yield self._error(error[len(prefix):] if error.startswith(prefix) else error)
+
+    def _view(self, named: bool) -> Optional[ProjectView]:
+        """The file's view of its project, None with QLINT_ISOLATED_MODULES=1."""
+        if not named or os.environ.get("QLINT_ISOLATED_MODULES", "") not in ("", "0"):
+            return None
+        from qlint.project.layout import find_root
+
+        path = os.path.abspath(self.filename)
+        context = project_for(find_root(path))
+        if path not in context.roots:  # the root leaves it out (a git tree that ignores it): its folder
+            context = project_for(os.path.dirname(path))
+        return context.view_for(path)
 
     def _error(self, message: str) -> Finding:
         return 1, 0, f"QL000 {message}", type(self)

@@ -26,6 +26,10 @@ Target = tuple[str, TargetFacts]
 MadeQueue = tuple[str, int, str]
 
 
+# The rules that learn a queue's class from the module that builds it.
+_MADE_RULES = frozenset({"QL202", "QL303"})
+
+
 @dataclass(frozen=True)
 class Elsewhere:
     """A join in another file, and why it counts for this queue."""
@@ -79,6 +83,11 @@ class ProjectView:
             name: made for name, made in self.made.items()
             if name.rsplit(".", 1)[-1] in text and name.rsplit(".", 2)[-2] in text
         }
+
+    def rules_needed(self, text: str) -> frozenset[str]:
+        """Rules a module with this `text` must run though its own text does not show a queue:
+        it names a class attribute another module builds as a queue."""
+        return _MADE_RULES if self.made and self.mentioned_made(text) else frozenset()
 
     def narrowed(self, text: str) -> None:
         """Keep only the project-wide answers a module with this `text` could use."""
