@@ -26,10 +26,10 @@ def attributes_gate(source: bytes) -> bool:
 def queue_attributes(tree: ast.Module) -> dict[str, QueueAttribute]:
     """`Class.attr` -> where and by what it is built, for each attribute a method of a
     module-level class sets to a call whose callee's last name ends in `Queue`. An
-    attribute built by two different constructors is left out: its class is not known."""
+    attribute also set to anything else is left out: its class is not known."""
     imports = _imports(tree)
-    found: dict[str, QueueAttribute] = {}
-    mixed: set[str] = set()
+    built: dict[str, set[str]] = {}  # `Class.attr` -> what each assignment builds ("": not a queue class)
+    first: dict[str, int] = {}
     for node in tree.body:
         if not isinstance(node, ast.ClassDef):
             continue
@@ -39,21 +39,16 @@ def queue_attributes(tree: ast.Module) -> dict[str, QueueAttribute]:
             self_name = method.args.args[0].arg
             for child in ast.walk(method):
                 target, value = _assigned(child)
-                if not (
-                    isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
-                    and target.value.id == self_name and isinstance(value, ast.Call)
-                ):
+                if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                        and target.value.id == self_name):
                     continue
-                made = _dotted(value.func, imports)
                 key = f"{node.name}.{target.attr}"
-                if made is None or not made.rsplit(".", 1)[-1].endswith("Queue"):
-                    if key in found:
-                        mixed.add(key)
-                    continue
-                if key in found and found[key][1] != made:
-                    mixed.add(key)
-                found.setdefault(key, (target.lineno, made))
-    return {key: value for key, value in found.items() if key not in mixed}
+                made = _dotted(value.func, imports) if isinstance(value, ast.Call) else None
+                queue = made is not None and made.rsplit(".", 1)[-1].endswith("Queue")
+                built.setdefault(key, set()).add(made if made is not None and queue else "")
+                first.setdefault(key, target.lineno)
+    return {key: (first[key], made) for key, (made, *rest) in ((k, sorted(v)) for k, v in built.items())
+            if made and not rest}
 
 
 def _assigned(node: ast.AST) -> tuple[Optional[ast.expr], Optional[ast.expr]]:

@@ -26,8 +26,10 @@ Target = tuple[str, TargetFacts]
 MadeQueue = tuple[str, int, str]
 
 
-# The rules that learn a queue's class from the module that builds it.
+# The rules that learn a queue's class from the module that builds it, and those that
+# judge a thread target another module defines.
 _MADE_RULES = frozenset({"QL202", "QL303"})
+_TARGET_RULES = frozenset({"QL203", "QL204"})
 
 
 @dataclass(frozen=True)
@@ -85,9 +87,12 @@ class ProjectView:
         }
 
     def rules_needed(self, text: str) -> frozenset[str]:
-        """Rules a module with this `text` must run though its own text does not show a queue:
-        it names a class attribute another module builds as a queue."""
-        return _MADE_RULES if self.made and self.mentioned_made(text) else frozenset()
+        """Rules a module with this `text` must run though its own text (the rules' gates)
+        does not show what they look for: it names a function of another module that is a
+        consumer or producer (QL203, QL204), or a class attribute built there as a queue
+        (QL202, QL303)."""
+        needed = _TARGET_RULES if self.targets and self.mentioned_targets(text) else frozenset()
+        return needed | _MADE_RULES if self.made and self.mentioned_made(text) else needed
 
     def narrowed(self, text: str) -> None:
         """Keep only the project-wide answers a module with this `text` could use."""

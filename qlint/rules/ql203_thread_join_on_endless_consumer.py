@@ -127,13 +127,17 @@ def _is_join_call(node: cst.CSTNode) -> bool:
 
 
 def gate(text: str) -> bool:
-    # The loop may be in another module, whose function this one imports.
-    loop = ("get" in text and "while" in text) or "import" in text
-    return loop and untimed_join_gate(text) and worker_gate(text)
+    """On the file alone (a target imported from another module of the project is the
+    project view's to ask for: ProjectView.rules_needed)."""
+    return "get" in text and "while" in text and untimed_join_gate(text) and worker_gate(text)
 
 
 def possible(e: Evidence) -> bool:
     """Could the rule fire here? On CPython's tree, before LibCST parses the file:
-    a Thread/Process class named, an untimed join() (the endless loop may be in another
-    module of the project)."""
-    return e.summary.untimed_join and bool(e.tokens & e.words.thread_makers)
+    `while True` round blocking gets, a Thread/Process class named, an untimed join()."""
+    return (
+        any(blocking
+        and endless for _, blocking, endless in e.loops)
+        and e.summary.untimed_join
+        and bool(e.tokens & e.words.thread_makers)
+    )

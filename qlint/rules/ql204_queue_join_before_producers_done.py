@@ -156,11 +156,12 @@ def _consumers_joined_before(facts: ModuleFacts, group: QueueGroup, scope: Scope
 
 
 def gate(text: str) -> bool:
-    # The put may be in another module, whose function this one imports.
-    return ("put" in text or "import" in text) and empty_join_gate(text) and worker_gate(text)
+    """On the file alone (a producer imported from another module of the project is the
+    project view's to ask for: ProjectView.rules_needed)."""
+    return "put" in text and empty_join_gate(text) and worker_gate(text)
 
 
 def possible(e: Evidence) -> bool:
     """Could the rule fire here? On CPython's tree, before LibCST parses the file:
-    q.join() of a queue, and something that makes a worker (the put may be in another module)."""
-    return e.some(e.summary.joins_without_args, e.queue) and bool(e.tokens & e.words.worker_makers)
+    q.join() of a queue a worker's put() shares an origin with, and something that makes a worker."""
+    return e.some(e.summary.joins_without_args, e.queue, e.put) and bool(e.tokens & e.words.worker_makers)
