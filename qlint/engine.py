@@ -89,7 +89,9 @@ def project_rules(project: Optional[ProjectView], text: str, settings: Settings,
     does not pass their gates: `client.inbox.put(x)` of an asyncio queue built elsewhere."""
     if project is None:
         return []
-    codes = project.rules_needed(text)
+    from qlint.project.gates import needed_rules
+
+    codes = needed_rules(project, text)
     ignored_here = settings.ignored_in(path) if path and codes else ()
     return [rule for rule in RULES if rule.code in codes and settings.is_enabled(rule.code, ignored_here)]
 

@@ -89,8 +89,10 @@ class QlintChecker:
             if not possible_rules(self.tree, CODES, settings):
                 # No rule can fire on the file alone; perhaps with what another module says
                 # (`client.inbox.put(x)`, the asyncio queue built elsewhere).
+                from qlint.project.gates import needed_rules
+
                 view = self._view(named)
-                if view is None or not view.rules_needed("".join(self.lines)):
+                if view is None or not needed_rules(view, "".join(self.lines)):
                     return  # LibCST is never loaded for this file
         from qlint.engine import NO_FIXES, check_source
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -30,6 +31,7 @@ MadeQueue = tuple[str, int, str]
 # judge a thread target another module defines.
 _MADE_RULES = frozenset({"QL202", "QL303"})
 _TARGET_RULES = frozenset({"QL203", "QL204"})
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -91,8 +93,13 @@ class ProjectView:
         does not show what they look for: it names a function of another module that is a
         consumer or producer (QL203, QL204), or a class attribute built there as a queue
         (QL202, QL303)."""
-        needed = _TARGET_RULES if self.targets and self.mentioned_targets(text) else frozenset()
-        return needed | _MADE_RULES if self.made and self.mentioned_made(text) else needed
+        words = set(_WORD.findall(text)) if self.targets or self.made else set()
+        targets = any(
+            name.rsplit(".", 1)[-1] in words and (facts[1] or (facts[2] and not facts[4]))  # endless, or a producer
+            for name, (_, facts) in self.targets.items()
+        )
+        made = any(set(name.rsplit(".", 2)[-2:]) <= words for name in self.made)
+        return (_TARGET_RULES if targets else frozenset()) | (_MADE_RULES if made else frozenset())
 
     def narrowed(self, text: str) -> None:
         """Keep only the project-wide answers a module with this `text` could use."""
