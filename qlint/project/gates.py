@@ -8,13 +8,14 @@ maker and a `.join()` (QL203, QL204), a `join`/`task_done` (QL202), a `get`, `pu
 from __future__ import annotations
 
 from qlint.project.view import ProjectView
-from qlint.rules.base import join_call_gate, worker_gate
 
 
 def needed_rules(view: ProjectView, text: str) -> frozenset[str]:
     codes = view.rules_needed(text)
     if not codes:
-        return codes
+        return codes  # the common case: LibCST (which the rules' module loads) is not needed
+    from qlint.rules.base import join_call_gate, worker_gate
+
     kept: set[str] = set()
     if codes & {"QL203", "QL204"} and join_call_gate(text) and worker_gate(text):
         kept |= codes & {"QL203", "QL204"}
