@@ -91,11 +91,13 @@ class ProjectView:
     def rules_needed(self, text: str) -> frozenset[str]:
         """Rules a module with this `text` must run though its own text (the rules' gates)
         does not show what they look for: it names a function of another module that is a
-        consumer or producer (QL203, QL204), or a class attribute built there as a queue
-        (QL202, QL303)."""
+        consumer or producer and its module (QL203, QL204), or a class and its attribute built
+        there as a queue (QL202, QL303), each as a word."""
         words = set(_WORD.findall(text)) if self.targets or self.made else set()
+        # The function and its module's last name (`from app.workers import consume`), for an
+        # endless consumer or a producer.
         targets = any(
-            name.rsplit(".", 1)[-1] in words and (facts[1] or (facts[2] and not facts[4]))  # endless, or a producer
+            set(name.rsplit(".", 2)[-2:]) <= words and (facts[1] or (facts[2] and not facts[4]))
             for name, (_, facts) in self.targets.items()
         )
         made = any(set(name.rsplit(".", 2)[-2:]) <= words for name in self.made)
