@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -64,3 +65,19 @@ def test_the_gate_passes_every_module_with_facts(source: str) -> None:
 
 def test_the_gate_skips_a_module_without_queue_calls() -> None:
     assert not target_gate(b"def f(d):\n    return d.get('k')\n")
+
+
+def test_the_exports_are_kept_between_runs_while_the_file_is_unchanged(tmp_path: Path) -> None:
+    from qlint.project.exports import ExportsStore, exports_of_file
+
+    workers = tmp_path / "workers.py"
+    workers.write_text(textwrap.dedent(ENDLESS))
+    store_file = tmp_path / "exports-x.json"
+    first = ExportsStore(store_file)
+    assert first.read(str(workers)) == exports_of_file(str(workers))
+    first.save()
+    kept = ExportsStore(store_file)
+    assert kept.read(str(workers)).targets == {"consume": (2, 3, (), (0,), True)}
+    assert not kept.dirty  # from the store, not read again
+    workers.write_text(textwrap.dedent(ENDLESS) + "        break\n")
+    assert kept.read(str(workers)).targets["consume"][1] == 0  # changed: read again

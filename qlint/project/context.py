@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Sequence, Union
 
+from qlint.project.exports import ExportsStore, exports_file
 from qlint.project.index import ProjectIndex, summarize_file, summary_gate
 from qlint.project.layout import ROOT_MARKERS, find_root
 from qlint.project.summary import ModuleSummary
@@ -223,10 +224,12 @@ def build_context(
                 projects[root] = project_files(root, exclude)
                 held.update(projects[root])
     store.prefetch(sorted(held), jobs)
+    exports = ExportsStore(exports_file(store_file))
     for root, files in sorted(projects.items()):
         if files:
-            add_index(context, ProjectIndex.build(root, files, read=store.read))
+            add_index(context, ProjectIndex.build(root, files, read=store.read, read_exports=exports.read))
     store.save()
+    exports.save()
     return context
 
 
