@@ -75,6 +75,18 @@ def rules_for(text: str, settings: Settings, path: str = "") -> list[Rule]:
     return chosen
 
 
+def project_rules(project: Optional[ProjectView], text: str, settings: Settings, path: str = "") -> list[Rule]:
+    """Enabled rules that the project's answers make possible though the file's text alone
+    does not pass their gates: `client.inbox.put(x)` of an asyncio queue built elsewhere."""
+    if project is None:
+        return []
+    from qlint.project.gates import needed_rules
+
+    codes = needed_rules(project, text)
+    ignored_here = settings.ignored_in(path) if path and codes else ()
+    return [rule for rule in RULES if rule.code in codes and settings.is_enabled(rule.code, ignored_here)]
+
+
 def check_source(
     source: Union[str, bytes],
     path: str,
@@ -98,6 +110,8 @@ def check_source(
         report.diagnostics.append(Diagnostic(path, 1, 1, SYNTAX_ERROR, f"cannot decode file: {_one_line(error)}"))
         return report
     rules = rules_for(text, settings, path)
+    extra = project_rules(project, text, settings, path)  # what another module's answers make possible here
+    rules += [rule for rule in extra if rule not in rules]
     if not rules:
         return report
     # CPython's parser first: cheap, exact about syntax errors, and it shields LibCST
@@ -121,7 +135,7 @@ def check_source(
     # The second, sharper gate: on CPython's tree, which rules could fire at all. LibCST's
     # parse (about 9x CPython's) is paid only for files where one could.
     possible = possible_rules(tree, [rule.code for rule in rules], settings)
-    rules = [rule for rule in rules if rule.code in possible]
+    rules = [rule for rule in rules if rule.code in possible or rule in extra]
     if not rules:
         return report
     if nesting_exceeds(tree, MAX_NESTING):

@@ -13,7 +13,7 @@ import ast
 import functools
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Union
+from typing import TYPE_CHECKING, Iterator, Optional, Union
 
 from qlint import __version__
 from qlint.cache import CACHE_DIR_NAME, summary_store
@@ -30,6 +30,7 @@ from qlint.settings import Settings
 
 if TYPE_CHECKING:
     from qlint.project.context import ProjectContext
+    from qlint.project.view import ProjectView
 
 Finding = tuple[int, int, str, type]
 
@@ -92,30 +93,24 @@ class QlintChecker:
             yield self._error(f"configuration: {settings}")
             return
         source = "".join(self.lines)
-        if not may_hold_a_queue(source, settings):
-            return  # no name here can be a queue: no rule can fire (qlint/evidence.py)
-        if self.tree is not None:
+        view = None
+        alone = may_hold_a_queue(source, settings)  # the text first (qlint/evidence.py), then the tree
+        if alone and self.tree is not None:
             from qlint.prefilter import possible_rules
             from qlint.rules import CODES
 
-            if not possible_rules(self.tree, CODES, settings):
-                return  # no rule can fire: LibCST is never loaded for this file
+            alone = bool(possible_rules(self.tree, CODES, settings))
+        if not alone:
+            # No rule can fire on the file alone; perhaps with what another module says
+            # (`client.inbox.put(x)`, the asyncio queue built elsewhere).
+            from qlint.project.gates import needed_rules
+
+            view = self._view(named)
+            if view is None or not needed_rules(view, source):
+                return  # LibCST is never loaded for this file
         from qlint.engine import NO_FIXES, check_source
 
-        view = None
-        if named and os.environ.get("QLINT_ISOLATED_MODULES", "") in ("", "0"):
-            from qlint.project.layout import find_root
-
-            path = os.path.abspath(self.filename)
-            # The projects of flake8's arguments, as `qlint` builds them for its own; a file
-            # outside them (a project nested below a folder given): its own project, else
-            # its folder (a git tree that ignores it).
-            context = project_for(QlintChecker.given)
-            if path not in context.roots:
-                context = project_for((find_root(path),))
-            if path not in context.roots:
-                context = project_for((os.path.dirname(path),))
-            view = context.view_for(path)
+        view = view or self._view(named)
         report = check_source(
             source, self.filename, settings, apply_noqa=False, tree=self.tree, fixes=NO_FIXES, steps=False,
             project=view,
@@ -125,6 +120,23 @@ class QlintChecker:
         for error in report.errors:  # what `qlint` names on stderr: the file was not fully checked
             prefix = f"{self.filename}: "
             yield self._error(error[len(prefix):] if error.startswith(prefix) else error)
+
+    def _view(self, named: bool) -> Optional[ProjectView]:
+        """The file's view of its project, None with QLINT_ISOLATED_MODULES=1."""
+        if not named or os.environ.get("QLINT_ISOLATED_MODULES", "") not in ("", "0"):
+            return None
+        from qlint.project.layout import find_root
+
+        path = os.path.abspath(self.filename)
+        # The projects of flake8's arguments, as `qlint` builds them for its own; a file
+        # outside them (a project nested below a folder given): its own project, else its
+        # folder (a git tree that ignores it).
+        context = project_for(QlintChecker.given)
+        if path not in context.roots:
+            context = project_for((find_root(path),))
+        if path not in context.roots:
+            context = project_for((os.path.dirname(path),))
+        return context.view_for(path)
 
     def _error(self, message: str) -> Finding:
         return 1, 0, f"QL000 {message}", type(self)

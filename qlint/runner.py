@@ -80,12 +80,12 @@ def lint_file(
         return FileResult(errors=[error or f"{path}: cannot read"])
     digest = result_key(source, path, project)
     if fix_mode is None:
-        verdict = screen(source, path, settings) if screen_first else Verdict(True)
+        view = project.view_for(path) if project is not None else None
+        verdict = screen(source, path, settings, view) if screen_first else Verdict(True)
         if not verdict.may_fire:
             return FileResult([], [], digest)  # what the engine would find
         from qlint.engine import FIX_EDITS, FIX_MARKS, check_source
 
-        view = project.view_for(path) if project is not None else None
         report = check_source(
             source, path, settings, fixes=FIX_EDITS if edits else FIX_MARKS, project=view, tree=verdict.tree
         )

@@ -4,8 +4,9 @@ Most files of a project hold no queue, and a run that lints one of them (pre-com
 changed file, an editor on save) should not pay for loading LibCST and the rules. The
 verdict here asks what the engine would ask first, in the same order: the file's text
 (`qlint/evidence.py`), then each enabled rule's `possible()` on CPython's tree
-(`qlint/prefilter/`). "No" means the engine would report nothing; anything it cannot
-decide (a file that does not decode or parse) is left to the engine, which reports it.
+(`qlint/prefilter/`), unless another module of the project makes a rule possible here.
+"No" means the engine would report nothing; anything it cannot decide (a file that does
+not decode or parse) is left to the engine, which reports it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 from qlint.evidence import may_hold_a_queue
+from qlint.project.gates import needed_rules
+from qlint.project.view import ProjectView
 from qlint.settings import Settings
 
 
@@ -36,9 +39,10 @@ class Verdict:
     tree: Optional[ast.Module] = None  # CPython's tree, when it was parsed: the engine reuses it
 
 
-def screen(source: Union[str, bytes], path: str, settings: Settings) -> Verdict:
+def screen(source: Union[str, bytes], path: str, settings: Settings, project: Optional[ProjectView] = None) -> Verdict:
     """Whether some enabled rule may fire in `source`; False only when the engine would
-    report nothing at all for it."""
+    report nothing at all for it. `project`: the file's view of its project, whose answers
+    may make a rule possible that the file alone does not (`engine.project_rules`)."""
     from qlint.rules import CODES
 
     try:
@@ -47,6 +51,8 @@ def screen(source: Union[str, bytes], path: str, settings: Settings) -> Verdict:
         return Verdict(True)  # the engine names why it cannot read it
     ignored_here = settings.ignored_in(path) if path else ()
     codes = [code for code in CODES if settings.is_enabled(code, ignored_here)]
+    if project is not None and set(needed_rules(project, text)) & set(codes):
+        return Verdict(True)
     if not codes or not may_hold_a_queue(text, settings):
         return Verdict(False)
     try:

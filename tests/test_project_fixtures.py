@@ -80,7 +80,8 @@ def test_qlint_on_each_file_reports_what_the_folder_run_does(project: Path) -> N
 
 def test_the_findings_need_the_other_modules() -> None:
     """With --isolated-modules, the joins in other files are not seen: these go silent."""
-    for name in ("client_private_queues", "relative_package", "cycle"):
+    for name in ("client_private_queues", "relative_package", "cycle", "imported_target", "async_attribute",
+                 "join_simplequeue_attribute"):
         project = FIXTURES / "projects" / name
         assert _expected(project)
         assert _qlint("--isolated-modules", str(project)) == []
@@ -90,6 +91,33 @@ def test_a_message_names_the_join_in_the_other_file() -> None:
     project = FIXTURES / "projects" / "client_private_queues"
     [line] = _qlint(str(project))
     assert "the join() in tests/test_client.py:7 then waits forever" in line
+
+
+def test_a_message_names_the_thread_target_in_the_other_file() -> None:
+    project = FIXTURES / "projects" / "imported_target"
+    ql204, ql203 = _qlint(str(project))
+    assert "producers (produce() in app/producers.py:6) may still be putting" in ql204
+    assert "consume() in app/workers.py:8 runs a consumer loop that never ends" in ql203
+
+
+def test_a_message_names_the_file_that_builds_the_queue() -> None:
+    [ql303] = _qlint(str(FIXTURES / "projects" / "async_attribute"))
+    assert "asyncio.Queue method not awaited (the queue is made in app/client.py:8)" in ql303
+    [ql202] = _qlint(str(FIXTURES / "projects" / "join_simplequeue_attribute"))
+    assert "this queue class (made in app/stats.py:8) has no join()" in ql202
+
+
+def test_sarif_puts_the_file_that_builds_the_queue_into_the_code_flow() -> None:
+    import json
+
+    project = FIXTURES / "projects" / "async_attribute"
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        main(["--no-cache", "--jobs", "1", "--format", "sarif", str(project)])
+    [result] = json.loads(out.getvalue())["runs"][0]["results"]
+    flow = result["codeFlows"][0]["threadFlows"][0]["locations"]
+    last = flow[-1]["location"]["physicalLocation"]
+    assert last["artifactLocation"]["uri"].endswith("app/client.py") and last["region"]["startLine"] == 8
 
 
 def test_sarif_puts_the_other_file_into_the_code_flow() -> None:

@@ -32,7 +32,7 @@ class ModuleFacts:
 def module_facts(module: cst.Module, settings: Settings, project: Optional[ProjectView] = None) -> ModuleFacts:
     """`project`: what the rest of the project says about this module's queues (qlint/project/)."""
     record = walk_module(module)
-    queues = QueueFacts(record, settings)
+    queues = QueueFacts(record, settings, project)
     consumers = ConsumerFacts(record, queues)
-    threads = ThreadFacts(record, queues, consumers)
+    threads = ThreadFacts(record, queues, consumers, project)
     return ModuleFacts(module, record, queues, consumers, threads, QueueWaits(record, queues, project))

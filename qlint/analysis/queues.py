@@ -5,6 +5,11 @@ a function, `self.x` across the methods of one class, a module-level name across
 module. Identities that one object flows between (`self.q = q`, `Thread(target=f,
 args=(q,))`, a direct call `f(q)`) are linked into one group; evidence is gathered
 per group.
+
+A class of another module of the project tells the kind of its attributes: `client =
+Client()` (or `client: Client`, a parameter or an annotated name), with `Client` imported
+from a module whose `Client` builds `self.inbox = asyncio.Queue()`, makes `client.inbox`
+an asyncio queue here (qlint/project/attributes.py); `made_elsewhere` says where.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from typing import Iterable, Optional
 
 import libcst as cst
 
+from qlint.analysis.held_classes import held_classes
 from qlint.analysis.model import CallSite, MethodCallSite, Scope
 from qlint.analysis.names import (
     FACTORY_CALLS,
@@ -37,6 +43,7 @@ from qlint.analysis.scopes import (
     resolve_function,
 )
 from qlint.analysis.statement_shapes import handler_names
+from qlint.project.view import ProjectView
 from qlint.registry import SUBMITTERS, QueueClass, empty_exceptions, rows
 from qlint.settings import Settings
 
@@ -54,9 +61,12 @@ _HARMLESS_CALLEES = frozenset(
 class QueueFacts:
     """Identities, their groups, and how to resolve an expression to one."""
 
-    def __init__(self, record: ModuleRecord, settings: Settings) -> None:
+    def __init__(self, record: ModuleRecord, settings: Settings, project: Optional[ProjectView] = None) -> None:
         self.record = record
         self.settings = settings
+        self.project = project
+        # identity -> (file, line) where another module of the project builds the queue it holds
+        self._elsewhere: dict[Identity, tuple[str, int]] = {}
         self._links = IdentityLinks()
         self._factories: dict[Identity, str] = {}
         self._imported: set[Identity] = set()
@@ -207,8 +217,30 @@ class QueueFacts:
                 self.identity(site.scope, arg.value)
         for scope, reference in self.record.task_done_references:
             self.identity(scope, reference.value)
+        if self.project is not None and self.project.made:
+            self._add_made_elsewhere(self.project)
         self._add_faces()
         self._collect_groups()
+
+    def _add_made_elsewhere(self, project: ProjectView) -> None:
+        """`client.inbox`, where `client` holds a class another module of the project defines
+        and builds `self.inbox` in as a queue: that queue's kind (qlint/project/attributes.py)."""
+        classes = held_classes(self.record, self.identity, self.dotted)
+        for ident in self._links.every():
+            owner, path = ident
+            base, _, attribute = path.rpartition(".")
+            made_class = classes.get((owner, base)) if base and "." not in base else None
+            found = project.made_queue(f"{made_class}.{attribute}") if made_class else None
+            kind = queue_class(found[2], self.table) if found is not None else None
+            if found is not None and kind is not None:
+                self._own_kinds.setdefault(ident, set()).add(kind)
+                self._elsewhere[ident] = (found[0], found[1])
+
+    def made_elsewhere(self, scope: Scope, expr: cst.BaseExpression) -> Optional[tuple[str, int]]:
+        """Where another module of the project builds the queue `expr` holds (its file from
+        the project root, the line), when its kind here is known only from there."""
+        found = sorted(self._elsewhere[ident] for ident in self.origins(scope, expr) if ident in self._elsewhere)
+        return found[0] if found else None
 
     def _add_faces(self) -> None:
         """`jq.sync_q` of a `janus.Queue()` in `jq` is that class's sync face (its own row)."""

@@ -6,6 +6,11 @@ group's / loop's `create_task`), or `executor.submit(f, ...)`. It is held by nam
 lists (`append`, comprehensions, literals) and attributes, and `for t in threads:`
 binds `t` to each. Positions are source order (the number of calls before a point),
 within the function that makes the worker.
+
+A target imported from another module of the project (`from app.workers import
+consume; Thread(target=consume, args=(q,))`, or `executor.submit(w.consume, q)`) is
+judged by what the project's index read there (qlint/project/targets.py): whether it
+runs a consumer loop that never ends, and which of its parameters it puts into.
 """
 
 from __future__ import annotations
@@ -26,12 +31,31 @@ from qlint.analysis.names import (
 from qlint.analysis.queues import Identity, QueueFacts, QueueGroup
 from qlint.analysis.record import ModuleRecord
 from qlint.analysis.scopes import resolve_class, resolve_function
+from qlint.project.targets import TargetFacts
+from qlint.project.view import ProjectView
 from qlint.registry import TASK_FACTORIES, THREAD_CLASSES
 
 _T = TypeVar("_T")
 
 _WAITERS = frozenset({"gather", "wait", "wait_for", "as_completed"})
 _CONSTANTS = (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString)
+
+
+@dataclass(frozen=True)
+class RemoteTarget:
+    """A worker's target defined in another module of the project, and the arguments it gets."""
+
+    name: str  # `consume`
+    shown: str  # its file, from the project root
+    facts: TargetFacts
+    args: tuple[cst.BaseExpression, ...]  # positional arguments, in parameter order
+
+    @property
+    def endless_line(self) -> int:
+        return self.facts[1]
+
+    def handed(self, indices: tuple[int, ...]) -> list[cst.BaseExpression]:
+        return [self.args[i] for i in indices if i < len(self.args)]
 
 
 @dataclass(eq=False)
@@ -46,10 +70,14 @@ class Worker:
     started_at: Optional[float] = None
     joins: list[tuple[float, cst.CSTNode, bool]] = field(default_factory=list)  # (position, node, timed)
     stopped_at: list[float] = field(default_factory=list)  # terminate(), kill(), cancel()
+    remote: Optional[RemoteTarget] = None  # the target, when another module of the project defines it
 
     @property
     def name(self) -> str:
-        """How a message names it: `produce()`, `a lambda`, or `a worker` when unknown."""
+        """How a message names it: `produce()`, `a lambda`, `consume() in workers.py:4` (in
+        another file), or `a worker` when unknown."""
+        if self.remote is not None:
+            return f"{self.remote.name}() in {self.remote.shown}:{self.remote.facts[0]}"
         if self.target is None:
             return "a worker"
         if self.target.kind == "lambda":
@@ -63,8 +91,11 @@ class Worker:
 class ThreadFacts:
     """The workers of a module, and which of them produce into or endlessly consume a queue."""
 
-    def __init__(self, record: ModuleRecord, queues: QueueFacts, consumers: ConsumerFacts) -> None:
+    def __init__(
+        self, record: ModuleRecord, queues: QueueFacts, consumers: ConsumerFacts, project: Optional[ProjectView] = None
+    ) -> None:
         self.record = record
+        self.project = project
         self.queues = queues
         self.consumers = consumers
         self.position = {id(site.node): index for index, site in enumerate(record.calls)}
@@ -143,6 +174,40 @@ class ThreadFacts:
         """True if `function` (or one it calls) runs a consumer loop that can never end."""
         return function is not None and bool(self._transitive(function, self._endless, self._own_endless))
 
+    def endless_worker(self, worker: Worker) -> bool:
+        """The worker's target (here, or in another module) runs a consumer loop that never ends."""
+        if worker.remote is not None:
+            return worker.remote.endless_line > 0
+        return self.endless_consumer(worker.target)
+
+    def remote_puts_into(self, worker: Worker, scope: Scope, queue: cst.BaseExpression) -> bool:
+        """A target in another module that only produces: it puts into a parameter handed
+        something that shares an origin with `queue`, and gets from no queue at all."""
+        remote = worker.remote
+        if remote is None or remote.facts[4]:
+            return False
+        wanted = self.queues.origins(scope, queue)
+        return any(self.queues.origins(worker.scope, arg) & wanted for arg in remote.handed(remote.facts[2]))
+
+    def remote_consumes(self, worker: Worker, group: QueueGroup) -> bool:
+        """A target in another module that gets from a parameter handed `group`."""
+        remote = worker.remote
+        return remote is not None and any(
+            self.queues.group(worker.scope, arg) is group for arg in remote.handed(remote.facts[3])
+        )
+
+    def _remote(self, scope: Scope, function: cst.BaseExpression, args: list[cst.BaseExpression]) -> Optional[RemoteTarget]:
+        """The project's answer for a target imported from another module, if any."""
+        if self.project is None:
+            return None
+        dotted = self.queues.dotted(scope, function)
+        if not dotted or dotted.startswith("."):
+            return None  # a relative import: not followed yet
+        target = self.project.target(dotted)
+        if target is None:
+            return None
+        return RemoteTarget(dotted.rsplit(".", 1)[-1], target[0], target[1], tuple(args))
+
     def _transitive(
         self, function: Scope, memo: dict[int, frozenset[_T]], own: Callable[[Scope], Iterable[_T]]
     ) -> frozenset[_T]:
@@ -206,11 +271,12 @@ class ThreadFacts:
         made = self.queues.dotted(scope, call.func)
         kind = THREAD_CLASSES.get(normalise(made)) if made else None
         if kind is not None:
-            target = next(
-                (resolve_function(self.record, scope, a.value) for a in call.args if _keyword(a) == "target"),
-                None,
-            )
-            return Worker(call, kind, scope, target[0] if target else None)
+            given = next((a.value for a in call.args if _keyword(a) == "target"), None)
+            target = resolve_function(self.record, scope, given) if given is not None else None
+            remote = None
+            if target is None and given is not None:
+                remote = self._remote(scope, given, _args_tuple(call))
+            return Worker(call, kind, scope, target[0] if target else None, remote=remote)
         subclass_run = self._thread_subclass_run(scope, call.func)
         if subclass_run is not None:
             return Worker(call, subclass_run[1], scope, subclass_run[0])
@@ -223,8 +289,10 @@ class ThreadFacts:
             return Worker(call, "task", scope, callee[0] if callee else None, creator, self.position[id(call)])
         if method == "submit" and positional:
             target = resolve_function(self.record, scope, positional[0])
+            remote = None if target is not None else self._remote(scope, positional[0], positional[1:])
             return Worker(
-                call, "future", scope, target[0] if target else None, self._creator(scope, call), self.position[id(call)]
+                call, "future", scope, target[0] if target else None, self._creator(scope, call), self.position[id(call)],
+                remote=remote,
             )
         return None
 
@@ -330,6 +398,19 @@ class ThreadFacts:
         for worker in self.workers:
             if worker.creator == creator:
                 worker.joins.append((at, node, False))
+
+
+def _args_tuple(call: cst.Call) -> list[cst.BaseExpression]:
+    """The elements of `args=(q, ...)` of a Thread or Process, up to a starred one."""
+    given = next((a.value for a in call.args if _keyword(a) == "args"), None)
+    if not isinstance(given, (cst.Tuple, cst.List)):
+        return []
+    found = []
+    for element in given.elements:
+        if isinstance(element, cst.StarredElement):
+            break
+        found.append(element.value)
+    return found
 
 
 def _keyword(arg: cst.Arg) -> Optional[str]:

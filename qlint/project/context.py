@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Sequence, Union
 
+from qlint.project.exports import ExportsStore, exports_file
 from qlint.project.index import ProjectIndex, summarize_file, summary_gate
 from qlint.project.layout import ROOT_MARKERS, find_root
 from qlint.project.summary import ModuleSummary
-from qlint.project.view import Location, ProjectView
+from qlint.project.view import Location, MadeQueue, ProjectView, Target
 
 
 @dataclass
@@ -34,31 +35,33 @@ class ProjectContext:
     views: dict[str, ProjectView] = field(default_factory=dict)
     roots: dict[str, str] = field(default_factory=dict)  # absolute path -> its project root
     unknown: dict[str, dict[str, Location]] = field(default_factory=dict)
+    targets: dict[str, dict[str, Target]] = field(default_factory=dict)  # per project root
+    made: dict[str, dict[str, MadeQueue]] = field(default_factory=dict)  # per project root
 
     def view_for(self, path: str) -> Optional[ProjectView]:
         absolute = os.path.abspath(path)
         view = self.views.get(absolute)
         unknown = self.unknown.get(self.roots.get(absolute, ""), {})
-        if view is None and not unknown:
+        targets = self.targets.get(self.roots.get(absolute, ""), {})
+        made = self.made.get(self.roots.get(absolute, ""), {})
+        if view is None and not unknown and not targets and not made:
             return None
         if view is None:
             view = ProjectView("", self.roots.get(absolute, ""))
-        return ProjectView(view.module, view.root, view.globals, view.attributes, view.parameters, unknown)
+        return ProjectView(view.module, view.root, view.globals, view.attributes, view.parameters, unknown, targets, made)
 
     def key_for(self, path: str, source: Union[str, bytes]) -> str:
         """What a cached result of `path` depends on besides its bytes: the digest of the
         answers it may use ("" when there are none). A join of unknown receiver class counts
         only when its attribute name is in the file's text."""
-        absolute = os.path.abspath(path)
-        own = self.views.get(absolute)
-        unknown = self.unknown.get(self.roots.get(absolute, ""), {})
-        if unknown:
-            text = source if isinstance(source, str) else source.decode("latin-1")
-            unknown = {name: where for name, where in unknown.items() if name in text}
-        if own is None and not unknown:
-            return ""  # most files: no view is built
-        view = own or ProjectView("", self.roots.get(absolute, ""))
-        return ProjectView(view.module, view.root, view.globals, view.attributes, view.parameters, unknown).digest()
+        view = self.view_for(path)
+        if view is None:
+            return ""
+        text = source if isinstance(source, str) else source.decode("latin-1")
+        view.narrowed(text)
+        if not view.answers():
+            return ""
+        return view.digest()
 
 
 class SummaryStore:
@@ -221,10 +224,12 @@ def build_context(
                 projects[root] = project_files(root, exclude)
                 held.update(projects[root])
     store.prefetch(sorted(held), jobs)
+    exports = ExportsStore(exports_file(store_file))
     for root, files in sorted(projects.items()):
         if files:
-            add_index(context, ProjectIndex.build(root, files, read=store.read))
+            add_index(context, ProjectIndex.build(root, files, read=store.read, read_exports=exports.read))
     store.save()
+    exports.save()
     return context
 
 
@@ -243,6 +248,10 @@ def add_index(context: ProjectContext, index: ProjectIndex) -> None:
             context.views[path] = view
     if index.unknown:
         context.unknown[index.root] = dict(index.unknown)
+    if index.targets:
+        context.targets[index.root] = dict(index.targets)
+    if index.made:
+        context.made[index.root] = dict(index.made)
 
 
 def digest_of(context: ProjectContext) -> str:

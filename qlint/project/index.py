@@ -22,9 +22,10 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Callable, Optional, Union
 
+from qlint.project.exports import Exports, exports_of_file
 from qlint.project.layout import absolute_import, module_names
 from qlint.project.summary import ModuleSummary, summarize
-from qlint.project.view import Location, ProjectView
+from qlint.project.view import Location, MadeQueue, ProjectView, Target
 
 _GAP = rb"(?:\s|\\|#[^\r\n]*(?![^\r\n]))*"
 # `.join()` with nothing between the brackets but what Python allows between tokens.
@@ -102,6 +103,7 @@ class _Module:
     is_package: bool
     summary: Optional[ModuleSummary] = None
     read: bool = False  # summarized, gated or not
+    exports: Optional[Exports] = None  # its functions as thread targets, its queue attributes, once read
 
 
 @dataclass
@@ -113,12 +115,17 @@ class ProjectIndex:
     by_name: dict[str, Optional[str]] = field(default_factory=dict)  # module name -> path (None: ambiguous)
     views: dict[str, ProjectView] = field(default_factory=dict)  # absolute path -> the module's view
     unknown: dict[str, Location] = field(default_factory=dict)  # attr -> a join of unknown receiver class
+    targets: dict[str, Target] = field(default_factory=dict)  # `app.workers.consume` -> what it does as a target
+    made: dict[str, MadeQueue] = field(default_factory=dict)  # `app.client.Client.inbox` -> how it is built
     rounds: int = 0  # fixed-point rounds the forwards took (for tests)
     _read: Summarizer = summarize_file
     _edges: dict[tuple[str, str, int], set[tuple[str, str, int]]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, root: str, paths: list[str], read: Summarizer = summarize_file, bound: int = 1000) -> ProjectIndex:
+    def build(
+        cls, root: str, paths: list[str], read: Summarizer = summarize_file, bound: int = 1000,
+        read_exports: Callable[[str], Exports] = exports_of_file,
+    ) -> ProjectIndex:
         index = cls(os.path.abspath(root))
         for path in sorted({os.path.abspath(p) for p in paths}):
             canonical, names = module_names(path, index.root)
@@ -127,17 +134,35 @@ class ProjectIndex:
                 index.by_name[name] = None if name in index.by_name and index.by_name[name] != path else path
         for module in index.modules.values():
             module.summary = read(module.path, True)
-            index.views[module.path] = ProjectView(module.name, index.root)
+            index.views[module.path] = ProjectView(module.name, index.root, targets=index.targets, made=index.made)
         index._read = read
         index._resolve(bound)
+        index._find_exports(read_exports)
         return index
+
+    def _find_exports(self, read_exports: Callable[[str], Exports]) -> None:
+        """What each module-level function that gets or puts does, and which class
+        attributes hold queues, under every name of their module."""
+        for name, path in sorted(self.by_name.items()):
+            if path is None:
+                continue
+            module = self.modules[path]
+            if module.exports is None:
+                module.exports = read_exports(path)
+            shown = self._location(module, 0, 0)[0]
+            for function, facts in module.exports.targets.items():
+                self.targets[f"{name}.{function}"] = (shown, facts)
+            for attribute, (line, made) in module.exports.attributes.items():
+                self.made[f"{name}.{attribute}"] = (shown, line, made)
 
     def view_for(self, path: str) -> Optional[ProjectView]:
         module = self.modules.get(os.path.abspath(path))
         if module is None:
             return None
         view = self.views[module.path]
-        return ProjectView(view.module, view.root, view.globals, view.attributes, view.parameters, self.unknown)
+        return ProjectView(
+            view.module, view.root, view.globals, view.attributes, view.parameters, self.unknown, self.targets, self.made
+        )
 
     def _location(self, module: _Module, line: int, col: int) -> Location:
         return (os.path.relpath(module.path, self.root).replace(os.sep, "/"), line, col)

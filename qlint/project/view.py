@@ -1,21 +1,37 @@
-"""What one module may ask of the rest of its project: where its queues are joined.
+"""What one module may ask of the rest of its project: where its queues are joined, and
+what the functions it may start as thread or process targets do (qlint/project/targets.py).
 
 A view is plain data (it crosses to worker processes) and small: only the answers for
 the module's own globals, classes and functions, and the joins through a receiver of
 unknown class whose attribute name the module's text mentions. Its digest keys the
 module's cached result: an edit elsewhere re-lints this module only when one of these
-answers changes.
+answers changes. The targets are the project's; a module's digest holds those whose
+function name its text mentions (it cannot start one it does not name).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
+from qlint.project.targets import TargetFacts
+
 # (path from the project root, line, col) of a join.
 Location = tuple[str, int, int]
+# A function of the project as a target: (its file's path from the project root, its facts).
+Target = tuple[str, TargetFacts]
+# A class attribute built as a queue: (its file, the line, the dotted constructor).
+MadeQueue = tuple[str, int, str]
+
+
+# The rules that learn a queue's class from the module that builds it, and those that
+# judge a thread target another module defines.
+_MADE_RULES = frozenset({"QL202", "QL303"})
+_TARGET_RULES = frozenset({"QL203", "QL204"})
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -35,6 +51,8 @@ class ProjectView:
     attributes: dict[tuple[str, str], Location] = field(default_factory=dict)  # (class qualname, attr)
     parameters: dict[tuple[str, int], Location] = field(default_factory=dict)  # (function qualname, index)
     by_name: dict[str, Location] = field(default_factory=dict)  # attr -> a join of unknown receiver class
+    targets: dict[str, Target] = field(default_factory=dict)  # `app.workers.consume` -> what it does
+    made: dict[str, MadeQueue] = field(default_factory=dict)  # `app.client.Client.inbox` -> how it is built
 
     def global_join(self, name: str) -> Optional[Elsewhere]:
         where = self.globals.get(name)
@@ -51,6 +69,49 @@ class ProjectView:
         where = self.parameters.get((function_qualname, index))
         return Elsewhere(where, "parameter") if where else None
 
+    def target(self, dotted: str) -> Optional[Target]:
+        """What the project's function `dotted` (`app.workers.consume`) does, if it is known."""
+        return self.targets.get(dotted)
+
+    def made_queue(self, dotted: str) -> Optional[MadeQueue]:
+        """How the project's class attribute `dotted` (`app.client.Client.inbox`) is built."""
+        return self.made.get(dotted)
+
+    def mentioned_targets(self, text: str) -> dict[str, Target]:
+        """The targets whose function name is in `text`: all that a module could start."""
+        return {name: target for name, target in self.targets.items() if name.rsplit(".", 1)[-1] in text}
+
+    def mentioned_made(self, text: str) -> dict[str, MadeQueue]:
+        """The queue attributes whose name and class name are in `text`: all a module could use."""
+        return {
+            name: made for name, made in self.made.items()
+            if name.rsplit(".", 1)[-1] in text and name.rsplit(".", 2)[-2] in text
+        }
+
+    def rules_needed(self, text: str) -> frozenset[str]:
+        """Rules a module with this `text` must run though its own text (the rules' gates)
+        does not show what they look for: it names a function of another module that is a
+        consumer or producer and its module (QL203, QL204), or a class and its attribute built
+        there as a queue (QL202, QL303), each as a word."""
+        words = set(_WORD.findall(text)) if self.targets or self.made else set()
+        # The function and its module's last name (`from app.workers import consume`), for an
+        # endless consumer or a producer.
+        targets = any(
+            set(name.rsplit(".", 2)[-2:]) <= words and (facts[1] or (facts[2] and not facts[4]))
+            for name, (_, facts) in self.targets.items()
+        )
+        made = any(set(name.rsplit(".", 2)[-2:]) <= words for name in self.made)
+        return (_TARGET_RULES if targets else frozenset()) | (_MADE_RULES if made else frozenset())
+
+    def narrowed(self, text: str) -> None:
+        """Keep only the project-wide answers a module with this `text` could use."""
+        self.by_name = {name: where for name, where in self.by_name.items() if name in text}
+        self.targets = self.mentioned_targets(text)
+        self.made = self.mentioned_made(text)
+
+    def answers(self) -> bool:
+        return bool(self.globals or self.attributes or self.parameters or self.by_name or self.targets or self.made)
+
     def digest(self) -> str:
         data = [
             self.module,
@@ -59,5 +120,7 @@ class ProjectView:
             sorted([list(k), v] for k, v in self.attributes.items()),
             sorted([list(k), v] for k, v in self.parameters.items()),
             sorted(self.by_name.items()),
+            sorted([k, list(v[0:1]) + list(v[1])] for k, v in self.targets.items()),
+            sorted([k, list(v)] for k, v in self.made.items()),
         ]
         return hashlib.sha256(json.dumps(data).encode("utf-8")).hexdigest()[:16]

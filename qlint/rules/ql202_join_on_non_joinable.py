@@ -4,6 +4,11 @@
 Finds `join()` or `task_done()` called on a queue that has neither:
 `queue.SimpleQueue`, `multiprocessing.Queue`, `multiprocessing.SimpleQueue`.
 
+The queue may be a class attribute built in another module of the project:
+`stats.events.join()`, where `stats = Collector()` or `stats: Collector` names a class
+imported (absolutely) from a module whose `Collector` sets `self.events =
+queue.SimpleQueue()`. The message names that file.
+
 ## Why is this bad?
 These classes do not count unfinished tasks, so the call raises `AttributeError` at run
 time. (`multiprocessing.Queue.join_thread()` is something else: it waits for the
@@ -41,14 +46,15 @@ No autofix: the consumers must also call `task_done()`.
 
 from __future__ import annotations
 
-from typing import Iterator
+import os
+from typing import Iterator, Union
 
 import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
 from qlint.prefilter import Evidence
 from qlint.registry import NOT_JOINABLE
-from qlint.rules.base import non_joinable_gate
+from qlint.rules.base import Finding, non_joinable_gate
 
 CODE = "QL202"
 NAME = "join-on-non-joinable"
@@ -60,13 +66,27 @@ MESSAGE = (
 )
 
 
-def check(facts: ModuleFacts) -> Iterator[cst.CSTNode]:
+def check(facts: ModuleFacts) -> Iterator[Union[cst.CSTNode, Finding]]:
     queues = facts.queues
     for group in queues.groups.values():
         for method in ("join", "task_done"):
             for site in group.methods.get(method, ()):
                 if queues.kinds_reaching(site.scope, site.receiver) == {NOT_JOINABLE}:
-                    yield site.node
+                    elsewhere = queues.made_elsewhere(site.scope, site.receiver)
+                    if elsewhere is None:
+                        yield site.node
+                        continue
+                    shown, line = elsewhere
+                    root = queues.project.root if queues.project is not None else ""
+                    yield Finding(
+                        site.node,
+                        message=(
+                            f"this queue class (made in {shown}:{line}) has no join() or task_done(): "
+                            "AttributeError at run time; use queue.Queue or multiprocessing.JoinableQueue "
+                            "to wait for the work"
+                        ),
+                        related=((os.path.join(root, shown), line, 1, "the queue is made here"),),
+                    )
 
 
 gate = non_joinable_gate

@@ -9,6 +9,11 @@ around blocking `get()` calls, with no sentinel that leaves it, when nothing is 
 into a queue between the last `stop.set()` and the `join()` to wake it. A loop whose
 get has a timeout, or that breaks on a sentinel, is fine.
 
+The target may be a module-level function of another module of the project (`from
+app.workers import consume`, an absolute import): its `while True:` loop is judged
+there as here, and the message names that file. Across modules, the calls the target
+makes are not followed, and a loop on a stop flag is not judged.
+
 ## Why is this bad?
 The worker waits in `get()` for ever, so `t.join()` never returns and the program hangs
 at shutdown. Waiting for the *work* is `q.join()`; ending the worker needs a sentinel
@@ -94,7 +99,7 @@ def check(facts: ModuleFacts) -> Iterator[tuple[cst.CSTNode, str]]:
     for worker in threads.workers:
         if worker.kind not in ("thread", "process") or worker.stopped_at:
             continue
-        endless = threads.endless_consumer(worker.target)
+        endless = threads.endless_worker(worker)
         if not endless and not threads.flag_consumer(worker.target):
             continue
         for at, node, timed in worker.joins:
@@ -122,6 +127,8 @@ def _is_join_call(node: cst.CSTNode) -> bool:
 
 
 def gate(text: str) -> bool:
+    """On the file alone (a target imported from another module of the project is the
+    project view's to ask for: ProjectView.rules_needed)."""
     return "get" in text and "while" in text and untimed_join_gate(text) and worker_gate(text)
 
 

@@ -13,6 +13,10 @@ awaited or gathered before `q.join()`, or one whose consumers were all joined fi
 consumer ends on the sentinel put after the work, so nothing put later can make
 `join()` return early; it would hang it instead).
 
+A producer may be defined in another module of the project (`from app.producers import
+produce`, absolute imports): a function there that puts into the parameter the queue
+is handed as, and gets from no queue, is a producer; the message names its file.
+
 ## Why is this bad?
 `q.join()` returns as soon as every item put *so far* is acknowledged. If consumers
 catch up with a producer that is still running, the count touches zero and `join()`
@@ -116,7 +120,10 @@ def check(facts: ModuleFacts) -> Iterator[tuple[cst.CSTNode, str]]:
                     if worker.scope is site.scope
                     and worker.started_at is not None
                     and worker.started_at < at
-                    and threads.puts_into(worker.target, site.scope, site.receiver)
+                    and (
+                        threads.puts_into(worker.target, site.scope, site.receiver)
+                        or threads.remote_puts_into(worker, site.scope, site.receiver)
+                    )
                     and not threads.consumes(worker.target, group)
                     and not worker.joined_before(at)
                     and not threads.fed_from_joined_stage(worker, site.scope, site.receiver, at)
@@ -141,7 +148,7 @@ def _consumers_joined_before(facts: ModuleFacts, group: QueueGroup, scope: Scope
         if worker.scope is scope
         and worker.started_at is not None
         and worker.started_at < at
-        and threads.consumes(worker.target, group)
+        and (threads.consumes(worker.target, group) or threads.remote_consumes(worker, group))
     ]
     return bool(consumers) and all(
         any(when < at and not timed for when, _, timed in worker.joins) for worker in consumers
@@ -149,6 +156,8 @@ def _consumers_joined_before(facts: ModuleFacts, group: QueueGroup, scope: Scope
 
 
 def gate(text: str) -> bool:
+    """On the file alone (a producer imported from another module of the project is the
+    project view's to ask for: ProjectView.rules_needed)."""
     return "put" in text and empty_join_gate(text) and worker_gate(text)
 
 

@@ -5,6 +5,12 @@ Finds `q.get()`, `q.put(item)` or `q.join()` of an `asyncio.Queue` (known from h
 was built, annotated or passed in) used as a statement, assigned, or entered by a `with`
 or `async with` (`async with q.get() as item:`), without `await`.
 
+The queue may be a class attribute built in another module of the project:
+`client.inbox.put(x)`, where `client = Client()` or `client: Client` names a class
+imported (absolutely) from a module whose `Client` sets `self.inbox = asyncio.Queue()`.
+The message names that file; `--fix`, which judges each file alone, does not add the
+`await` there.
+
 ## Why is this bad?
 These methods are coroutines: calling one only creates a coroutine object, which never
 runs. The item is not put, nothing is got (the "item" is a coroutine), the join does not
@@ -39,13 +45,15 @@ q.get()` and process it in `try`/`finally`.
 
 from __future__ import annotations
 
-from typing import Iterator
+import os
+from typing import Iterator, Optional
 
 import libcst as cst
 
 from qlint.analysis.facts import ModuleFacts
 from qlint.fixes.model import SAFE, Fix
 from qlint.prefilter import Evidence
+from qlint.project.view import ProjectView
 from qlint.registry import awaited_modules
 from qlint.rules.base import Finding
 
@@ -95,9 +103,26 @@ def check(facts: ModuleFacts) -> Iterator[Finding]:
                         kept[id(function)] = _run_later(function)
                     if targets & kept[id(function)]:
                         continue
+                elsewhere = queues.made_elsewhere(site.scope, site.receiver)
+                if elsewhere is not None:  # the kind is known from another file: --fix judges files alone
+                    yield _made_elsewhere(call, elsewhere, queues.project)
+                    continue
                 awaitable = site.scope.kind == "function" and site.scope.is_async
                 yield Finding(call, fix=Fix(SAFE, "Add await", ((call, cst.Await(expression=call)),))
                               if awaitable else None)
+
+
+def _made_elsewhere(call: cst.Call, where: tuple[str, int], project: Optional[ProjectView]) -> Finding:
+    shown, line = where
+    root = project.root if project is not None else ""
+    return Finding(
+        call,
+        message=(
+            f"asyncio.Queue method not awaited (the queue is made in {shown}:{line}): it only makes a "
+            "coroutine, which never runs; add await (or use put_nowait()/get_nowait())"
+        ),
+        related=((os.path.join(root, shown), line, 1, "the asyncio.Queue is made here"),),
+    )
 
 
 # What takes a coroutine and runs it: `pending = q.get()` handed to one of these is correct.

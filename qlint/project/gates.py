@@ -1,0 +1,25 @@
+"""Which rules a file must run because of what another module of the project says,
+though its own text does not pass their gates: it names a consumer or producer
+function defined elsewhere (QL203, QL204), or a class attribute built elsewhere as a
+queue (QL202, QL303). Each also needs what it looks for in the file itself: a thread
+maker and `join` (QL203, QL204), a `join`/`task_done` (QL202), a `get`, `put` or
+`join` (QL303). Files that need none are not parsed, as with `--isolated-modules`."""
+
+from __future__ import annotations
+
+from qlint.project.view import ProjectView
+from qlint.registry import WORKER_MAKERS
+
+
+def needed_rules(view: ProjectView, text: str) -> frozenset[str]:
+    codes = view.rules_needed(text)
+    if not codes:
+        return codes
+    kept: set[str] = set()
+    if codes & {"QL203", "QL204"} and "join" in text and any(maker in text for maker in WORKER_MAKERS):
+        kept |= codes & {"QL203", "QL204"}
+    if "QL202" in codes and ("join" in text or "task_done" in text):
+        kept.add("QL202")
+    if "QL303" in codes and any(word in text for word in ("get", "put", "join")):
+        kept.add("QL303")
+    return frozenset(kept)

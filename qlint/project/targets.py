@@ -1,0 +1,160 @@
+"""What a module's functions do when another module runs them as a thread or process target.
+
+`Thread(target=consume, args=(q,))` in main.py, with `consume` defined in workers.py:
+QL203 asks whether `consume` runs a consumer loop that never ends, QL204 whether it puts
+into the queue main.py hands it. Read from CPython's tree, for module-level functions:
+
+- `endless`: the line of a `while True:` loop around blocking queue gets (`q.get()`,
+  `q.get(True)`, `q.get(timeout=None)`), none of them timed, with no `break` (of that
+  loop), `return`, `raise` or exit call in it (as analysis/loop_ends.py judges a loop
+  in view); 0 when there is none. A `get` with a key (`d.get(key)`) is not a queue's.
+- `puts`: the parameters (by index) the function calls `put()` or `put_nowait()` on;
+- `gets`: the parameters it calls `get()` or `get_nowait()` on;
+- `consumer`: it gets from some queue at all (a stage that consumes one queue and
+  feeds another is not judged a producer across modules).
+
+Calls the function makes to other functions are not followed. qlint never imports the
+code: all of this is read.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Iterable, Optional
+
+# qualname -> (line of the def, endless loop line or 0, params put into, params got from, any get at all)
+TargetFacts = tuple[int, int, tuple[int, ...], tuple[int, ...], bool]
+
+_EXITS = frozenset({"sys.exit", "exit", "quit", "os._exit"})
+
+
+_GAP = rb"(?:\s|\\|#[^\r\n]*(?![^\r\n]))*"
+_QUEUE_CALL = re.compile(
+    rb"\." + _GAP + rb"(?:get" + _GAP + rb"\(" + _GAP + rb"(?:\)|True|False|block|timeout)|(?:get_nowait|put|put_nowait)"
+    + _GAP + rb"\()"
+)
+
+
+def target_gate(source: bytes) -> bool:
+    """Whether a module can have a function worth knowing as a target (cheap, sound): it
+    calls a queue's get (`.get()`, `.get(True)`, `.get(timeout=...)`, `.get_nowait()`) or
+    `.put(...)` on something."""
+    return (b"get" in source or b"put" in source) and _QUEUE_CALL.search(source) is not None
+
+
+def targets_of(tree: ast.Module) -> dict[str, TargetFacts]:
+    """The facts of each module-level function that gets or puts (see the module docstring)."""
+    found: dict[str, TargetFacts] = {}
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            facts = _function(node)
+            if facts is not None:
+                found[node.name] = facts
+    return found
+
+
+def _own(nodes: Iterable[ast.AST]) -> Iterable[ast.AST]:
+    """Every node under `nodes`, not entering nested functions, classes or lambdas."""
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def _function(node: ast.FunctionDef | ast.AsyncFunctionDef) -> Optional[TargetFacts]:
+    params = [a.arg for a in [*node.args.posonlyargs, *node.args.args]]
+    rebound = {n.id for n in _own(node.body) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    puts: set[int] = set()
+    gets: set[int] = set()
+    consumer = False
+    endless = 0
+    for child in _own(node.body):
+        if isinstance(child, ast.While) and not endless and _endless(child):
+            endless = child.lineno
+        if not (isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute)):
+            continue
+        method = child.func.attr
+        receiver = child.func.value
+        name = receiver.id if isinstance(receiver, ast.Name) and receiver.id not in rebound else ""
+        index = params.index(name) if name in params else -1
+        if method in ("put", "put_nowait") and index >= 0:
+            puts.add(index)
+        elif method == "get_nowait" or (method == "get" and _queue_get(child) is not None):
+            consumer = True
+            if index >= 0:
+                gets.add(index)
+    if not (puts or consumer):
+        return None
+    return (node.lineno, endless, tuple(sorted(puts)), tuple(sorted(gets)), consumer)
+
+
+def _queue_get(call: ast.Call) -> Optional[bool]:
+    """For a `.get(...)` call: True if it is a queue's blocking get, False if a queue's timed
+    or non-blocking one, None if it is not a queue's (`d.get(key)`)."""
+    blocking = True
+    for position, arg in enumerate(call.args):
+        if isinstance(arg, ast.Starred):
+            return None
+        name = ("block", "timeout")[min(position, 1)]
+        if name == "block" and not (isinstance(arg, ast.Constant) and isinstance(arg.value, bool)):
+            return None  # a key
+        blocking &= _blocking_value(name, arg)
+    for keyword in call.keywords:
+        if keyword.arg not in ("block", "timeout"):
+            return None
+        blocking &= _blocking_value(keyword.arg, keyword.value)
+    return blocking
+
+
+def _blocking_value(name: str, value: ast.expr) -> bool:
+    wanted = True if name == "block" else None
+    return isinstance(value, ast.Constant) and value.value is wanted
+
+
+def _endless(loop: ast.While) -> bool:
+    """`while True:` around queue gets, all blocking, with no way out."""
+    test = loop.test
+    if not (isinstance(test, ast.Constant) and test.value and not isinstance(test.value, str)):
+        return False
+    gets = [
+        False if n.func.attr == "get_nowait" else _queue_get(n) for n in _own(loop.body)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("get", "get_nowait")
+        and isinstance(n.func.value, (ast.Name, ast.Attribute))
+    ]
+    queue_gets = [g for g in gets if g is not None]
+    if not queue_gets or not all(queue_gets):
+        return False
+    return not _leaves(loop.body, own_loop=True)
+
+
+def _leaves(statements: Iterable[ast.stmt], own_loop: bool) -> bool:
+    """A break (of this loop), return, raise or exit call among `statements`."""
+    for statement in statements:
+        if isinstance(statement, (ast.Return, ast.Raise)) or (own_loop and isinstance(statement, ast.Break)):
+            return True
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+            func = statement.value.func
+            name = func.id if isinstance(func, ast.Name) else (
+                f"{func.value.id}.{func.attr}" if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) else ""
+            )
+            if name in _EXITS:
+                return True
+        if isinstance(statement, (ast.For, ast.AsyncFor, ast.While)):
+            if _leaves(statement.body, own_loop=False) or _leaves(statement.orelse, own_loop):
+                return True
+        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        else:
+            for block in ("body", "orelse", "finalbody"):
+                if _leaves(getattr(statement, block, None) or [], own_loop):
+                    return True
+            for handler in getattr(statement, "handlers", None) or []:
+                if _leaves(handler.body, own_loop):
+                    return True
+            for case in getattr(statement, "cases", None) or []:
+                if _leaves(case.body, own_loop):
+                    return True
+    return False
