@@ -15,13 +15,12 @@ import contextlib
 import hashlib
 import json
 import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Sequence, Union
 
-from qlint.project.exports import ExportsStore, exports_file
-from qlint.project.index import ProjectIndex, summarize_file, summary_gate
+from qlint.project.exports import ExportsStore, exports_file, exports_of_file
+from qlint.project.index import ProjectIndex, summarize_file
 from qlint.project.layout import ROOT_MARKERS, find_root
 from qlint.project.summary import ModuleSummary
 from qlint.project.view import Location, MadeQueue, ProjectView, Target
@@ -94,39 +93,35 @@ class SummaryStore:
         self.dirty = True
         return summary
 
-    def prefetch(self, paths: list[str], jobs: int) -> None:
-        """Summarize the files the store does not hold yet: the gate here (cheap), the
-        parses and summaries of the files it passes in `jobs` processes, largest first (they
-        cost most of building an index, and a few big test files dominate)."""
-        gated = []
+    def prefetch(self, paths: list[str], jobs: int, exports: Optional[ExportsStore] = None) -> None:
+        """Read, in `jobs` processes, what the stores do not hold yet: each worker gates,
+        parses and summarizes its files (and reads their exports), largest files dealt
+        round first (a few big test files cost most of building an index). With one job,
+        or few files, nothing is done here: the index reads each file as it asks."""
+        wanted = []
         for path in paths:
             stamp = _stamp(path)
+            if stamp is None:
+                continue
             entry = self.entries.get(f"1{path}")
-            if stamp is None or (isinstance(entry, list) and len(entry) == 2 and entry[0] == stamp):
-                continue
-            try:
-                if not stat.S_ISREG(os.stat(path).st_mode):
-                    continue
-                with open(path, "rb") as handle:
-                    passes = summary_gate(handle.read())
-            except OSError:
-                continue
-            if passes:
-                gated.append((stamp[0], path))
-            else:
-                self.entries[f"1{path}"] = [stamp, None]
-                self.dirty = True
-        if jobs <= 1 or len(gated) < _POOL_THRESHOLD:
-            return  # read one by one as the index asks
+            summarized = isinstance(entry, list) and len(entry) == 2 and entry[0] == stamp
+            if not summarized or (exports is not None and not exports.holds(path, stamp)):
+                wanted.append((stamp[0], path))
+        if jobs <= 1 or len(wanted) < _POOL_THRESHOLD:
+            return
         from concurrent.futures import ProcessPoolExecutor
 
-        order = [path for _, path in sorted(gated, reverse=True)]
+        order = [path for _, path in sorted(wanted, reverse=True)]
+        count = max(jobs * 4, len(order) // _CHUNK_FILES)
+        chunks = [order[start::count] for start in range(count)]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for chunk in pool.map(_summarize_chunk, [[path] for path in order]):
-                for path, stamp, data in chunk:
+            for chunk in pool.map(_read_chunk, chunks):
+                for path, stamp, data, exported in chunk:
                     if stamp is not None:
                         self.entries[f"1{path}"] = [stamp, data]
                         self.dirty = True
+                        if exports is not None:
+                            exports.keep(path, stamp, exported)
 
     def save(self) -> None:
         if self.file is None or not self.dirty:
@@ -141,8 +136,9 @@ class SummaryStore:
                 temporary.unlink()
 
 
-# Below this many files to parse and summarize, a pool costs more than it saves.
+# Below this many files to read, a pool costs more than it saves.
 _POOL_THRESHOLD = 8
+_CHUNK_FILES = 32  # files a worker reads at a time
 
 
 def _stamp(path: str) -> Optional[list[int]]:
@@ -153,13 +149,14 @@ def _stamp(path: str) -> Optional[list[int]]:
     return [info.st_size, info.st_mtime_ns]
 
 
-def _summarize_chunk(paths: list[str]) -> list[tuple[str, Optional[list[int]], Any]]:
-    """(path, stamp before reading, summary as JSON or None) of each file: in a worker."""
+def _read_chunk(paths: list[str]) -> list[tuple[str, Optional[list[int]], Any, Any]]:
+    """(path, stamp before reading, summary as JSON or None, exports as JSON) of each file: in a worker."""
     done = []
     for path in paths:
         stamp = _stamp(path)
         summary = summarize_file(path, True) if stamp is not None else None
-        done.append((path, stamp, None if summary is None else summary.to_json()))
+        exported = exports_of_file(path).to_json() if stamp is not None else None
+        done.append((path, stamp, None if summary is None else summary.to_json(), exported))
     return done
 
 
@@ -223,8 +220,8 @@ def build_context(
             if root not in projects and any(os.path.isfile(os.path.join(root, m)) for m in ROOT_MARKERS):
                 projects[root] = project_files(root, exclude)
                 held.update(projects[root])
-    store.prefetch(sorted(held), jobs)
     exports = ExportsStore(exports_file(store_file))
+    store.prefetch(sorted(held), jobs, exports)
     for root, files in sorted(projects.items()):
         if files:
             add_index(context, ProjectIndex.build(root, files, read=store.read, read_exports=exports.read))

@@ -76,6 +76,15 @@ class ExportsStore:
                 if isinstance(data, dict):
                     self.entries = data
 
+    def holds(self, path: str, stamp: list[int]) -> bool:
+        entry = self.entries.get(path)
+        return isinstance(entry, list) and len(entry) == 2 and entry[0] == stamp
+
+    def keep(self, path: str, stamp: list[int], exported: Any) -> None:
+        """What a worker read (`Exports.to_json()`) for the file whose stamp was `stamp`."""
+        self.entries[path] = [stamp, exported]
+        self.dirty = True
+
     def read(self, path: str) -> Exports:
         try:
             info = os.stat(path)
