@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from qlint.project.targets import TargetFacts
+from qlint.registry import WORKER_MAKERS
 
 # (path from the project root, line, col) of a join.
 Location = tuple[str, int, int]
@@ -104,10 +105,14 @@ class ProjectView:
         return (_TARGET_RULES if targets else frozenset()) | (_MADE_RULES if made else frozenset())
 
     def narrowed(self, text: str) -> None:
-        """Keep only the project-wide answers a module with this `text` could use."""
+        """Keep only the project-wide answers a module with this `text` could use. A target
+        matters only to a module that starts a worker; a queue attribute only to one that
+        calls get, put, join or task_done (what QL202 and QL303 look at)."""
         self.by_name = {name: where for name, where in self.by_name.items() if name in text}
-        self.targets = self.mentioned_targets(text)
-        self.made = self.mentioned_made(text)
+        starts = any(maker in text for maker in WORKER_MAKERS)
+        self.targets = self.mentioned_targets(text) if self.targets and starts else {}
+        calls = any(word in text for word in ("get", "put", "join", "task_done"))
+        self.made = self.mentioned_made(text) if self.made and calls else {}
 
     def answers(self) -> bool:
         return bool(self.globals or self.attributes or self.parameters or self.by_name or self.targets or self.made)
