@@ -29,5 +29,8 @@ def test_the_function_name_alone_or_a_target_with_no_answer_is_not_enough() -> N
 
 def test_a_file_that_uses_a_queue_attribute_built_elsewhere_runs_ql202_and_ql303() -> None:
     assert needed_rules(VIEW, "from app.client import Client\nClient().inbox.put(1)\n") == {"QL303"}
-    assert needed_rules(VIEW, "def f(c: Client):\n    c.inbox.join()\n") == {"QL202", "QL303"}
+    assert needed_rules(VIEW, "from app.client import Client\ndef f(c: Client):\n    c.inbox.join()\n") == {"QL202", "QL303"}
+    assert needed_rules(VIEW, "from app import client\nclient.Client().inbox.join()\n") == {"QL202", "QL303"}
+    # Without an import, the analysis cannot tell which Client it is: nothing to run.
+    assert needed_rules(VIEW, "def f(c: Client):\n    c.inbox.join()\n") == set()
     assert needed_rules(VIEW, "def f(c):\n    c.inbox.join()\n") == set()  # the class is not named

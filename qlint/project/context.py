@@ -36,6 +36,7 @@ class ProjectContext:
     unknown: dict[str, dict[str, Location]] = field(default_factory=dict)
     targets: dict[str, dict[str, Target]] = field(default_factory=dict)  # per project root
     made: dict[str, dict[str, MadeQueue]] = field(default_factory=dict)  # per project root
+    modules: dict[str, str] = field(default_factory=dict)  # absolute path -> its module name
 
     def view_for(self, path: str) -> Optional[ProjectView]:
         absolute = os.path.abspath(path)
@@ -46,7 +47,7 @@ class ProjectContext:
         if view is None and not unknown and not targets and not made:
             return None
         if view is None:
-            view = ProjectView("", self.roots.get(absolute, ""))
+            view = ProjectView(self.modules.get(absolute, ""), self.roots.get(absolute, ""))
         return ProjectView(view.module, view.root, view.globals, view.attributes, view.parameters, unknown, targets, made)
 
     def key_for(self, path: str, source: Union[str, bytes]) -> str:
@@ -241,6 +242,7 @@ def _holds(files: list[str], path: str) -> bool:
 def add_index(context: ProjectContext, index: ProjectIndex) -> None:
     for path, view in index.views.items():
         context.roots[path] = index.root
+        context.modules[path] = view.module
         if view.globals or view.attributes or view.parameters:
             context.views[path] = view
     if index.unknown:

@@ -32,7 +32,6 @@ MadeQueue = tuple[str, int, str]
 # judge a thread target another module defines.
 _MADE_RULES = frozenset({"QL202", "QL303"})
 _TARGET_RULES = frozenset({"QL203", "QL204"})
-_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -94,14 +93,16 @@ class ProjectView:
         does not show what they look for: it names a function of another module that is a
         consumer or producer and its module (QL203, QL204), or a class and its attribute built
         there as a queue (QL202, QL303), each as a word."""
-        words = set(_WORD.findall(text)) if self.targets or self.made else set()
         # The function and its module's last name (`from app.workers import consume`), for an
-        # endless consumer or a producer.
+        # endless consumer or a producer. Substrings first (fast), words to confirm.
+        # Its own module's functions and classes the file judges alone; another module's it can
+        # only reach through an import that names the function (class) or its module.
+        own = self.module + "." if self.module else None
         targets = any(
-            set(name.rsplit(".", 2)[-2:]) <= words and (facts[1] or (facts[2] and not facts[4]))
+            (facts[1] or (facts[2] and not facts[4])) and _imported(name, own, text, 2)
             for name, (_, facts) in self.targets.items()
         )
-        made = any(set(name.rsplit(".", 2)[-2:]) <= words for name in self.made)
+        made = any(_imported(name, own, text, 3) for name in self.made)
         return (_TARGET_RULES if targets else frozenset()) | (_MADE_RULES if made else frozenset())
 
     def narrowed(self, text: str) -> None:
@@ -129,3 +130,28 @@ class ProjectView:
             sorted([k, list(v)] for k, v in self.made.items()),
         ]
         return hashlib.sha256(json.dumps(data).encode("utf-8")).hexdigest()[:16]
+
+
+def _words_in(words: list[str], text: str) -> bool:
+    """Whether each of `words` is a word of `text` (not only part of a longer one)."""
+    return all(word in text for word in words) and all(
+        re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", text) is not None for word in words
+    )
+
+
+def _imported(dotted: str, own: Optional[str], text: str, parts: int) -> bool:
+    """`app.workers.consume` (parts=2) or `app.client.Client.inbox` (parts=3): not of the
+    module `own`; its last two names words of `text` (the function, or the class and its
+    attribute); and the function or class, or its module's last name, on a line that imports
+    (the analysis resolves them through imports only)."""
+    if own is not None and dotted.startswith(own):
+        return False
+    names = dotted.split(".")
+    if len(names) < parts or not _words_in(names[-2:], text):
+        return False
+    imported = "|".join(map(re.escape, names[-parts:-1] if parts == 3 else names[-parts:]))
+    word = r"(?<![\w])(?:" + imported + r")(?!\w)"
+    return (
+        re.search(r"^[^\n#]*\bimport\b[^\n]*" + word, text, re.MULTILINE) is not None
+        or re.search(r"^[^\n#]*\bfrom\b[^\n]*" + word + r"[^\n]*\bimport\b", text, re.MULTILINE) is not None
+    )
