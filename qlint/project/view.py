@@ -15,10 +15,12 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Optional, TypeVar
 
 from qlint.project.targets import TargetFacts
 from qlint.registry import WORKER_MAKERS
+
+_Entry = TypeVar("_Entry")
 
 # (path from the project root, line, col) of a join.
 Location = tuple[str, int, int]
@@ -106,14 +108,18 @@ class ProjectView:
         return (_TARGET_RULES if targets else frozenset()) | (_MADE_RULES if made else frozenset())
 
     def narrowed(self, text: str) -> None:
-        """Keep only the project-wide answers a module with this `text` could use. A target
-        matters only to a module that starts a worker; a queue attribute only to one that
-        calls get, put, join or task_done (what QL202 and QL303 look at)."""
+        """Keep only the project-wide answers a module with this `text` could use: a target
+        or queue attribute of another module that it imports (the analysis resolves them
+        through imports only), a target only if it starts a worker, a queue attribute only
+        if it calls get, put, join or task_done (what QL202 and QL303 look at). Those of its
+        own module come from its own bytes, which key its result already."""
         self.by_name = {name: where for name, where in self.by_name.items() if name in text}
+        own = self.module + "." if self.module else None
+        imports = _import_words(text)
         starts = any(maker in text for maker in WORKER_MAKERS)
-        self.targets = self.mentioned_targets(text) if self.targets and starts else {}
+        self.targets = _imported_entries(self.targets, own, imports, text, 2) if self.targets and starts else {}
         calls = any(word in text for word in ("get", "put", "join", "task_done"))
-        self.made = self.mentioned_made(text) if self.made and calls else {}
+        self.made = _imported_entries(self.made, own, imports, text, 3) if self.made and calls else {}
 
     def answers(self) -> bool:
         return bool(self.globals or self.attributes or self.parameters or self.by_name or self.targets or self.made)
@@ -155,3 +161,43 @@ def _imported(dotted: str, own: Optional[str], text: str, parts: int) -> bool:
         re.search(r"^[^\n#]*\bimport\b[^\n]*" + word, text, re.MULTILINE) is not None
         or re.search(r"^[^\n#]*\bfrom\b[^\n]*" + word + r"[^\n]*\bimport\b", text, re.MULTILINE) is not None
     )
+
+
+def _import_words(text: str) -> set[str]:
+    """The words of the lines that hold `import` (found by the word, not line by line)."""
+    words: set[str] = set()
+    at = text.find("import")
+    while at >= 0:
+        start, end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
+        line = text[start : end if end >= 0 else len(text)]
+        words.update(re.findall(r"\w+", line.split("#", 1)[0]))
+        at = text.find("import", end if end >= 0 else len(text))
+    return words
+
+
+# The last grouping `_imported_entries` made, by `parts`: the entries (kept, so their id stays
+# theirs), and each import word -> the dotted names it can bring in.
+_GROUPED: dict[int, tuple[dict[str, Any], dict[str, list[str]]]] = {}
+
+
+def _imported_entries(entries: dict[str, _Entry], own: Optional[str], imports: set[str], text: str, parts: int
+                      ) -> dict[str, _Entry]:
+    """Of `entries` (`app.workers.consume`: parts=2; `app.client.Client.inbox`: parts=3),
+    those of another module than `own` whose function (class) or module is an imported
+    word, and whose last two names are words of `text`. Every view of a run shares one
+    dict of entries: it is grouped by import word once, not once per file."""
+    if parts in _GROUPED and _GROUPED[parts][0] is entries:
+        groups = _GROUPED[parts][1]
+    else:
+        groups = {}
+        for name in entries:
+            names = name.split(".")
+            for word in set(names[-parts:-1] if parts == 3 else names[-parts:]):
+                groups.setdefault(word, []).append(name)
+        _GROUPED[parts] = (entries, groups)
+    found = {}
+    for word in imports & groups.keys():
+        for name in groups[word]:
+            if (own is None or not name.startswith(own)) and _words_in(name.split(".")[-2:], text):
+                found[name] = entries[name]
+    return found
