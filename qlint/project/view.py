@@ -95,16 +95,17 @@ class ProjectView:
         does not show what they look for: it names a function of another module that is a
         consumer or producer and its module (QL203, QL204), or a class and its attribute built
         there as a queue (QL202, QL303), each as a word."""
-        # The function and its module's last name (`from app.workers import consume`), for an
-        # endless consumer or a producer. Substrings first (fast), words to confirm.
-        # Its own module's functions and classes the file judges alone; another module's it can
-        # only reach through an import that names the function (class) or its module.
+        # Another module's function (class) the analysis reaches only through an import that
+        # names it or its module; its own module's, the file judges alone.
+        if not (self.targets or self.made):
+            return frozenset()
         own = self.module + "." if self.module else None
+        imports = _import_words(text)
         targets = any(
-            (facts[1] or (facts[2] and not facts[4])) and _imported(name, own, text, 2)
-            for name, (_, facts) in self.targets.items()
+            facts[1] or (facts[2] and not facts[4])
+            for _, facts in _imported_entries(self.targets, own, imports, text, 2).values()
         )
-        made = any(_imported(name, own, text, 3) for name in self.made)
+        made = bool(_imported_entries(self.made, own, imports, text, 3))
         return (_TARGET_RULES if targets else frozenset()) | (_MADE_RULES if made else frozenset())
 
     def narrowed(self, text: str) -> None:
@@ -142,24 +143,6 @@ def _words_in(words: list[str], text: str) -> bool:
     """Whether each of `words` is a word of `text` (not only part of a longer one)."""
     return all(word in text for word in words) and all(
         re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", text) is not None for word in words
-    )
-
-
-def _imported(dotted: str, own: Optional[str], text: str, parts: int) -> bool:
-    """`app.workers.consume` (parts=2) or `app.client.Client.inbox` (parts=3): not of the
-    module `own`; its last two names words of `text` (the function, or the class and its
-    attribute); and the function or class, or its module's last name, on a line that imports
-    (the analysis resolves them through imports only)."""
-    if own is not None and dotted.startswith(own):
-        return False
-    names = dotted.split(".")
-    if len(names) < parts or not _words_in(names[-2:], text):
-        return False
-    imported = "|".join(map(re.escape, names[-parts:-1] if parts == 3 else names[-parts:]))
-    word = r"(?<![\w])(?:" + imported + r")(?!\w)"
-    return (
-        re.search(r"^[^\n#]*\bimport\b[^\n]*" + word, text, re.MULTILINE) is not None
-        or re.search(r"^[^\n#]*\bfrom\b[^\n]*" + word + r"[^\n]*\bimport\b", text, re.MULTILINE) is not None
     )
 
 
