@@ -260,15 +260,20 @@ def _main(argv: Optional[Sequence[str]]) -> int:
     else:
         cache = None if args.no_cache or fix_mode is not None else ResultCache.load(_cache_folder(args), settings)
         files = list(discover(args.paths or ["."], discovery))
-        project = None
-        if not args.isolated_modules:
+        given = [path for path in args.paths or ["."] if os.path.exists(path)]
+        store = None if args.no_cache else summary_store(_cache_folder(args))
+        if args.isolated_modules:
+            result = run(files, settings, args.jobs, fix_mode, cache, edits)
+        elif fix_mode is None:
+            from qlint.whole_project import run_whole_project
+
+            result = run_whole_project(files, settings, args.jobs, cache, edits, given, store, discovery.exclude)
+        else:
             from qlint.project.context import build_context
 
-            given = [path for path in args.paths or ["."] if os.path.exists(path)]
-            store = None if args.no_cache else summary_store(_cache_folder(args))
             linted = [found.path for found in files if not found.error]
             project = build_context(given, store, discovery.exclude, args.jobs or os.cpu_count() or 1, linted)
-        result = run(files, settings, args.jobs, fix_mode, cache, edits, project)
+            result = run(files, settings, args.jobs, fix_mode, cache, edits, project)
     if fix_mode is not None and not fix_mode.write:
         return _report_diff(result)
     stdin_name = args.stdin_filename or "-"

@@ -37,6 +37,7 @@ class FileReport:
     errors: list[str] = field(default_factory=list)
     module: Optional[cst.Module] = None
     fixes: list[tuple[Diagnostic, Fix]] = field(default_factory=list)
+    ran: frozenset[str] = frozenset()  # the codes of the rules run on LibCST's tree
 
 
 DEFAULT_SETTINGS = Settings()
@@ -97,12 +98,15 @@ def check_source(
     fixes: str = FIX_EDITS,
     steps: bool = True,
     project: Optional[ProjectView] = None,
+    also_if_parsed: frozenset[str] = frozenset(),
 ) -> FileReport:
     """Lint one file; never raises on bad input. `project`: what the other modules of its
     project say about this one's queues (qlint/project/), None to judge it alone. `tree` is CPython's tree of `source`
     when the caller has it already (flake8 does). `fixes` says how much of each fix the
     surface shows (NO_FIXES, FIX_MARKS, FIX_EDITS); `steps=False` skips placing the steps
-    of a finding's path, for a surface that does not print them."""
+    of a finding's path, for a surface that does not print them. `also_if_parsed`: rules
+    to run too (when enabled) if some rule makes LibCST parse the file anyway: a rule
+    whose gate is shut reports nothing, and `ran` then says the file was judged by it."""
     report = FileReport()
     try:
         text = decode(source)
@@ -138,6 +142,12 @@ def check_source(
     rules = [rule for rule in rules if rule.code in possible or rule in extra]
     if not rules:
         return report
+    if also_if_parsed:
+        ignored_here = settings.ignored_in(path) if path else ()
+        rules += [
+            rule for rule in RULES
+            if rule.code in also_if_parsed and rule not in rules and settings.is_enabled(rule.code, ignored_here)
+        ]
     if nesting_exceeds(tree, MAX_NESTING):
         report.errors.append(f"{path}: nested more than {MAX_NESTING} levels deep: not analysed")
         return report
@@ -196,6 +206,7 @@ def _analyse(
     project: Optional[ProjectView] = None,
 ) -> FileReport:
     """Facts, rules, places and `# noqa`, on a parsed module (and CPython's tree, when there is one)."""
+    report.ran = frozenset(rule.code for rule in rules)
     try:
         facts = module_facts(module, settings, project)
     except RecursionError:

@@ -174,12 +174,13 @@ def run(
     cache: Optional[ResultCache] = None,
     edits: bool = True,
     project: Optional[ProjectContext] = None,
+    settled: Optional[dict[str, FileResult]] = None,
 ) -> RunResult:
     """Lint (or fix) `files`; the result does not depend on `jobs`, nor on the cache.
 
     `edits`: whether the output shows each fix's text edits (json, sarif); without them a
     plain lint never renders a module. A cache entry stored without edits does not serve
-    a run that needs them.
+    a run that needs them. `settled`: results the run has already (qlint/whole_project.py).
     """
     result = RunResult()
     paths: list[str] = []
@@ -189,13 +190,14 @@ def run(
         else:
             paths.append(found.path)
     outcomes: dict[str, FileResult] = {}
+    missing = [path for path in paths if path not in (settled or {})]
     if cache is not None and fix_mode is None:
-        for path in paths:
+        for path in missing:
             source, _ = _read(path)
             hit = cache.lookup(path, result_key(source, path, project), edits=edits) if source is not None else None
             if hit is not None:
                 outcomes[path] = FileResult(hit[0], hit[1])
-    missing = [path for path in paths if path not in outcomes]
+    missing = [path for path in missing if path not in outcomes]
     jobs = jobs or os.cpu_count() or 1
     if len(missing) < _POOL_THRESHOLD:  # a few files: most hold no queue, and need no LibCST
         linted = [lint_file(path, settings, fix_mode, edits, project, screen_first=True) for path in missing]
@@ -206,7 +208,7 @@ def run(
         chunks = [missing[i : i + size] for i in range(0, len(missing), size)]
         with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(settings, fix_mode, edits, project)) as pool:
             linted = [o for chunk in pool.map(_lint_chunk_in_worker, chunks) for o in chunk]
-    for path, outcome in zip(missing, linted):
+    for path, outcome in [*zip(missing, linted), *(settled or {}).items()]:
         outcomes[path] = outcome
         if cache is not None and fix_mode is None and outcome.digest:
             cache.store(path, outcome.digest, outcome.diagnostics, outcome.errors, edits=edits)

@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Sequence, Union
 
-from qlint.project.exports import ExportsStore, exports_file, exports_of_file
+from qlint.project.exports import ExportsStore, exports_file
 from qlint.project.index import ProjectIndex, summarize_file
 from qlint.project.layout import ROOT_MARKERS, find_root
+from qlint.project.reading import Reading, read_bytes, reading_of
 from qlint.project.summary import ModuleSummary
 from qlint.project.view import Location, MadeQueue, ProjectView, Target
 
@@ -94,11 +95,8 @@ class SummaryStore:
         self.dirty = True
         return summary
 
-    def prefetch(self, paths: list[str], jobs: int, exports: Optional[ExportsStore] = None) -> None:
-        """Read, in `jobs` processes, what the stores do not hold yet: each worker gates,
-        parses and summarizes its files (and reads their exports), largest files dealt
-        round first (a few big test files cost most of building an index). With one job,
-        or few files, nothing is done here: the index reads each file as it asks."""
+    def stale(self, paths: list[str], exports: Optional[ExportsStore] = None) -> list[str]:
+        """The files of `paths` whose summary (or exports) the stores do not hold as they are now."""
         wanted = []
         for path in paths:
             stamp = _stamp(path)
@@ -107,20 +105,32 @@ class SummaryStore:
             entry = self.entries.get(f"1{path}")
             summarized = isinstance(entry, list) and len(entry) == 2 and entry[0] == stamp
             if not summarized or (exports is not None and not exports.holds(path, stamp)):
-                wanted.append((stamp[0], path))
+                wanted.append(path)
+        return wanted
+
+    def keep(self, path: str, stamp: list[int], summary: Any) -> None:
+        """What a worker read (`ModuleSummary.to_json()` or None) for the file whose stamp was `stamp`."""
+        self.entries[f"1{path}"] = [stamp, summary]
+        self.dirty = True
+
+    def prefetch(self, paths: list[str], jobs: int, exports: Optional[ExportsStore] = None) -> None:
+        """Read, in `jobs` processes, what the stores do not hold yet: each worker gates,
+        parses and summarizes its files (and reads their exports), largest files dealt
+        round first (a few big test files cost most of building an index). With one job,
+        or few files, nothing is done here: the index reads each file as it asks."""
+        wanted = self.stale(paths, exports)
         if jobs <= 1 or len(wanted) < _POOL_THRESHOLD:
             return
         from concurrent.futures import ProcessPoolExecutor
 
-        order = [path for _, path in sorted(wanted, reverse=True)]
+        order = by_size(wanted)
         count = max(jobs * 4, len(order) // _CHUNK_FILES)
         chunks = [order[start::count] for start in range(count)]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             for chunk in pool.map(_read_chunk, chunks):
                 for path, stamp, data, exported in chunk:
                     if stamp is not None:
-                        self.entries[f"1{path}"] = [stamp, data]
-                        self.dirty = True
+                        self.keep(path, stamp, data)
                         if exports is not None:
                             exports.keep(path, stamp, exported)
 
@@ -150,15 +160,24 @@ def _stamp(path: str) -> Optional[list[int]]:
     return [info.st_size, info.st_mtime_ns]
 
 
-def _read_chunk(paths: list[str]) -> list[tuple[str, Optional[list[int]], Any, Any]]:
-    """(path, stamp before reading, summary as JSON or None, exports as JSON) of each file: in a worker."""
+def _read_chunk(paths: list[str]) -> list[Reading]:
+    """The reading of each file (qlint/project/reading.py): in a worker."""
     done = []
     for path in paths:
-        stamp = _stamp(path)
-        summary = summarize_file(path, True) if stamp is not None else None
-        exported = exports_of_file(path).to_json() if stamp is not None else None
-        done.append((path, stamp, None if summary is None else summary.to_json(), exported))
+        stamp, source = read_bytes(path)
+        done.append(reading_of(path, stamp, source)[0] if stamp is not None and source is not None else (path, None, None, None))
     return done
+
+
+def by_size(paths: list[str]) -> list[str]:
+    """Largest files first: a few big ones take most of the time, and should not come last."""
+    def size(path: str) -> int:
+        try:
+            return os.stat(path).st_size
+        except OSError:
+            return 0
+
+    return sorted(paths, key=size, reverse=True)
 
 
 def project_files(root: str, exclude: Optional[tuple[str, ...]] = None, walked: Optional[list[str]] = None) -> list[str]:
@@ -193,8 +212,16 @@ def build_context(
     `store_file`: where summaries are kept between runs (qlint.cache.summary_store), None: nowhere;
     `exclude`: the run's exclusion patterns (default: qlint's); `jobs`: processes for a cold start;
     `linted`: the files the run lints, some perhaps in projects nested below the paths."""
+    projects = plan_projects(paths, exclude, linted)
     store = SummaryStore(store_file)
-    context = ProjectContext()
+    exports = ExportsStore(exports_file(store_file))
+    store.prefetch(sorted({file for files in projects.values() for file in files}), jobs, exports)
+    return index_projects(projects, store, exports)
+
+
+def plan_projects(paths: list[str], exclude: Optional[tuple[str, ...]] = None, linted: Sequence[str] = ()
+                  ) -> dict[str, list[str]]:
+    """The projects of a run over `paths` (see build_context): each root and its files."""
     projects: dict[str, list[str]] = {}
     walked: dict[str, list[str]] = {}  # a folder given -> the files the run found in it
     for path in paths if linted else ():
@@ -221,8 +248,13 @@ def build_context(
             if root not in projects and any(os.path.isfile(os.path.join(root, m)) for m in ROOT_MARKERS):
                 projects[root] = project_files(root, exclude)
                 held.update(projects[root])
-    exports = ExportsStore(exports_file(store_file))
-    store.prefetch(sorted(held), jobs, exports)
+    return projects
+
+
+def index_projects(projects: dict[str, list[str]], store: SummaryStore, exports: ExportsStore) -> ProjectContext:
+    """The context of `projects`, from the summaries and exports in the stores (what they
+    lack is read as the index asks); the stores are saved."""
+    context = ProjectContext()
     for root, files in sorted(projects.items()):
         if files:
             add_index(context, ProjectIndex.build(root, files, read=store.read, read_exports=exports.read))

@@ -13,13 +13,17 @@ from qlint.registry import WORKER_MAKERS
 
 def needed_rules(view: ProjectView, text: str) -> frozenset[str]:
     codes = view.rules_needed(text)
-    if not codes:
-        return codes
+    return codes & possibly_needed(text) if codes else codes
+
+
+def possibly_needed(text: str) -> frozenset[str]:
+    """The rules that some view could make needed in a file with this `text`: each needs
+    what it looks for in the file itself."""
     kept: set[str] = set()
-    if codes & {"QL203", "QL204"} and "join" in text and any(maker in text for maker in WORKER_MAKERS):
-        kept |= codes & {"QL203", "QL204"}
-    if "QL202" in codes and ("join" in text or "task_done" in text):
+    if "join" in text and any(maker in text for maker in WORKER_MAKERS):
+        kept |= {"QL203", "QL204"}
+    if "join" in text or "task_done" in text:
         kept.add("QL202")
-    if "QL303" in codes and any(word in text for word in ("get", "put", "join")):
+    if any(word in text for word in ("get", "put", "join")):
         kept.add("QL303")
     return frozenset(kept)

@@ -1,0 +1,59 @@
+"""What the index needs of one file (its summary and its exports), from bytes already read
+and at most one CPython parse, whose tree the caller may hand on to the engine.
+
+A cold whole-project run reads each file once: the worker that lints it reads it for
+the index in the same pass (qlint/whole_project.py).
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import os
+import stat
+import tokenize
+import warnings
+from typing import Any, Optional
+
+from qlint.project.attributes import attributes_gate, queue_attributes
+from qlint.project.exports import Exports
+from qlint.project.index import summary_gate
+from qlint.project.summary import summarize
+from qlint.project.targets import target_gate, targets_of
+
+# (path, stamp before reading or None, summary as JSON or None, exports as JSON or None)
+Reading = tuple[str, Optional[list[int]], Any, Any]
+
+
+def read_bytes(path: str) -> tuple[Optional[list[int]], Optional[bytes]]:
+    """The file's stamp (size, modification time) taken before reading, and its bytes;
+    (None, None) when it is not a regular file (a FIFO would block) or cannot be read."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            return None, None
+        with open(path, "rb") as handle:
+            return [info.st_size, info.st_mtime_ns], handle.read()
+    except OSError:
+        return None, None
+
+
+def reading_of(path: str, stamp: list[int], source: bytes) -> tuple[Reading, Optional[ast.Module]]:
+    """The summary and exports of `source` (as summarize_file and exports_of_file read them),
+    and CPython's tree when one of their gates made it parse. Never raises: a file that
+    does not decode or parse says nothing to its project."""
+    summarized, targets, attributes = summary_gate(source), target_gate(source), attributes_gate(source)
+    nothing: Reading = (path, stamp, None, Exports().to_json())
+    if not (summarized or targets or attributes):
+        return nothing, None
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
+        text = source.decode(encoding)  # as summarize_file reads it (`utf-8-sig` drops a BOM)
+        with warnings.catch_warnings():  # CPython's warnings about the user's code are not ours to print
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text, filename=path)
+        summary = summarize(tree, text).to_json() if summarized else None
+        exports = Exports(targets_of(tree) if targets else {}, queue_attributes(tree) if attributes else {})
+    except (SyntaxError, UnicodeDecodeError, LookupError, ValueError, RecursionError, MemoryError, SystemError):
+        return nothing, None
+    return (path, stamp, summary, exports.to_json()), tree

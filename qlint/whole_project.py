@@ -1,0 +1,125 @@
+"""A whole-project lint that reads each file once.
+
+Every file's view depends on the index of its whole project, so the plain way is two
+passes: read every file for the index, then lint every file with its view. On a cold
+run the first pass is most of the index's cost, and it reads, gates and parses the same
+files the lint does. Here one pass does both: each worker reads a file, summarizes it
+for the index (sharing CPython's tree with the engine), and lints it with a view that
+answers nothing but writes down what the analysis asked (qlint/project/asked.py). Once
+the index is built, a file is linted again only if its real view answers one of those
+questions, or makes a rule needed that its own text does not (qlint/project/gates.py).
+
+A run that finds the summaries in their store (a warm cache, one changed file), or
+that has few files or one process, builds the index first and lints once, as before.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
+from pathlib import Path
+from typing import Optional
+
+from qlint.cache import ResultCache
+from qlint.files import Discovered
+from qlint.project.asked import AskingView, Question, answered
+from qlint.project.context import ProjectContext, SummaryStore, by_size, index_projects, plan_projects
+from qlint.project.exports import ExportsStore, exports_file
+from qlint.project.gates import needed_rules, possibly_needed
+from qlint.project.reading import Reading, read_bytes, reading_of
+from qlint.runner import _POOL_THRESHOLD, FileResult, RunResult, _read, result_key, run
+from qlint.settings import Settings
+
+# What the first pass sends back for a file: its reading for the index (None: the store
+# holds it), its findings with no other module's answers (None: not linted), the questions
+# it asked, and the rules it ran on LibCST's tree.
+Pass = tuple[str, Optional[Reading], Optional[FileResult], list[Question], frozenset[str]]
+
+
+def run_whole_project(
+    files: list[Discovered], settings: Settings, jobs: Optional[int], cache: Optional[ResultCache], edits: bool,
+    given: list[str], store_file: Optional[Path], exclude: Optional[tuple[str, ...]],
+) -> RunResult:
+    """Lint `files` with the index of their projects (`given`: the paths of the command line;
+    the other arguments as for `runner.run` and `context.build_context`)."""
+    linted = [found.path for found in files if not found.error]
+    projects = plan_projects(given, exclude, linted)
+    store = SummaryStore(store_file)
+    exports = ExportsStore(exports_file(store_file))
+    held = sorted({file for files in projects.values() for file in files})
+    stale = store.stale(held, exports)
+    jobs = jobs or os.cpu_count() or 1
+    if jobs <= 1 or len(stale) < _POOL_THRESHOLD:
+        store.prefetch(held, jobs, exports)
+        return run(files, settings, jobs, None, cache, edits, index_projects(projects, store, exports))
+    # Each file once, by the name the run shows it under (the index knows it by its absolute path).
+    shown = {os.path.abspath(path): path for path in linted}
+    read = frozenset(stale)
+    order = by_size(sorted(set(shown) | read))
+    count = min(len(order), max(jobs * 4, len(order) // 32))
+    chunks = [[(path, shown.get(path)) for path in order[start::count]] for start in range(count)]
+    passes: dict[str, Pass] = {}
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for done in pool.map(_first_pass_chunk, chunks, repeat(settings), repeat(edits), repeat(read)):
+            for found in done:
+                path, reading = found[0], found[1]
+                passes[path] = found
+                if reading is not None and reading[1] is not None:
+                    store.keep(path, reading[1], reading[2])
+                    exports.keep(path, reading[1], reading[3])
+    context = index_projects(projects, store, exports)
+    settled: dict[str, FileResult] = {}
+    for path in linted:
+        first = passes.get(os.path.abspath(path))
+        if first is not None and first[2] is not None and not _may_differ(path, first[3], first[4], context):
+            result = first[2]
+            if cache is not None:  # keyed as a later run will look it up: with the file's view
+                source, _ = _read(path)
+                result.digest = result_key(source, path, context) if source is not None else ""
+            settled[path] = result
+    return run(files, settings, jobs, None, cache, edits, context, settled)
+
+
+def _may_differ(path: str, questions: list[Question], ran: frozenset[str], context: ProjectContext) -> bool:
+    """Whether the file's findings with its real view may differ from those of the first
+    pass, which asked `questions` and ran the rules `ran` on LibCST's tree."""
+    view = context.view_for(path)
+    if view is None:
+        return False
+    if answered(questions, view):
+        return True
+    if not (view.targets or view.made):
+        return False
+    source, _ = _read(path)
+    return source is None or bool(needed_rules(view, source.decode("latin-1")) - ran)
+
+
+def _first_pass_chunk(
+    paths: list[tuple[str, Optional[str]]], settings: Settings, edits: bool, read: frozenset[str]
+) -> list[Pass]:
+    """Each (absolute path, the name the run lints it under or None) of a chunk: in a worker."""
+    return [_first_pass(path, shown, settings, edits, path in read) for path, shown in paths]
+
+
+def _first_pass(path: str, shown: Optional[str], settings: Settings, edits: bool, read: bool) -> Pass:
+    """One file: read once, summarized for the index if the store lacks it (`read`), and
+    linted under the name `shown` if the run lints it."""
+    stamp, source = read_bytes(path)
+    if stamp is None or source is None:
+        # Not a regular file, or unreadable: the second pass reports it, as `qlint` always does.
+        return path, None, None, [], frozenset()
+    reading, tree = reading_of(path, stamp, source) if read else (None, None)
+    if shown is None:
+        return path, reading, None, [], frozenset()
+    from qlint.engine import FIX_EDITS, FIX_MARKS, check_source
+
+    view = AskingView("")
+    # The rules another module could make needed here cost little once LibCST has parsed
+    # the file anyway: run them, so that a view that needs them need not lint it again.
+    report = check_source(
+        source, shown, settings, fixes=FIX_EDITS if edits else FIX_MARKS, project=view, tree=tree,
+        also_if_parsed=possibly_needed(source.decode("latin-1")),
+    )
+    result = FileResult(report.diagnostics, report.errors, result_key(source, shown, None))
+    return path, reading, result, list(view.asked), report.ran

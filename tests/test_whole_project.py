@@ -1,0 +1,71 @@
+"""One pass or two. A cold whole-project run with several processes lints each file in
+the pass that reads it for the index, with a view that answers nothing and notes what
+the analysis asked (qlint/whole_project.py, qlint/project/asked.py); a file is linted
+again only when its finished view answers. That must report exactly what linting every
+file with its finished view reports."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import qlint.whole_project as whole_project
+from qlint.files import DEFAULT_EXCLUDE, DiscoveryOptions, discover
+from qlint.project.asked import QUESTIONS, AskingView
+from qlint.project.context import build_context
+from qlint.project.view import ProjectView
+from qlint.runner import run
+from qlint.settings import Settings
+from tests.fixture_expectations import FIXTURES
+
+PACKAGE = Path(whole_project.__file__).resolve().parent
+
+
+def _lines(result: Any) -> list[str]:
+    return sorted(f"{d.path}:{d.line}:{d.col}: {d.code} {d.message}" for d in result.diagnostics)
+
+
+def test_one_pass_reports_what_two_passes_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    given = [str(FIXTURES / "projects")]
+    files = list(discover(given, DiscoveryOptions(exclude=DEFAULT_EXCLUDE)))
+    linted = [found.path for found in files if not found.error]
+    settings = Settings()
+    two = run(files, settings, 1, None, None, True, build_context(given, None, DEFAULT_EXCLUDE, 1, linted))
+
+    settled: list[int] = []
+
+    def counting_run(*args: Any) -> Any:
+        settled.append(len(args[-1]))
+        return run(*args)
+
+    monkeypatch.setattr(whole_project, "run", counting_run)
+    one = whole_project.run_whole_project(files, settings, 2, None, True, given, None, DEFAULT_EXCLUDE)
+    assert _lines(one) == _lines(two)
+    # Both kinds of file were met: settled in the first pass, and linted again because
+    # their view answers (the findings that name a join in another file).
+    assert settled and 0 < settled[0] < len(linted)
+    assert any(" in " in d.message and "join()" in d.message for d in one.diagnostics)
+
+
+def test_the_asking_view_notes_every_question_the_analysis_asks() -> None:
+    """Each ProjectView method that qlint's analysis or rules call on a view is a question
+    the AskingView writes down; a new one left out would let a first pass settle a file
+    whose findings its finished view changes."""
+    called: set[str] = set()
+    for path in [*(PACKAGE / "analysis").glob("*.py"), *(PACKAGE / "rules").glob("*.py"), PACKAGE / "engine.py"]:
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                receiver = node.func.value
+                holder = receiver.attr if isinstance(receiver, ast.Attribute) else getattr(receiver, "id", "")
+                if holder in ("project", "view") and callable(getattr(ProjectView, node.func.attr, None)):
+                    called.add(node.func.attr)
+    assert called, "the analysis asks its view something"
+    assert called <= set(QUESTIONS), called - set(QUESTIONS)
+    for question in QUESTIONS:
+        assert question in vars(AskingView), f"AskingView does not note {question}"
+    view = AskingView("")
+    assert view.global_join("jobs") is None and view.made_queue("app.Client.inbox") is None
+    assert view.asked == {("global_join", ("jobs",)), ("made_queue", ("app.Client.inbox",))}
