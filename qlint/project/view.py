@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Optional, TypeVar
 
+from qlint.project.imported import import_prefixes, reaches
 from qlint.project.targets import TargetFacts
 from qlint.registry import WORKER_MAKERS
 
@@ -100,7 +101,7 @@ class ProjectView:
         if not (self.targets or self.made):
             return frozenset()
         own = self.module + "." if self.module else None
-        imports = _import_words(text)
+        imports = _import_words(text), import_prefixes(text, self.module)
         targets = any(
             facts[1] or (facts[2] and not facts[4])
             for _, facts in _imported_entries(self.targets, own, imports, text, 2).values()
@@ -116,7 +117,7 @@ class ProjectView:
         own module come from its own bytes, which key its result already."""
         self.by_name = {name: where for name, where in self.by_name.items() if name in text}
         own = self.module + "." if self.module else None
-        imports = _import_words(text)
+        imports = _import_words(text), import_prefixes(text, self.module)
         starts = any(maker in text for maker in WORKER_MAKERS)
         self.targets = _imported_entries(self.targets, own, imports, text, 2) if self.targets and starts else {}
         calls = any(word in text for word in ("get", "put", "join", "task_done"))
@@ -163,12 +164,17 @@ def _import_words(text: str) -> set[str]:
 _GROUPED: dict[int, tuple[dict[str, Any], dict[str, list[str]]]] = {}
 
 
-def _imported_entries(entries: dict[str, _Entry], own: Optional[str], imports: set[str], text: str, parts: int
-                      ) -> dict[str, _Entry]:
+def _imported_entries(
+    entries: dict[str, _Entry], own: Optional[str], imports: tuple[set[str], Optional[frozenset[str]]], text: str,
+    parts: int,
+) -> dict[str, _Entry]:
     """Of `entries` (`app.workers.consume`: parts=2; `app.client.Client.inbox`: parts=3),
     those of another module than `own` whose function (class) or module is an imported
-    word, and whose last two names are words of `text`. Every view of a run shares one
-    dict of entries: it is grouped by import word once, not once per file."""
+    word, that an import of the module reaches (qlint/project/imported.py), and whose last
+    two names are words of `text`. `imports`: the words of its import lines, and the
+    prefixes its imports reach. Every view of a run shares one dict of entries: it is
+    grouped by import word once, not once per file."""
+    words, prefixes = imports
     if parts in _GROUPED and _GROUPED[parts][0] is entries:
         groups = _GROUPED[parts][1]
     else:
@@ -179,8 +185,8 @@ def _imported_entries(entries: dict[str, _Entry], own: Optional[str], imports: s
                 groups.setdefault(word, []).append(name)
         _GROUPED[parts] = (entries, groups)
     found = {}
-    for word in imports & groups.keys():
+    for word in words & groups.keys():
         for name in groups[word]:
-            if (own is None or not name.startswith(own)) and _words_in(name.split(".")[-2:], text):
+            if (own is None or not name.startswith(own)) and reaches(name, prefixes) and _words_in(name.split(".")[-2:], text):
                 found[name] = entries[name]
     return found
