@@ -18,6 +18,9 @@ CASES = [
     ("from . import x\n", "pkg.sub.mod", {"pkg.sub.x", "pkg.sub.mod.x"}),
     ("from ..y import f\n", "pkg.sub.mod", {"pkg.y.f", "pkg.sub.y.f"}),
     ("from .workers import consume\n", "app", {"app.workers.consume", "workers.consume"}),
+    ("from a \\\n    import b\n", "m", {"a.b"}),
+    ("x = 1; import y\nif x: import z\n", "m", {"y", "z"}),
+    ('def f():\n    """\n    >>> import doc\n    """\n    importlib.import_module("q")  # import w\n', "m", set()),
 ]
 
 

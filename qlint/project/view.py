@@ -15,7 +15,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Optional, TypeVar
+from typing import Any, Callable, Optional, TypeVar
 
 from qlint.project.imported import import_prefixes, reaches
 from qlint.project.targets import TargetFacts
@@ -101,7 +101,7 @@ class ProjectView:
         if not (self.targets or self.made):
             return frozenset()
         own = self.module + "." if self.module else None
-        imports = _import_words(text), import_prefixes(text, self.module)
+        imports = _import_words(text), lambda: import_prefixes(text, self.module)
         targets = any(
             facts[1] or (facts[2] and not facts[4])
             for _, facts in _imported_entries(self.targets, own, imports, text, 2).values()
@@ -117,7 +117,7 @@ class ProjectView:
         own module come from its own bytes, which key its result already."""
         self.by_name = {name: where for name, where in self.by_name.items() if name in text}
         own = self.module + "." if self.module else None
-        imports = _import_words(text), import_prefixes(text, self.module)
+        imports = _import_words(text), lambda: import_prefixes(text, self.module)
         starts = any(maker in text for maker in WORKER_MAKERS)
         self.targets = _imported_entries(self.targets, own, imports, text, 2) if self.targets and starts else {}
         calls = any(word in text for word in ("get", "put", "join", "task_done"))
@@ -165,16 +165,17 @@ _GROUPED: dict[int, tuple[dict[str, Any], dict[str, list[str]]]] = {}
 
 
 def _imported_entries(
-    entries: dict[str, _Entry], own: Optional[str], imports: tuple[set[str], Optional[frozenset[str]]], text: str,
-    parts: int,
+    entries: dict[str, _Entry], own: Optional[str], imports: tuple[set[str], Callable[[], Optional[frozenset[str]]]],
+    text: str, parts: int,
 ) -> dict[str, _Entry]:
     """Of `entries` (`app.workers.consume`: parts=2; `app.client.Client.inbox`: parts=3),
     those of another module than `own` whose function (class) or module is an imported
     word, that an import of the module reaches (qlint/project/imported.py), and whose last
-    two names are words of `text`. `imports`: the words of its import lines, and the
-    prefixes its imports reach. Every view of a run shares one dict of entries: it is
-    grouped by import word once, not once per file."""
-    words, prefixes = imports
+    two names are words of `text`. `imports`: the words of its import lines, and what
+    gives the prefixes its imports reach (read only for a file with a candidate). Every
+    view of a run shares one dict of entries: it is grouped by import word once, not
+    once per file."""
+    words, read_prefixes = imports
     if parts in _GROUPED and _GROUPED[parts][0] is entries:
         groups = _GROUPED[parts][1]
     else:
@@ -185,8 +186,12 @@ def _imported_entries(
                 groups.setdefault(word, []).append(name)
         _GROUPED[parts] = (entries, groups)
     found = {}
+    prefixes: list[Optional[frozenset[str]]] = []
     for word in words & groups.keys():
         for name in groups[word]:
-            if (own is None or not name.startswith(own)) and reaches(name, prefixes) and _words_in(name.split(".")[-2:], text):
-                found[name] = entries[name]
+            if (own is None or not name.startswith(own)) and _words_in(name.split(".")[-2:], text):
+                if not prefixes:
+                    prefixes.append(read_prefixes())
+                if reaches(name, prefixes[0]):
+                    found[name] = entries[name]
     return found
