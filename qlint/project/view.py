@@ -136,7 +136,7 @@ class ProjectView:
         # names it or its module; its own module's, the file judges alone.
         if not (self.targets or self.made):
             return frozenset()
-        own = self.module + "." if self.module else None
+        own = self.module or None
         imports = _import_words(text)
         imported = _imported_entries(self.targets, own, imports, text, 2).values()
         targets = any(facts[1] or (facts[2] and not facts[4]) for _, facts in imported)
@@ -155,7 +155,7 @@ class ProjectView:
         that acknowledges also if it gets (a consumer loop may call it). Those of its
         own module come from its own bytes, which key its result already."""
         self.by_name = {name: where for name, where in self.by_name.items() if name in text}
-        own = self.module + "." if self.module else None
+        own = self.module or None
         imports = _import_words(text)
         starts = any(maker in text for maker in WORKER_MAKERS)
         consumes = GETS.search(text) is not None
@@ -229,6 +229,7 @@ def _imported_entries(entries: dict[str, _Entry], own: Optional[str], imports: s
     found = {}
     for word in imports & groups.keys():
         for name in groups[word]:
-            if (own is None or not name.startswith(own)) and _words_in(name.split(".")[-2:], text):
+            # `own` exactly: a package's own submodules (`shop.jobs.workers` of `shop.jobs`) are others.
+            if (own is None or name.rsplit(".", parts - 1)[0] != own) and _words_in(name.split(".")[-2:], text):
                 found[name] = entries[name]
     return found
