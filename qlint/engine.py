@@ -114,6 +114,7 @@ def check_source(
         report.diagnostics.append(Diagnostic(path, 1, 1, SYNTAX_ERROR, f"cannot decode file: {_one_line(error)}"))
         return report
     rules = rules_for(text, settings, path)
+    project = project.in_file(path) if project is not None else None  # an `__init__.py` resolves `.x` inside itself
     extra = project_rules(project, text, settings, path)  # what another module's answers make possible here
     rules += [rule for rule in extra if rule not in rules]
     if not rules:

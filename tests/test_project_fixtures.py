@@ -81,7 +81,7 @@ def test_qlint_on_each_file_reports_what_the_folder_run_does(project: Path) -> N
 def test_the_findings_need_the_other_modules() -> None:
     """With --isolated-modules, the joins in other files are not seen: these go silent."""
     for name in ("client_private_queues", "relative_package", "cycle", "imported_target", "async_attribute",
-                 "join_simplequeue_attribute"):
+                 "join_simplequeue_attribute", "relative_target", "relative_attribute"):
         project = FIXTURES / "projects" / name
         assert _expected(project)
         assert _qlint("--isolated-modules", str(project)) == []
@@ -98,6 +98,23 @@ def test_a_message_names_the_thread_target_in_the_other_file() -> None:
     ql204, ql203 = _qlint(str(project))
     assert "producers (produce() in app/producers.py:6) may still be putting" in ql204
     assert "consume() in app/workers.py:8 runs a consumer loop that never ends" in ql203
+
+
+def test_a_helper_of_another_module_makes_the_loop_an_acknowledging_one() -> None:
+    """Judged alone, workers.py hands its queue to code it cannot see (nothing reported);
+    with the project, finish() acknowledges, and the `continue` that skips it is QL102."""
+    project = FIXTURES / "projects" / "helper_skipped"
+    [ql102] = _qlint(str(project))
+    assert "QL102 this path goes back to the next get() without task_done(): the join() in main.py:17" in ql102
+    assert _qlint("--isolated-modules", str(project)) == []
+
+
+def test_a_relative_import_names_the_target_and_the_queue_s_file() -> None:
+    ql204, ql203 = _qlint(str(FIXTURES / "projects" / "relative_target"))
+    assert "producers (produce() in shop/jobs/producers.py:6) may still be putting" in ql204
+    assert "consume() in shop/jobs/workers.py:8 runs a consumer loop that never ends" in ql203
+    [ql303] = _qlint(str(FIXTURES / "projects" / "relative_attribute"))
+    assert "(the queue is made in chat/client.py:8)" in ql303
 
 
 def test_a_message_names_the_file_that_builds_the_queue() -> None:

@@ -9,8 +9,9 @@ from qlint.project.view import ProjectView
 VIEW = ProjectView(
     "main",
     targets={
-        "app.workers.consume": ("app/workers.py", (3, 4, (), (0,), True)),  # endless
-        "app.workers.peek": ("app/workers.py", (9, 0, (), (0,), True)),  # a consumer that ends
+        "app.workers.consume": ("app/workers.py", (3, 4, (), (0,), True, (), (0,))),  # endless
+        "app.workers.peek": ("app/workers.py", (9, 0, (), (0,), True, (), ())),  # a consumer that ends
+        "app.acks.finish": ("app/acks.py", (1, 0, (), (), False, (0,), ())),  # acknowledges its parameter
     },
     made={"app.client.Client.inbox": ("app/client.py", 8, "asyncio.Queue")},
 )
@@ -25,6 +26,17 @@ def test_the_function_name_alone_or_a_target_with_no_answer_is_not_enough() -> N
     assert needed_rules(VIEW, "import threading\nt = threading.Thread(target=consume)\nt.join()\n") == set()
     assert needed_rules(VIEW, "from app.workers import peek\nimport threading\nthreading.Thread(target=peek).join()\n") == set()
     assert needed_rules(VIEW, "from app.workers import consume\nconsume(q)\n") == set()  # no thread, no join
+
+
+def test_a_file_that_gets_and_calls_an_imported_acknowledging_helper_runs_the_path_rules() -> None:
+    """QL102-QL106 want a `task_done` in the file's text; the helper of another module has it."""
+    text = "from app.acks import finish\ndef work(q):\n    while True:\n        q.get()\n        finish(q)\n"
+    assert needed_rules(VIEW, text) == {"QL102", "QL103", "QL104", "QL105", "QL106"}
+    in_app = ProjectView("app.main", targets=VIEW.targets, made=VIEW.made)  # `.acks` of app.main is app.acks
+    assert needed_rules(in_app, text.replace("from app.acks import", "from .acks import")) == needed_rules(VIEW, text)
+    assert needed_rules(VIEW, text.replace("from app.acks import", "from .acks import")) == set()  # main.acks
+    assert needed_rules(VIEW, "from app.acks import finish\nfinish(q)\n") == set()  # no get: no consumer loop
+    assert needed_rules(VIEW, "def work(q):\n    q.get()\n    finish(q)\n") == set()  # not imported
 
 
 def test_a_file_that_uses_a_queue_attribute_built_elsewhere_runs_ql202_and_ql303() -> None:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from qlint.project.targets import target_gate, targets_of
+from qlint.project.targets import TargetFacts, target_gate, targets_of
 
 
-def _facts(source: str) -> dict[str, tuple[int, int, tuple[int, ...], tuple[int, ...], bool]]:
+def _facts(source: str) -> dict[str, TargetFacts]:
     return targets_of(ast.parse(textwrap.dedent(source)))
 
 
@@ -26,7 +26,7 @@ def consume(q):
 
 
 def test_a_while_true_loop_around_a_blocking_get_never_ends() -> None:
-    assert _facts(ENDLESS) == {"consume": (2, 3, (), (0,), True)}
+    assert _facts(ENDLESS) == {"consume": (2, 3, (), (0,), True, (), (0,))}  # task_done() in a loop: some paths
 
 
 @pytest.mark.parametrize("way_out", ["break", "return", "raise SystemExit", "sys.exit()", "if item is None: break"])
@@ -50,7 +50,7 @@ def test_a_dict_get_is_not_a_queue_s() -> None:
 
 
 def test_a_producer_puts_into_its_parameter_and_gets_from_none() -> None:
-    assert _facts("def produce(n, q):\n    for i in range(n):\n        q.put(i)\n") == {"produce": (1, 0, (1,), (), False)}
+    assert _facts("def produce(n, q):\n    for i in range(n):\n        q.put(i)\n") == {"produce": (1, 0, (1,), (), False, (), ())}
     assert _facts("def produce(q):\n    q = make()\n    q.put(1)\n") == {}  # rebound: not the caller's queue
 
 
@@ -77,7 +77,7 @@ def test_the_exports_are_kept_between_runs_while_the_file_is_unchanged(tmp_path:
     assert first.read(str(workers)) == exports_of_file(str(workers))
     first.save()
     kept = ExportsStore(store_file)
-    assert kept.read(str(workers)).targets == {"consume": (2, 3, (), (0,), True)}
+    assert kept.read(str(workers)).targets == {"consume": (2, 3, (), (0,), True, (), (0,))}
     assert not kept.dirty  # from the store, not read again
     workers.write_text(textwrap.dedent(ENDLESS) + "        break\n")
     assert kept.read(str(workers)).targets["consume"][1] == 0  # changed: read again

@@ -51,6 +51,7 @@ class ConsumerFacts:
         self.record = record
         self.queues = queues
         self._helper_memo: dict[tuple[int, int], str] = {}
+        self._imported_memo: dict[int, Optional[tuple[Scope, str]]] = {}  # id(call) -> its scope, callee
         self._quiet_memo: dict[int, bool] = {}
         self._function_memo: dict[int, bool] = {}
         self._bounds: Optional[dict[str, bool]] = None
@@ -91,9 +92,36 @@ class ConsumerFacts:
                 return HELPER_ALWAYS
             if summary == _SOMETIMES:
                 return HELPER_SOMETIMES
+        imported = self._imported_acknowledgement(group, call)
+        if imported is not None:  # a helper of another module of the project
+            return imported
         if any(g is group for g in self.queues.escapes_at.get(id(call), ())):
             return ESCAPE
         return None
+
+    def _imported_acknowledgement(self, group: QueueGroup, call: cst.Call) -> Optional[str]:
+        """A function of another module that acknowledges what `call` hands it of `group`
+        (`from .acks import finish; finish(q)`), as the project read it
+        (qlint/project/acknowledgers.py)."""
+        project = self.queues.project
+        if project is None or not project.targets or not call.args or id(call) not in self._position:
+            return None
+        if id(call) not in self._imported_memo:
+            scope = self.record.calls[self._position[id(call)]].scope
+            dotted = self.queues.dotted(scope, call.func)
+            known = dotted is not None and project.target(dotted) is not None
+            self._imported_memo[id(call)] = (scope, dotted) if known and dotted else None
+        found = self._imported_memo[id(call)]
+        if found is None:
+            return None
+        scope, dotted = found
+        answers = set()
+        for index, arg in enumerate(call.args):
+            if arg.keyword is not None or arg.star:
+                break
+            if self.queues.group(scope, arg.value) is group:
+                answers.add(project.acknowledgement(dotted, index))
+        return HELPER_ALWAYS if "always" in answers else HELPER_SOMETIMES if "sometimes" in answers else None
 
     def handler_kind(self, scope: Scope, caught: Optional[cst.BaseExpression]) -> str:
         """What an `except` clause (or `suppress(...)`) catches: "broad", "empty", "timeout", "other"."""

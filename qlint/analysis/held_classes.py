@@ -1,6 +1,7 @@
 """Which class a name holds, as the module says it: `client = Client(...)`, `client:
 Client` (an annotated name or parameter). The class is its dotted name through the
-module's imports (`app.client.Client`); a name said to hold two classes holds none known.
+module's imports (`app.client.Client`, or `..client.Client` as a relative import spells
+it: the project's view resolves it); a name said to hold two classes holds none known.
 analysis/queues.py asks it for the attributes another module builds as queues."""
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def held_classes(record: ModuleRecord, identity: IdentityOf, dotted: DottedOf) -
     classes: dict[Identity, Optional[str]] = {}
 
     def holds(ident: Optional[Identity], made: Optional[str]) -> None:
-        if ident is not None and made is not None and not made.startswith("."):
+        if ident is not None and made is not None:
             classes[ident] = made if classes.get(ident, made) == made else None  # two classes: unknown
 
     for assignment in record.assignments:

@@ -183,6 +183,9 @@ def import_from_bindings(node: cst.ImportFrom) -> dict[str, str]:
     if isinstance(node.names, cst.ImportStar):
         return {}
     base = None if node.relative or node.module is None else attribute_path(node.module)
+    # `from ..client import Client`: `..client` (the project resolves it, qlint/project/view.py).
+    relative = "." * len(node.relative) + ((attribute_path(node.module) or "") if node.module else "")
+    joiner = "" if relative.endswith(".") else "."
     bound: dict[str, str] = {}
     for alias in node.names:
         name = attribute_path(alias.name)
@@ -192,5 +195,5 @@ def import_from_bindings(node: cst.ImportFrom) -> dict[str, str]:
         if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
             local = alias.asname.name.value
         # A relative import never names a standard-library queue.
-        bound[local] = f"{base}.{name}" if base else f".{name}"
+        bound[local] = f"{base}.{name}" if base else f"{relative}{joiner}{name}"
     return bound

@@ -8,7 +8,8 @@ binds `t` to each. Positions are source order (the number of calls before a poin
 within the function that makes the worker.
 
 A target imported from another module of the project (`from app.workers import
-consume; Thread(target=consume, args=(q,))`, or `executor.submit(w.consume, q)`) is
+consume; Thread(target=consume, args=(q,))`, `from .workers import consume`, or
+`executor.submit(w.consume, q)`) is
 judged by what the project's index read there (qlint/project/targets.py): whether it
 runs a consumer loop that never ends, and which of its parameters it puts into.
 """
@@ -201,8 +202,8 @@ class ThreadFacts:
         if self.project is None:
             return None
         dotted = self.queues.dotted(scope, function)
-        if not dotted or dotted.startswith("."):
-            return None  # a relative import: not followed yet
+        if not dotted:
+            return None
         target = self.project.target(dotted)
         if target is None:
             return None

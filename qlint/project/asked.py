@@ -20,7 +20,7 @@ from qlint.project.view import Elsewhere, MadeQueue, ProjectView, Target
 
 # (method name, its arguments): plain data, sent back from the worker processes.
 Question = tuple[str, tuple[Any, ...]]
-QUESTIONS = ("global_join", "attribute_join", "parameter_join", "target", "made_queue")
+QUESTIONS = ("global_join", "attribute_join", "parameter_join", "target", "acknowledgement", "made_queue")
 
 # The analysis asks `made_queue` only of a view whose `made` is not empty: this one's must
 # look filled, though it holds no answer.
@@ -33,6 +33,11 @@ class AskingView(ProjectView):
 
     def __post_init__(self) -> None:
         self.made = _SOME_MADE
+
+    def in_file(self, path: str) -> ProjectView:
+        """This view itself, told whether it is a package's (a copy would note the questions apart)."""
+        self.package = path.replace("\\", "/").rsplit("/", 1)[-1] == "__init__.py"
+        return self
 
     def global_join(self, name: str) -> Optional[Elsewhere]:
         self.asked.add(("global_join", (name,)))
@@ -48,6 +53,10 @@ class AskingView(ProjectView):
 
     def target(self, dotted: str) -> Optional[Target]:
         self.asked.add(("target", (dotted,)))
+        return None
+
+    def acknowledgement(self, dotted: str, index: int) -> Optional[str]:
+        self.asked.add(("acknowledgement", (dotted, index)))
         return None
 
     def made_queue(self, dotted: str) -> Optional[MadeQueue]:

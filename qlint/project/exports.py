@@ -24,12 +24,12 @@ from qlint.project.targets import TargetFacts, target_gate, targets_of
 
 @dataclass
 class Exports:
-    targets: dict[str, TargetFacts] = field(default_factory=dict)  # function -> what it does as a target
+    targets: dict[str, TargetFacts] = field(default_factory=dict)  # function -> what it does as a target (or helper)
     attributes: dict[str, QueueAttribute] = field(default_factory=dict)  # `Class.attr` -> its queue
 
     def to_json(self) -> list[Any]:
         return [
-            {name: [d, e, list(p), list(g), c] for name, (d, e, p, g, c) in self.targets.items()},
+            {name: [d, e, list(p), list(g), c, list(a), list(s)] for name, (d, e, p, g, c, a, s) in self.targets.items()},
             {name: [line, made] for name, (line, made) in self.attributes.items()},
         ]
 
@@ -38,8 +38,9 @@ class Exports:
         """The exports back; TypeError or ValueError when `data` is not what to_json wrote."""
         targets, attributes = data
         return cls(
-            {_str(n): (_int(d), _int(e), tuple(map(_int, p)), tuple(map(_int, g)), _bool(c))
-             for n, (d, e, p, g, c) in targets.items()},
+            {_str(n): (_int(d), _int(e), tuple(map(_int, p)), tuple(map(_int, g)), _bool(c), tuple(map(_int, a)),
+                       tuple(map(_int, s)))
+             for n, (d, e, p, g, c, a, s) in targets.items()},
             {_str(n): (_int(line), _str(made)) for n, (line, made) in attributes.items()},
         )
 

@@ -1,13 +1,15 @@
 """Which rules a file must run because of what another module of the project says,
 though its own text does not pass their gates: it names a consumer or producer
 function defined elsewhere (QL203, QL204), or a class attribute built elsewhere as a
-queue (QL202, QL303). Each also needs what it looks for in the file itself: a thread
-maker and `join` (QL203, QL204), a `join`/`task_done` (QL202), a `get`, `put` or
-`join` (QL303). Files that need none are not parsed, as with `--isolated-modules`."""
+queue (QL202, QL303), or a helper defined elsewhere that acknowledges, in a file that
+gets (the consumer rules that follow paths, ACK_RULES). Each also needs what it looks
+for in the file itself: a thread maker and `join` (QL203, QL204), a `join`/`task_done`
+(QL202), a `get`, `put` or `join` (QL303), a `get` (ACK_RULES). Files that need none
+are not parsed, as with `--isolated-modules`."""
 
 from __future__ import annotations
 
-from qlint.project.view import ProjectView
+from qlint.project.view import ACK_RULES, GETS, ProjectView
 from qlint.registry import WORKER_MAKERS
 
 
@@ -26,4 +28,6 @@ def possibly_needed(text: str) -> frozenset[str]:
         kept.add("QL202")
     if any(word in text for word in ("get", "put", "join")):
         kept.add("QL303")
+    if GETS.search(text):
+        kept |= ACK_RULES
     return frozenset(kept)

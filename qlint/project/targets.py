@@ -11,7 +11,11 @@ into the queue main.py hands it. Read from CPython's tree, for module-level func
 - `puts`: the parameters (by index) the function calls `put()` or `put_nowait()` on;
 - `gets`: the parameters it calls `get()` or `get_nowait()` on;
 - `consumer`: it gets from some queue at all (a stage that consumes one queue and
-  feeds another is not judged a producer across modules).
+  feeds another is not judged a producer across modules);
+- `acks_always`, `acks_sometimes`: the parameters it calls `task_done()` on, on every
+  path or on some (qlint/project/acknowledgers.py): a helper a consumer loop in another
+  module calls to acknowledge its item, `finish(q)`. A function that only acknowledges
+  is kept for that, though it is nobody's target.
 
 Calls the function makes to other functions are not followed. qlint never imports the
 code: all of this is read.
@@ -23,28 +27,32 @@ import ast
 import re
 from typing import Iterable, Optional
 
-# qualname -> (line of the def, endless loop line or 0, params put into, params got from, any get at all)
-TargetFacts = tuple[int, int, tuple[int, ...], tuple[int, ...], bool]
+from qlint.project.acknowledgers import acknowledged_parameters
+
+# qualname -> (line of the def, endless loop line or 0, params put into, params got from, any get at all,
+# params acknowledged on every path, params acknowledged on some paths only)
+TargetFacts = tuple[int, int, tuple[int, ...], tuple[int, ...], bool, tuple[int, ...], tuple[int, ...]]
 
 _EXITS = frozenset({"sys.exit", "exit", "quit", "os._exit"})
 
 
 _GAP = rb"(?:\s|\\|#[^\r\n]*(?![^\r\n]))*"
 _QUEUE_CALL = re.compile(
-    rb"\." + _GAP + rb"(?:get" + _GAP + rb"\(" + _GAP + rb"(?:\)|True|False|block|timeout)|(?:get_nowait|put|put_nowait)"
-    + _GAP + rb"\()"
+    rb"\." + _GAP + rb"(?:get" + _GAP + rb"\(" + _GAP + rb"(?:\)|True|False|block|timeout)|(?:get_nowait|put|put_nowait"
+    + rb"|task_done)" + _GAP + rb"\()"
 )
 
 
 def target_gate(source: bytes) -> bool:
     """Whether a module can have a function worth knowing as a target (cheap, sound): it
-    calls a queue's get (`.get()`, `.get(True)`, `.get(timeout=...)`, `.get_nowait()`) or
-    `.put(...)` on something."""
-    return (b"get" in source or b"put" in source) and _QUEUE_CALL.search(source) is not None
+    calls a queue's get (`.get()`, `.get(True)`, `.get(timeout=...)`, `.get_nowait()`),
+    `.put(...)` or `.task_done()` on something."""
+    return (b"get" in source or b"put" in source or b"task_done" in source) and _QUEUE_CALL.search(source) is not None
 
 
 def targets_of(tree: ast.Module) -> dict[str, TargetFacts]:
-    """The facts of each module-level function that gets or puts (see the module docstring)."""
+    """The facts of each module-level function that gets, puts or acknowledges (see the
+    module docstring)."""
     found: dict[str, TargetFacts] = {}
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -86,9 +94,10 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef) -> Optional[TargetFa
             consumer = True
             if index >= 0:
                 gets.add(index)
-    if not (puts or consumer):
+    always, sometimes = acknowledged_parameters(node)
+    if not (puts or consumer or always or sometimes):
         return None
-    return (node.lineno, endless, tuple(sorted(puts)), tuple(sorted(gets)), consumer)
+    return (node.lineno, endless, tuple(sorted(puts)), tuple(sorted(gets)), consumer, always, sometimes)
 
 
 def _queue_get(call: ast.Call) -> Optional[bool]:

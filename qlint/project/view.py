@@ -1,5 +1,6 @@
-"""What one module may ask of the rest of its project: where its queues are joined, and
-what the functions it may start as thread or process targets do (qlint/project/targets.py).
+"""What one module may ask of the rest of its project: where its queues are joined, what
+the functions it may start as thread or process targets do, and which parameters the
+helpers it may call acknowledge (qlint/project/targets.py).
 
 A view is plain data (it crosses to worker processes) and small: only the answers for
 the module's own globals, classes and functions, and the joins through a receiver of
@@ -7,6 +8,10 @@ unknown class whose attribute name the module's text mentions. Its digest keys t
 module's cached result: an edit elsewhere re-lints this module only when one of these
 answers changes. The targets are the project's; a module's digest holds those whose
 function name its text mentions (it cannot start one it does not name).
+
+The module's own names arrive as it spells them: `.workers.consume` for `from .workers
+import consume` is resolved against its module name (and, for an `__init__.py`, its
+package), as Python does.
 """
 
 from __future__ import annotations
@@ -14,10 +19,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Optional, TypeVar
 
 from qlint.project.imported import import_prefixes, reaches
+from qlint.project.layout import absolute_import
 from qlint.project.targets import TargetFacts
 from qlint.registry import WORKER_MAKERS
 
@@ -35,6 +41,11 @@ MadeQueue = tuple[str, int, str]
 # judge a thread target another module defines.
 _MADE_RULES = frozenset({"QL202", "QL303"})
 _TARGET_RULES = frozenset({"QL203", "QL204"})
+# The rules that follow the paths of a consumer loop through a helper that acknowledges
+# (their own gates want a `task_done` in the file's text).
+ACK_RULES = frozenset({"QL102", "QL103", "QL104", "QL105", "QL106"})
+# A queue's get as a word (`q.get(`, `iter(q.get, None)`, `get_nowait`; not `target=`).
+GETS = re.compile(r"\bget(?:_nowait)?\b")
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,18 @@ class ProjectView:
     by_name: dict[str, Location] = field(default_factory=dict)  # attr -> a join of unknown receiver class
     targets: dict[str, Target] = field(default_factory=dict)  # `app.workers.consume` -> what it does
     made: dict[str, MadeQueue] = field(default_factory=dict)  # `app.client.Client.inbox` -> how it is built
+    package: bool = False  # the module is a package's `__init__.py`: `.x` is a module inside it
+
+    def in_file(self, path: str) -> ProjectView:
+        """This view for the file at `path`: an `__init__.py` resolves `from .x import y`
+        inside its own package (the module name alone does not say it is one)."""
+        package = path.replace("\\", "/").rsplit("/", 1)[-1] == "__init__.py"
+        return self if package == self.package else replace(self, package=package)
+
+    def absolute(self, dotted: str) -> Optional[str]:
+        """`dotted` as the project names it: `.workers.consume` in `app.main` is
+        `app.workers.consume`; None past the top of the package."""
+        return absolute_import(dotted, self.module, self.package)
 
     def global_join(self, name: str) -> Optional[Elsewhere]:
         where = self.globals.get(name)
@@ -73,12 +96,25 @@ class ProjectView:
         return Elsewhere(where, "parameter") if where else None
 
     def target(self, dotted: str) -> Optional[Target]:
-        """What the project's function `dotted` (`app.workers.consume`) does, if it is known."""
-        return self.targets.get(dotted)
+        """What the project's function `dotted` (`app.workers.consume`, `.workers.consume`)
+        does, if it is known."""
+        name = self.absolute(dotted)
+        return self.targets.get(name) if name else None
+
+    def acknowledgement(self, dotted: str, index: int) -> Optional[str]:
+        """Whether the project's function `dotted` calls `task_done()` on its parameter
+        `index`: "always" (on every path), "sometimes", or None (not known to)."""
+        found = self.target(dotted)
+        if found is None:
+            return None
+        facts = found[1]
+        return "always" if index in facts[5] else "sometimes" if index in facts[6] else None
 
     def made_queue(self, dotted: str) -> Optional[MadeQueue]:
-        """How the project's class attribute `dotted` (`app.client.Client.inbox`) is built."""
-        return self.made.get(dotted)
+        """How the project's class attribute `dotted` (`app.client.Client.inbox`, or
+        `..client.Client.inbox` as a relative import spells it) is built."""
+        name = self.absolute(dotted)
+        return self.made.get(name) if name else None
 
     def mentioned_targets(self, text: str) -> dict[str, Target]:
         """The targets whose function name is in `text`: all that a module could start."""
@@ -95,31 +131,37 @@ class ProjectView:
         """Rules a module with this `text` must run though its own text (the rules' gates)
         does not show what they look for: it names a function of another module that is a
         consumer or producer and its module (QL203, QL204), or a class and its attribute built
-        there as a queue (QL202, QL303), each as a word."""
+        there as a queue (QL202, QL303), each as a word; or it gets from a queue and names a
+        helper of another module that acknowledges (ACK_RULES)."""
         # Another module's function (class) the analysis reaches only through an import that
         # names it or its module; its own module's, the file judges alone.
         if not (self.targets or self.made):
             return frozenset()
-        own = self.module + "." if self.module else None
+        own = self.module or None
         imports = _import_words(text), lambda: import_prefixes(text, self.module)
-        targets = any(
-            facts[1] or (facts[2] and not facts[4])
-            for _, facts in _imported_entries(self.targets, own, imports, text, 2).values()
-        )
+        imported = _imported_entries(self.targets, own, imports, text, 2).values()
+        targets = any(facts[1] or (facts[2] and not facts[4]) for _, facts in imported)
+        helpers = GETS.search(text) is not None and any(acknowledges(facts) for _, facts in imported)
         made = bool(_imported_entries(self.made, own, imports, text, 3))
-        return (_TARGET_RULES if targets else frozenset()) | (_MADE_RULES if made else frozenset())
+        return (
+            (_TARGET_RULES if targets else frozenset()) | (_MADE_RULES if made else frozenset())
+            | (ACK_RULES if helpers else frozenset())
+        )
 
     def narrowed(self, text: str) -> None:
         """Keep only the project-wide answers a module with this `text` could use: a target
         or queue attribute of another module that it imports (the analysis resolves them
         through imports only), a target only if it starts a worker, a queue attribute only
-        if it calls get, put, join or task_done (what QL202 and QL303 look at). Those of its
+        if it calls get, put, join or task_done (what QL202 and QL303 look at), a helper
+        that acknowledges also if it gets (a consumer loop may call it). Those of its
         own module come from its own bytes, which key its result already."""
         self.by_name = {name: where for name, where in self.by_name.items() if name in text}
-        own = self.module + "." if self.module else None
+        own = self.module or None
         imports = _import_words(text), lambda: import_prefixes(text, self.module)
         starts = any(maker in text for maker in WORKER_MAKERS)
-        self.targets = _imported_entries(self.targets, own, imports, text, 2) if self.targets and starts else {}
+        consumes = GETS.search(text) is not None
+        imported = _imported_entries(self.targets, own, imports, text, 2) if self.targets and (starts or consumes) else {}
+        self.targets = {name: found for name, found in imported.items() if starts or acknowledges(found[1])}
         calls = any(word in text for word in ("get", "put", "join", "task_done"))
         self.made = _imported_entries(self.made, own, imports, text, 3) if self.made and calls else {}
 
@@ -130,6 +172,7 @@ class ProjectView:
         data = [
             self.module,
             self.root,
+            self.package,
             sorted(self.globals.items()),
             sorted([list(k), v] for k, v in self.attributes.items()),
             sorted([list(k), v] for k, v in self.parameters.items()),
@@ -138,6 +181,11 @@ class ProjectView:
             sorted([k, list(v)] for k, v in self.made.items()),
         ]
         return hashlib.sha256(json.dumps(data).encode("utf-8")).hexdigest()[:16]
+
+
+def acknowledges(facts: TargetFacts) -> bool:
+    """A function that calls `task_done()` on one of its parameters, on some path at least."""
+    return bool(facts[5] or facts[6])
 
 
 def _words_in(words: list[str], text: str) -> bool:
@@ -189,7 +237,8 @@ def _imported_entries(
     prefixes: list[Optional[frozenset[str]]] = []
     for word in words & groups.keys():
         for name in groups[word]:
-            if (own is None or not name.startswith(own)) and _words_in(name.split(".")[-2:], text):
+            # `own` exactly: a package's own submodules (`shop.jobs.workers` of `shop.jobs`) are others.
+            if (own is None or name.rsplit(".", parts - 1)[0] != own) and _words_in(name.split(".")[-2:], text):
                 if not prefixes:
                     prefixes.append(read_prefixes())
                 if reaches(name, prefixes[0]):

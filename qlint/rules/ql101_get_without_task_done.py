@@ -7,7 +7,10 @@ calls `task_done()` for them, when the code shows the queue's count is in use: i
 called elsewhere. An item handed to a thread, an executor or a callback of this module
 that acknowledges it (`executor.submit(handle, item)`, `loop.call_soon(handle, item)`,
 `fut.add_done_callback(lambda f: q.task_done())`) is acknowledged; so is an item
-yielded or returned, or a queue handed to code qlint cannot see.
+yielded or returned, or a queue handed to code qlint cannot see. A helper the loop
+calls with the queue that calls `task_done()` on it acknowledges, whether it is defined
+in this module or imported from another module of the project (`from .acks import
+finish; finish(q)`, docs/project.md).
 
 ## Why is this bad?
 `put()` raises the queue's count of unfinished tasks and only `task_done()` lowers it.

@@ -2,7 +2,12 @@
 
 ## What it does
 Finds a consumer loop that calls `task_done()`, but has a path from its `get()` back
-to the next `get()` (a `continue`, or the end of the loop body) that does not.
+to the next `get()` (a `continue`, or the end of the loop body) that does not. A call of
+a helper that calls `task_done()` on the queue on every path counts as one, whether the
+helper is defined in this module or imported from another module of the project
+(`from .acks import finish; finish(q)`, docs/project.md). A helper that acknowledges on
+some paths only is not a certain acknowledgement: a loop whose only acknowledgement it
+is, is not reported.
 
 A path on which the get itself failed took nothing and owes nothing: an
 `except queue.Empty:`, `except TimeoutError:` or `except asyncio.CancelledError:` after
