@@ -2,8 +2,10 @@
 `[tool.qlint]`, on flake8's lines.
 
 Editors run flake8 on every save, so loading the plugin costs nothing: the engine (and
-LibCST with it) is imported only when a file passes the tree gate, and each project's
-configuration is read once per process.
+LibCST with it) is imported only when a file holds a word that can make a name a queue
+(qlint/evidence.py), and each project's configuration is read once per process. The
+rules' text gates come before the tree gate, as in `qlint`: the tree gate walks the
+whole tree, the text gates a few words.
 """
 
 from __future__ import annotations
@@ -46,10 +48,11 @@ def settings_for(folder: str) -> Union[Settings, str]:
 
 
 @functools.cache
-def project_for(paths: tuple[str, ...]) -> ProjectContext:
+def project_for(paths: tuple[str, ...], flake8_excluded: tuple[str, ...] = ()) -> ProjectContext:
     """The projects of `paths` (flake8's own arguments, or one root), built on first use in
     this process (their summaries cached where `qlint` keeps its cache), as `qlint PATHS`
-    builds them."""
+    builds them; without the files flake8 excludes (`flake8_excluded`: its `--exclude` and
+    `--extend-exclude` globs, which qlint matches the same way), which it does not lint."""
     from qlint.project.context import build_context
 
     first = os.path.abspath(paths[0])
@@ -58,7 +61,7 @@ def project_for(paths: tuple[str, ...]) -> ProjectContext:
     found = find_config(Path(folder))
     config = load_config(found) if found is not None and not isinstance(settings, str) else FileConfig()
     exclude = tuple((config.exclude if config.exclude is not None else list(DEFAULT_EXCLUDE)) + config.extend_exclude)
-    return build_context(list(paths), summary_store(_cache_folder(folder)), exclude)
+    return build_context(list(paths), summary_store(_cache_folder(folder)), exclude + flake8_excluded)
 
 
 def _cache_folder(root: str) -> Path:
@@ -75,11 +78,14 @@ class QlintChecker:
     name = "qlint"
     version = __version__
     given: tuple[str, ...] = (".",)  # flake8's paths (`parse_options`), for the project view
+    excluded: tuple[str, ...] = ()  # flake8's exclusion globs
 
     @classmethod
     def parse_options(cls, options: argparse.Namespace) -> None:
-        """flake8 hands every plugin its options, the paths to check among them."""
+        """flake8 hands every plugin its options, the paths to check and exclude among them."""
         cls.given = tuple(sorted(getattr(options, "filenames", None) or ["."]))
+        excluded = [*(getattr(options, "exclude", None) or []), *(getattr(options, "extend_exclude", None) or [])]
+        cls.excluded = tuple(pattern for pattern in excluded if isinstance(pattern, str) and pattern)
 
     def __init__(self, tree: ast.AST, filename: str, lines: list[str]) -> None:
         self.filename = filename
@@ -95,11 +101,15 @@ class QlintChecker:
         source = "".join(self.lines)
         view = None
         alone = may_hold_a_queue(source, settings)  # the text first (qlint/evidence.py), then the tree
-        if alone and self.tree is not None:
-            from qlint.prefilter import possible_rules
-            from qlint.rules import CODES
+        if alone:
+            from qlint.engine import rules_for  # the rules' own text gates, as `qlint` asks them
 
-            alone = bool(possible_rules(self.tree, CODES, settings))
+            codes = [rule.code for rule in rules_for(source, settings, self.filename if named else "")]
+            alone = bool(codes)
+            if alone and self.tree is not None:
+                from qlint.prefilter import possible_rules
+
+                alone = bool(possible_rules(self.tree, codes, settings))
         if not alone:
             # No rule can fire on the file alone; perhaps with what another module says
             # (`client.inbox.put(x)`, the asyncio queue built elsewhere).
@@ -107,7 +117,7 @@ class QlintChecker:
 
             view = self._view(named)
             if view is None or not needed_rules(view, source):
-                return  # LibCST is never loaded for this file
+                return  # LibCST never parses this file
         from qlint.engine import NO_FIXES, check_source
 
         view = view or self._view(named)
@@ -131,11 +141,11 @@ class QlintChecker:
         # The projects of flake8's arguments, as `qlint` builds them for its own; a file
         # outside them (a project nested below a folder given): its own project, else its
         # folder (a git tree that ignores it).
-        context = project_for(QlintChecker.given)
+        context = project_for(QlintChecker.given, QlintChecker.excluded)
         if path not in context.roots:
-            context = project_for((find_root(path),))
+            context = project_for((find_root(path),), QlintChecker.excluded)
         if path not in context.roots:
-            context = project_for((os.path.dirname(path),))
+            context = project_for((os.path.dirname(path),), QlintChecker.excluded)
         return context.view_for(path)
 
     def _error(self, message: str) -> Finding:

@@ -98,3 +98,29 @@ def test_flake8_and_qlint_report_the_same_with_a_config_file(tmp_path: Path) -> 
                            capture_output=True, text=True, timeout=120)
     assert flake8.stdout == qlint.stdout and "QL101" in qlint.stdout, (flake8.stdout, flake8.stderr)
     assert path.exists()
+
+
+def test_the_project_view_leaves_out_what_flake8_excludes(tmp_path: Path) -> None:
+    """The client's private queue is joined only in tests/: with flake8 told to exclude
+    tests/, the plugin neither reads that join nor reports what relies on it."""
+    import argparse
+    import shutil
+
+    from tests.fixture_expectations import FIXTURES
+
+    project = tmp_path / "client"
+    shutil.copytree(FIXTURES / "projects" / "client_private_queues", project)
+    client = project / "client.py"
+    text = client.read_text("utf-8")
+
+    def codes(excluded: list[str]) -> list[str]:
+        QlintChecker.parse_options(argparse.Namespace(filenames=[str(project)], exclude=[], extend_exclude=excluded))
+        try:
+            found = QlintChecker(ast.parse(text), str(client), text.splitlines(True)).run()
+            return sorted(message.split()[0] for _, _, message, _ in found)
+        finally:
+            QlintChecker.parse_options(argparse.Namespace(filenames=None))
+
+    assert QlintChecker.excluded == ()
+    assert codes([]), "the join in tests/ makes the client's findings"
+    assert codes(["tests"]) == []

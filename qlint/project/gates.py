@@ -9,7 +9,7 @@ are not parsed, as with `--isolated-modules`."""
 
 from __future__ import annotations
 
-from qlint.project.view import ACK_RULES, GETS, ProjectView
+from qlint.project.view import ACK_RULES, ProjectView, says_get
 from qlint.registry import WORKER_MAKERS
 
 
@@ -28,6 +28,6 @@ def possibly_needed(text: str) -> frozenset[str]:
         kept.add("QL202")
     if any(word in text for word in ("get", "put", "join")):
         kept.add("QL303")
-    if GETS.search(text):
+    if says_get(text):
         kept |= ACK_RULES
     return frozenset(kept)
