@@ -114,25 +114,29 @@ class SummaryStore:
         self.dirty = True
 
     def prefetch(self, paths: list[str], jobs: int, exports: Optional[ExportsStore] = None) -> None:
-        """Read, in `jobs` processes, what the stores do not hold yet: each worker gates,
-        parses and summarizes its files (and reads their exports), largest files dealt
-        round first (a few big test files cost most of building an index). With one job,
-        or few files, nothing is done here: the index reads each file as it asks."""
+        """Read what the stores do not hold yet: each file's summary and exports from one
+        read and one parse (qlint/project/reading.py), in `jobs` processes when there are
+        enough, largest files dealt round first (a few big test files cost most of
+        building an index). Both are kept, so that a file whose exports the index never
+        asks for (its module name is ambiguous) is not read again on the next run."""
         wanted = self.stale(paths, exports)
-        if jobs <= 1 or len(wanted) < _POOL_THRESHOLD:
+        if not wanted:
             return
-        from concurrent.futures import ProcessPoolExecutor
+        if jobs <= 1 or len(wanted) < _POOL_THRESHOLD:
+            readings = _read_chunk(wanted)
+        else:
+            from concurrent.futures import ProcessPoolExecutor
 
-        order = by_size(wanted)
-        count = max(jobs * 4, len(order) // _CHUNK_FILES)
-        chunks = [order[start::count] for start in range(count)]
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for chunk in pool.map(_read_chunk, chunks):
-                for path, stamp, data, exported in chunk:
-                    if stamp is not None:
-                        self.keep(path, stamp, data)
-                        if exports is not None:
-                            exports.keep(path, stamp, exported)
+            order = by_size(wanted)
+            count = max(jobs * 4, len(order) // _CHUNK_FILES)
+            chunks = [order[start::count] for start in range(count)]
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                readings = [reading for chunk in pool.map(_read_chunk, chunks) for reading in chunk]
+        for path, stamp, data, exported in readings:
+            if stamp is not None:
+                self.keep(path, stamp, data)
+                if exports is not None:
+                    exports.keep(path, stamp, exported)
 
     def save(self) -> None:
         if self.file is None or not self.dirty:
