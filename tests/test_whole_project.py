@@ -73,3 +73,32 @@ def test_the_asking_view_notes_every_question_the_analysis_asks() -> None:
     view = AskingView("")
     assert view.global_join("jobs") is None and view.made_queue("app.Client.inbox") is None
     assert view.asked == {("global_join", ("jobs",)), ("made_queue", ("app.Client.inbox",))}
+
+
+def test_what_one_pass_stores_serves_the_next_run_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first pass keys each result as a later run looks it up (with the file's view):
+    a second run lints nothing, and reports the same."""
+    import shutil
+
+    import qlint.runner as runner
+    from qlint.cache import ResultCache, summary_store
+
+    tree = tmp_path / "projects"
+    shutil.copytree(FIXTURES / "projects", tree)
+    given = [str(tree)]
+    files = list(discover(given, DiscoveryOptions(exclude=DEFAULT_EXCLUDE)))
+    settings = Settings()
+
+    def lint_once() -> Any:
+        cache = ResultCache.load(tmp_path / "cache", settings)
+        return whole_project.run_whole_project(
+            files, settings, 2, cache, False, given, summary_store(tmp_path / "cache"), DEFAULT_EXCLUDE
+        )
+
+    first = lint_once()
+    linted: list[str] = []
+    real = runner.lint_file
+    monkeypatch.setattr(runner, "lint_file", lambda path, *args, **kwargs: linted.append(path) or real(path, *args, **kwargs))
+    second = lint_once()
+    assert linted == []
+    assert _lines(second) == _lines(first) and first.diagnostics
