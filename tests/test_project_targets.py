@@ -81,3 +81,12 @@ def test_the_exports_are_kept_between_runs_while_the_file_is_unchanged(tmp_path:
     assert not kept.dirty  # from the store, not read again
     workers.write_text(textwrap.dedent(ENDLESS) + "        break\n")
     assert kept.read(str(workers)).targets["consume"][1] == 0  # changed: read again
+
+
+def test_the_gate_wants_a_module_level_function() -> None:
+    """Only module-level functions are targets another module can import: a module whose
+    gets and puts are all in methods is not parsed for them."""
+    method = b"class Pool:\n    def run(self, q):\n        q.put(1)\n"
+    assert not target_gate(method)
+    assert target_gate(method + b"async def feed(q):\n    await q.put(2)\n")
+    assert target_gate(b"@wraps\ndef feed(q):\n    q.put(2)\n")

@@ -37,6 +37,7 @@ _EXITS = frozenset({"sys.exit", "exit", "quit", "os._exit"})
 
 
 _GAP = rb"(?:\s|\\|#[^\r\n]*(?![^\r\n]))*"
+_TOP_LEVEL_DEF = re.compile(rb"^(?:def|async)\b", re.MULTILINE)
 _QUEUE_CALL = re.compile(
     rb"\." + _GAP + rb"(?:get" + _GAP + rb"\(" + _GAP + rb"(?:\)|True|False|block|timeout)|(?:get_nowait|put|put_nowait"
     + rb"|task_done)" + _GAP + rb"\()"
@@ -46,8 +47,13 @@ _QUEUE_CALL = re.compile(
 def target_gate(source: bytes) -> bool:
     """Whether a module can have a function worth knowing as a target (cheap, sound): it
     calls a queue's get (`.get()`, `.get(True)`, `.get(timeout=...)`, `.get_nowait()`),
-    `.put(...)` or `.task_done()` on something."""
-    return (b"get" in source or b"put" in source or b"task_done" in source) and _QUEUE_CALL.search(source) is not None
+    `.put(...)` or `.task_done()` on something, and has a module-level function: a line
+    that starts with `def` or `async` (a compound statement never follows a `;`, and a
+    decorator has a line of its own)."""
+    return (
+        (b"get" in source or b"put" in source or b"task_done" in source) and _QUEUE_CALL.search(source) is not None
+        and _TOP_LEVEL_DEF.search(source) is not None
+    )
 
 
 def targets_of(tree: ast.Module) -> dict[str, TargetFacts]:
