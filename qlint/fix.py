@@ -12,11 +12,12 @@ reported and never written.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Callable, Union
+from typing import Callable, Optional, Union
 
 from qlint.diagnostic import SAFE, Diagnostic, Fix
 from qlint.engine import FIX_MARKS, FileReport, add_fix_edits, check_source
 from qlint.fixes.apply import apply_fixes, compatible, compiles
+from qlint.project.view import ProjectView
 from qlint.screen import decode
 from qlint.settings import Settings
 
@@ -38,18 +39,20 @@ def allowed(fix_safety: str, unsafe: bool) -> bool:
 
 
 def fix_source(
-    source: Union[str, bytes], path: str, settings: Settings, *, unsafe: bool, edits: bool = True
+    source: Union[str, bytes], path: str, settings: Settings, *, unsafe: bool, edits: bool = True,
+    project: Optional[ProjectView] = None,
 ) -> FixOutcome:
     """Apply every allowed fix of `source` (bytes in, bytes out: encoding and newlines kept).
 
     The passes only need each fix's nodes; the findings left get text edits when `edits`
-    (for json or sarif output of what remains).
+    (for json or sarif output of what remains). `project`: the file's view of its project,
+    as the lint that reported the findings had it (a join in another module).
     """
     current = source.encode("utf-8") if isinstance(source, str) else source
     fixed = 0
     errors: list[str] = []
     refused: set[tuple[int, int, str]] = set()  # (line, col, code) of fixes that broke the file
-    report = check_source(current, path, settings, fixes=FIX_MARKS)
+    report = check_source(current, path, settings, fixes=FIX_MARKS, project=project)
     if report.fixes and _apply(report, []) is None:  # the file itself does not compile: no fix is to blame
         _unmark(report, lambda diagnostic: True)
         return FixOutcome(current, 0, report, [f"{path}: not fixed: Python cannot compile this file as it is"])
@@ -75,7 +78,7 @@ def fix_source(
                 break
         current = result
         fixed += len(chosen)
-        report = check_source(current, path, settings, fixes=FIX_MARKS)
+        report = check_source(current, path, settings, fixes=FIX_MARKS, project=project)
     else:
         errors.append(f"{path}: fixes still offered after {MAX_PASSES} passes; stopped there")
     # A refused fix is no fix: the findings left do not carry its `[*]`.

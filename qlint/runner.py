@@ -92,7 +92,8 @@ def lint_file(
         return FileResult(report.diagnostics, report.errors, digest)
     from qlint.fix import fix_source
 
-    outcome = fix_source(source, path, settings, unsafe=fix_mode.unsafe, edits=edits)
+    view = project.view_for(path) if project is not None else None
+    outcome = fix_source(source, path, settings, unsafe=fix_mode.unsafe, edits=edits, project=view)
     result = FileResult(outcome.report.diagnostics, outcome.report.errors + outcome.errors, digest, outcome.fixed)
     if outcome.source == source:
         return result
@@ -102,7 +103,7 @@ def lint_file(
         except OSError as failure:  # the file keeps its bugs: report them as they are
             from qlint.engine import FIX_EDITS, FIX_MARKS, check_source
 
-            report = check_source(source, path, settings, fixes=FIX_EDITS if edits else FIX_MARKS)
+            report = check_source(source, path, settings, fixes=FIX_EDITS if edits else FIX_MARKS, project=view)
             error = f"{path}: cannot write the fixed file: {failure.strerror or failure}"
             return FileResult(report.diagnostics, [*report.errors, error], digest)
     else:

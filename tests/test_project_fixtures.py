@@ -224,3 +224,25 @@ def test_sarif_names_the_other_file_where_it_is_without_a_project_marker(tmp_pat
     last = result["codeFlows"][0]["threadFlows"][0]["locations"][-1]["location"]["physicalLocation"]
     assert last["artifactLocation"]["uri"] == (tree / "tests" / "test_client.py").as_uri()
     assert last["region"]["startLine"] == 7
+
+
+@pytest.mark.parametrize("project", PROJECTS, ids=[p.name for p in PROJECTS])
+def test_fix_judges_each_file_with_its_project(project: Path, tmp_path: Path) -> None:
+    """`qlint --fix NAME/` reports and fixes what `qlint NAME/` reports: a finding that rests
+    on another module's join is not lost because a file is being fixed."""
+    import shutil
+
+    copy = tmp_path / project.name
+    shutil.copytree(project, copy)
+    before = _qlint(str(copy))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        main(["--no-cache", "--jobs", "1", "--fix", str(copy)])
+    summary = re.search(r"Found \d+ findings? \((\d+) fixed, (\d+) remaining\)", out.getvalue())
+    if not before:
+        assert summary is None, out.getvalue()
+        return
+    assert summary is not None, out.getvalue()
+    fixed, remaining = int(summary.group(1)), int(summary.group(2))
+    assert fixed + remaining == len(before)
+    assert len(_qlint(str(copy))) == remaining
