@@ -12,6 +12,7 @@ from typing import Optional, Union
 import libcst as cst
 
 from qlint.analysis.facts import module_facts
+from qlint.collector import collector_paused
 from qlint.diagnostic import Diagnostic, Fix, FixSummary
 from qlint.evidence import may_hold_a_queue, user_class_names
 from qlint.fixes.edits import BreaksCode, DoesNotCompile, fix_edits
@@ -87,6 +88,7 @@ def project_rules(project: Optional[ProjectView], text: str, settings: Settings,
     return [rule for rule in RULES if rule.code in codes and settings.is_enabled(rule.code, ignored_here)]
 
 
+@collector_paused()  # one file's trees and analysis: freed by reference counts, not by collections
 def check_source(
     source: Union[str, bytes],
     path: str,
