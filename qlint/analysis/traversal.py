@@ -98,7 +98,7 @@ class FieldWalker:
                 elif kind == _SEQUENCE:
                     for item in value:
                         if (_KINDS.get(item.__class__) or _kind(item.__class__)) >= _NODE:
-                            self.traverse(item)  # (a concatenation too, as before)
+                            self.traverse(item)  # a concatenation in a list is walked as any node
                 elif kind == _CONCATENATION:
                     self._traverse_concatenation(value)
                 if hooked:

@@ -59,6 +59,7 @@ def as_finding(item: Union[cst.CSTNode, tuple[cst.CSTNode, str], Finding]) -> Fi
 # without, and requires the same findings.
 Gate = Callable[[str], bool]
 
+
 def _once_per_text(gate: Gate) -> Gate:
     """A gate that several rules' gates share, asked again of the same text by each: the
     last answer is kept (`engine.rules_for` asks every gate of one file in a row)."""
