@@ -5,9 +5,11 @@ Each case mentions get() and task_done(), so the text gate lets it through.
 
 from __future__ import annotations
 
+import ast
+
 import pytest
 
-from qlint.engine import check_source
+from qlint.engine import check_source, nesting_exceeds
 from tests.fixture_expectations import finding_lines
 
 BODY = "def worker(q):\n    while True:\n        item = q.get()\n        work(item)\n        q.task_done()\n"
@@ -212,3 +214,21 @@ def test_when_cpython_refuses_and_libcst_accepts_the_tree_gate_is_skipped(monkey
     # Neither parser accepts it: QL000, where CPython placed the error.
     broken = check_source(BODY + "def f(:\n", "bad.py").diagnostics
     assert [(d.code, d.line, d.col) for d in broken] == [("QL000", 1, 11)]
+
+
+def _depth(tree: ast.AST) -> int:
+    """The depth of the deepest node (the module is at 0), by recursion: the reference."""
+    return 1 + max((_depth(child) for child in ast.iter_child_nodes(tree)), default=-1)
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["x = 1\n", "x = " + "+".join(["a"] * 120) + "\n", "q.put(" + "[" * 95 + "]" * 95 + ")\n",
+     "".join("    " * i + "if x:\n" for i in range(60)) + "    " * 60 + "pass\n"],
+)
+def test_nesting_bound_is_the_tree_depth(source: str) -> None:
+    """`nesting_exceeds` (level by level) says exactly whether the tree is deeper than the limit."""
+    tree = ast.parse(source)
+    depth = _depth(tree)
+    for limit in range(max(depth - 3, 0), depth + 3):
+        assert nesting_exceeds(tree, limit) == (depth > limit)

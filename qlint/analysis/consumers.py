@@ -23,7 +23,7 @@ from qlint.analysis.path_state import (
 )
 from qlint.analysis.paths import PathWalker
 from qlint.analysis.queues import QueueFacts, QueueGroup
-from qlint.analysis.raising import cannot_raise, computes, quiet_call
+from qlint.analysis.raising import cannot_raise, quiet_call
 from qlint.analysis.record import ModuleRecord
 from qlint.analysis.statement_shapes import handler_names, iterates
 from qlint.registry import BROAD_EXCEPTIONS, TIMEOUT_EXCEPTIONS
@@ -176,7 +176,7 @@ class ConsumerFacts:
         if known is None:
             self._function_memo[id(node)] = False  # recursion: not known to be quiet
             known = cannot_raise(node) or (
-                not computes(node)
+                id(node) not in self.record.arithmetic
                 and all(
                     isinstance(raiser, cst.Call) and self.quiet(raiser)
                     for summary in summaries_under(self.record.summaries, node.body)

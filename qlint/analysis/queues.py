@@ -68,6 +68,7 @@ class QueueFacts:
         # identity -> (file, line) where another module of the project builds the queue it holds
         self._elsewhere: dict[Identity, tuple[str, int]] = {}
         self._links = IdentityLinks()
+        self._identities: dict[tuple[int, int], tuple[cst.BaseExpression, Optional[Identity]]] = {}
         self._factories: dict[Identity, str] = {}
         self._imported: set[Identity] = set()
         self.groups: dict[Identity, QueueGroup] = {}
@@ -86,6 +87,16 @@ class QueueFacts:
     # -- identities -------------------------------------------------------------
 
     def identity(self, scope: Scope, expr: cst.BaseExpression) -> Optional[Identity]:
+        """The identity `expr` names in `scope`, or None. Asked many times of one node (by
+        the links, the groups, `dotted`, the threads): answered once. The expression is
+        kept with the answer, so that its id is not reused by another (`cst.Name(param)`)."""
+        key = (id(scope), id(expr))
+        known = self._identities.get(key)
+        if known is None:
+            known = self._identities[key] = (expr, self._identity(scope, expr))
+        return known[1]
+
+    def _identity(self, scope: Scope, expr: cst.BaseExpression) -> Optional[Identity]:
         path = attribute_path(expr)
         if path is None or path in _CONSTANT_NAMES:
             return None  # `x = None` links nothing

@@ -136,18 +136,6 @@ def cannot_raise(function: cst.FunctionDef) -> bool:
     return broad
 
 
-def computes(node: cst.CSTNode) -> bool:
-    """True if arithmetic (`item * 2`, `a // b`, `n += x`) sits anywhere in `node`: it
-    raises on a value of the wrong type, or on a zero divisor."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, (cst.BinaryOperation, cst.AugAssign)):
-            return True
-        stack.extend(current.children)
-    return False
-
-
 def _declares(statement: cst.CSTNode) -> bool:
     """A docstring, `global`, `nonlocal` or `pass`: nothing that runs and raises."""
     if not isinstance(statement, cst.SimpleStatementLine):

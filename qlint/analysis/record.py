@@ -35,6 +35,10 @@ class ModuleRecord:
     # id(call) of calls inside a comprehension (`[Thread(target=f) for _ in range(n)]`): they
     # may run many times, like a call in a loop (the first `in` clause, run once, counts too).
     in_comprehension: set[int] = field(default_factory=set)
+    # id(node) of every scope (the module, a def, a lambda, a class) with arithmetic in it
+    # (`item * 2`, `n += x`: it raises on a value of the wrong type, or on a zero divisor),
+    # in a nested scope, a decorator or a default too.
+    arithmetic: set[int] = field(default_factory=set)
     # For every node a finding can point at: the index of its top-level statement in
     # module.body, so positions are computed for those statements only.
     top_of: dict[int, int] = field(default_factory=dict)

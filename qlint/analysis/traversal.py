@@ -36,14 +36,35 @@ class _Plan:
         )
 
 
-_PLANS: dict[tuple[type, type], _Plan] = {}  # (walker class, node class) -> plan
+# What a field's value is, by its class: asked once per class, not per value, since
+# `isinstance` against CSTNode (an abstract base class) is slow enough to dominate a walk.
+_OTHER, _SEQUENCE, _NODE, _CONCATENATION = range(1, 5)  # all true, for `or`; a node from _NODE up
+_KINDS: dict[type, int] = {}
 
+
+def _kind(cls: type) -> int:
+    """The kind of a class not met before (then remembered)."""
+    if issubclass(cls, cst.ConcatenatedString):
+        kind = _CONCATENATION
+    elif issubclass(cls, cst.CSTNode):
+        kind = _NODE
+    elif issubclass(cls, (list, tuple)):
+        kind = _SEQUENCE
+    else:
+        kind = _OTHER
+    _KINDS[cls] = kind
+    return kind
 
 
 class FieldWalker:
     """Base of qlint's walks: `traverse(node)` calls `visit_X(node)` / `leave_X(node)`."""
 
     hooked_fields: ClassVar[frozenset[tuple[type, str]]] = frozenset()
+    _plans: ClassVar[dict[type, _Plan]] = {}  # node class -> plan, one dict per walker class
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        cls._plans = {}
 
     def _enter_small_statement(self, node: cst.CSTNode) -> None:
         """Called before a small statement's own visit method."""
@@ -59,11 +80,10 @@ class FieldWalker:
 
     def traverse(self, node: cst.CSTNode) -> None:
         """Visit `node` and the children that can hold code, in source order."""
-        cls = type(node)
-        key = (type(self), cls)
-        plan = _PLANS.get(key)
+        cls = node.__class__
+        plan = self._plans.get(cls)
         if plan is None:
-            plan = _PLANS[key] = _Plan(cls, type(self), self.hooked_fields)
+            plan = self._plans[cls] = _Plan(cls, type(self), self.hooked_fields)
         if plan.small_statement:
             self._enter_small_statement(node)
         descend = plan.visit is None or plan.visit(self, node) is not False
@@ -72,15 +92,15 @@ class FieldWalker:
                 value = getattr(node, name)
                 if hooked:
                     self.on_visit_attribute(node, name)
-                if isinstance(value, cst.CSTNode):
-                    if isinstance(value, cst.ConcatenatedString):
-                        self._traverse_concatenation(value)
-                    else:
-                        self.traverse(value)
-                elif isinstance(value, (list, tuple)):
+                kind = _KINDS.get(value.__class__) or _kind(value.__class__)
+                if kind == _NODE:
+                    self.traverse(value)
+                elif kind == _SEQUENCE:
                     for item in value:
-                        if isinstance(item, cst.CSTNode):
-                            self.traverse(item)
+                        if (_KINDS.get(item.__class__) or _kind(item.__class__)) >= _NODE:
+                            self.traverse(item)  # a concatenation in a list is walked as any node
+                elif kind == _CONCATENATION:
+                    self._traverse_concatenation(value)
                 if hooked:
                     self.on_leave_attribute(node, name)
         if plan.leave is not None:

@@ -186,7 +186,17 @@ class _Walker(FieldWalker):
             Assignment(self._scope, node.target, node.value, node.annotation.annotation)
         )
 
+    def _arithmetic(self, node: cst.CSTNode) -> None:
+        """Arithmetic here: in the current scope and every scope around it."""
+        scope: Optional[Scope] = self._scope
+        while scope is not None and id(scope.node) not in self.record.arithmetic:
+            self.record.arithmetic.add(id(scope.node))
+            scope = scope.parent
+
+    visit_BinaryOperation = _arithmetic
+
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._arithmetic(node)
         if isinstance(node.target, cst.Name):
             self._scope.assigned.add(node.target.value)
             if self._summaries:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 from dataclasses import dataclass, replace
@@ -57,6 +58,13 @@ def as_finding(item: Union[cst.CSTNode, tuple[cst.CSTNode, str], Finding]) -> Fi
 # fixtures, programs written against each gate and the standard library with gates and
 # without, and requires the same findings.
 Gate = Callable[[str], bool]
+
+
+def _once_per_text(gate: Gate) -> Gate:
+    """A gate that several rules' gates share, asked again of the same text by each: the
+    last answer is kept (`engine.rules_for` asks every gate of one file in a row)."""
+    return functools.lru_cache(maxsize=1)(gate)
+
 
 # What may stand between two tokens: whitespace, a line continuation, a comment.
 _GAP = r"(?:\s|\\|#[^\r\n]*(?![^\r\n]))*"  # a comment runs to the end of its line
@@ -157,6 +165,7 @@ def consumer_gate(text: str) -> bool:
     return "get" in text and ("task_done" in text or "JoinableQueue" in text or join_call_gate(text))
 
 
+@_once_per_text
 def join_call_gate(text: str) -> bool:
     """Some `.join(` call, however it is spelled across lines and comments, that may be a
     queue's or a worker's: not a string literal's (`", ".join(`), nor `os.path.join(`."""
@@ -190,6 +199,7 @@ untimed_join_gate = join_call_gate
 empty_join_gate = join_call_gate
 
 
+@_once_per_text
 def get_call_gate(text: str) -> bool:
     """Some `.get(` call, however it is spelled across lines and comments."""
     return "get" in text and _GET_CALL.search(text) is not None
@@ -311,6 +321,7 @@ def empty_check_gate(text: str) -> bool:
     )
 
 
+@_once_per_text
 def worker_gate(text: str) -> bool:
     """Something that starts a thread, process or task."""
     return any(maker in text for maker in _WORKER_MAKERS)
