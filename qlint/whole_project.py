@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Optional
 
 from qlint.cache import ResultCache
+from qlint.collector import collector_paused
 from qlint.files import Discovered
 from qlint.project.asked import AskingView, Question, answered
 from qlint.project.context import ProjectContext, SummaryStore, by_size, index_projects, plan_projects
@@ -98,8 +99,13 @@ def _may_differ(path: str, questions: list[Question], ran: frozenset[str], conte
 def _first_pass_chunk(
     paths: list[tuple[str, Optional[str]]], settings: Settings, edits: bool, read: frozenset[str]
 ) -> list[Pass]:
-    """Each (absolute path, the name the run lints it under or None) of a chunk: in a worker."""
-    return [_first_pass(path, shown, settings, edits, path in read) for path, shown in paths]
+    """Each (absolute path, the name the run lints it under or None) of a chunk: in a worker,
+    without the garbage collector walking each file's trees as they grow (qlint/collector.py)."""
+    done = []
+    for path, shown in paths:
+        with collector_paused():
+            done.append(_first_pass(path, shown, settings, edits, path in read))
+    return done
 
 
 def _first_pass(path: str, shown: Optional[str], settings: Settings, edits: bool, read: bool) -> Pass:

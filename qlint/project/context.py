@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Sequence, Union
 
+from qlint.collector import collector_paused
 from qlint.project.exports import ExportsStore, exports_file
 from qlint.project.index import ProjectIndex, summarize_file
 from qlint.project.layout import ROOT_MARKERS, find_root
@@ -165,11 +166,14 @@ def _stamp(path: str) -> Optional[list[int]]:
 
 
 def _read_chunk(paths: list[str]) -> list[Reading]:
-    """The reading of each file (qlint/project/reading.py): in a worker."""
+    """The reading of each file (qlint/project/reading.py): in a worker, without the
+    garbage collector walking each file's tree as it grows (qlint/collector.py)."""
     done = []
     for path in paths:
         stamp, source = read_bytes(path)
-        done.append(reading_of(path, stamp, source)[0] if stamp is not None and source is not None else (path, None, None, None))
+        with collector_paused():
+            found = reading_of(path, stamp, source)[0] if stamp is not None and source is not None else None
+        done.append(found or (path, None, None, None))
     return done
 
 
@@ -261,7 +265,8 @@ def index_projects(projects: dict[str, list[str]], store: SummaryStore, exports:
     context = ProjectContext()
     for root, files in sorted(projects.items()):
         if files:
-            add_index(context, ProjectIndex.build(root, files, read=store.read, read_exports=exports.read))
+            with collector_paused():  # the summaries read as the index asks are parsed here
+                add_index(context, ProjectIndex.build(root, files, read=store.read, read_exports=exports.read))
     store.save()
     exports.save()
     return context
