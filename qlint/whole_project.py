@@ -29,13 +29,15 @@ from qlint.project.context import ProjectContext, SummaryStore, by_size, index_p
 from qlint.project.exports import ExportsStore, exports_file
 from qlint.project.gates import needed_rules, possibly_needed
 from qlint.project.reading import Reading, read_bytes, reading_of
+from qlint.project.view import ProjectView, import_words_of
 from qlint.runner import _POOL_THRESHOLD, FileResult, RunResult, _read, result_key, run
 from qlint.settings import Settings
 
 # What the first pass sends back for a file: its reading for the index (None: the store
 # holds it), its findings with no other module's answers (None: not linted), the questions
-# it asked, and the rules it ran on LibCST's tree.
-Pass = tuple[str, Optional[Reading], Optional[FileResult], list[Question], frozenset[str]]
+# it asked, the rules it ran on LibCST's tree, and the words of its import lines (None:
+# no rule another module could make needed is left to run).
+Pass = tuple[str, Optional[Reading], Optional[FileResult], list[Question], frozenset[str], Optional[frozenset[str]]]
 
 
 def run_whole_project(
@@ -61,6 +63,7 @@ def run_whole_project(
     count = min(len(order), max(jobs * 4, len(order) // 32))
     chunks = [[(path, shown.get(path)) for path in order[start::count]] for start in range(count)]
     passes: dict[str, Pass] = {}
+    settled: dict[str, FileResult] = {}
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         for done in pool.map(_first_pass_chunk, chunks, repeat(settings), repeat(edits), repeat(read)):
             for found in done:
@@ -69,28 +72,49 @@ def run_whole_project(
                 if reading is not None and reading[1] is not None:
                     store.keep(path, reading[1], reading[2])
                     exports.keep(path, reading[1], reading[3])
-    context = index_projects(projects, store, exports)
-    settled: dict[str, FileResult] = {}
-    for path in linted:
-        first = passes.get(os.path.abspath(path))
-        if first is not None and first[2] is not None and not _may_differ(path, first[3], first[4], context):
-            result = first[2]
-            if cache is not None:  # keyed as a later run will look it up: with the file's view
-                source, _ = _read(path)
-                result.digest = result_key(source, path, context) if source is not None else ""
-            settled[path] = result
+        context = index_projects(projects, store, exports)
+        again = []
+        for path in linted:
+            first = passes.get(os.path.abspath(path))
+            if first is None or first[2] is None:
+                continue  # not read: the run reports why
+            if _may_differ(path, first[3], first[4], first[5], context):
+                again.append(path)
+            else:
+                settled[path] = first[2]
+        # Linted again by the workers, which have loaded LibCST already.
+        views = [context.view_for(path) for path in again]
+        settled.update(zip(again, pool.map(_lint_with_view, again, repeat(settings), repeat(edits), views)))
+    if cache is not None:  # keyed as a later run will look them up: with the file's view
+        for path, result in settled.items():
+            source, _ = _read(path)
+            result.digest = result_key(source, path, context) if source is not None else ""
     return run(files, settings, jobs, None, cache, edits, context, settled)
 
 
-def _may_differ(path: str, questions: list[Question], ran: frozenset[str], context: ProjectContext) -> bool:
+def _lint_with_view(path: str, settings: Settings, edits: bool, view: Optional[ProjectView]) -> FileResult:
+    """The file linted with its view of the project: in a worker."""
+    source, error = _read(path)
+    if source is None:
+        return FileResult(errors=[error or f"{path}: cannot read"])
+    from qlint.engine import FIX_EDITS, FIX_MARKS, check_source
+
+    report = check_source(source, path, settings, fixes=FIX_EDITS if edits else FIX_MARKS, project=view)
+    return FileResult(report.diagnostics, report.errors)
+
+
+def _may_differ(
+    path: str, questions: list[Question], ran: frozenset[str], words: Optional[frozenset[str]], context: ProjectContext
+) -> bool:
     """Whether the file's findings with its real view may differ from those of the first
-    pass, which asked `questions` and ran the rules `ran` on LibCST's tree."""
+    pass, which asked `questions`, ran the rules `ran` on LibCST's tree, and saw `words` on
+    its import lines (None: no rule another module could make needed was left to run)."""
     view = context.view_for(path)
     if view is None:
         return False
     if answered(questions, view):
         return True
-    if not (view.targets or view.made):
+    if words is None or not view.may_need_rules(set(words)):
         return False
     source, _ = _read(path)
     return source is None or bool(needed_rules(view, source.decode("latin-1")) - ran)
@@ -114,18 +138,21 @@ def _first_pass(path: str, shown: Optional[str], settings: Settings, edits: bool
     stamp, source = read_bytes(path)
     if stamp is None or source is None:
         # Not a regular file, or unreadable: the second pass reports it, as `qlint` always does.
-        return path, None, None, [], frozenset()
+        return path, None, None, [], frozenset(), None
     reading, tree = reading_of(path, stamp, source) if read else (None, None)
     if shown is None:
-        return path, reading, None, [], frozenset()
+        return path, reading, None, [], frozenset(), None
     from qlint.engine import FIX_EDITS, FIX_MARKS, check_source
 
     view = AskingView("")
     # The rules another module could make needed here cost little once LibCST has parsed
     # the file anyway: run them, so that a view that needs them need not lint it again.
+    text = source.decode("latin-1")
+    possible = possibly_needed(text)
     report = check_source(
         source, shown, settings, fixes=FIX_EDITS if edits else FIX_MARKS, project=view, tree=tree,
-        also_if_parsed=possibly_needed(source.decode("latin-1")),
+        also_if_parsed=possible,
     )
     result = FileResult(report.diagnostics, report.errors, result_key(source, shown, None))
-    return path, reading, result, list(view.asked), report.ran
+    words = frozenset(import_words_of(text)) if possible - report.ran else None
+    return path, reading, result, list(view.asked), report.ran, words

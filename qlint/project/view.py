@@ -144,6 +144,15 @@ class ProjectView:
             if name.rsplit(".", 1)[-1] in text and name.rsplit(".", 2)[-2] in text
         }
 
+    def may_need_rules(self, import_words: set[str]) -> bool:
+        """False when a file whose import lines hold `import_words` (`import_words_of`) names
+        no target or queue attribute of another module on them: `rules_needed` is then
+        empty, whatever the rest of its text."""
+        return any(
+            entries and not import_words.isdisjoint(_grouped(entries, parts))
+            for entries, parts in ((self.targets, 2), (self.made, 3))
+        )
+
     def rules_needed(self, text: str) -> frozenset[str]:
         """Rules a module with this `text` must run though its own text (the rules' gates)
         does not show what they look for: it names a function of another module that is a
@@ -155,7 +164,7 @@ class ProjectView:
         if not (self.targets or self.made):
             return frozenset()
         own = self.module or None
-        imports = _import_words(text), lambda: import_prefixes(text, self.module)
+        imports = import_words_of(text), lambda: import_prefixes(text, self.module)
         imported = _imported_entries(self.targets, own, imports, text, 2).values()
         targets = any(facts[1] or (facts[2] and not facts[4]) for _, facts in imported)
         helpers = says_get(text) and any(acknowledges(facts) for _, facts in imported)
@@ -174,7 +183,7 @@ class ProjectView:
         own module come from its own bytes, which key its result already."""
         self.by_name = {name: where for name, where in self.by_name.items() if name in text}
         own = self.module or None
-        imports = _import_words(text), lambda: import_prefixes(text, self.module)
+        imports = import_words_of(text), lambda: import_prefixes(text, self.module)
         starts = any(maker in text for maker in WORKER_MAKERS)
         consumes = says_get(text)
         imported = _imported_entries(self.targets, own, imports, text, 2) if self.targets and (starts or consumes) else {}
@@ -212,7 +221,7 @@ def _words_in(words: list[str], text: str) -> bool:
     )
 
 
-def _import_words(text: str) -> set[str]:
+def import_words_of(text: str) -> set[str]:
     """The words of the lines that hold `import` (found by the word, not line by line)."""
     words: set[str] = set()
     at = text.find("import")
@@ -241,15 +250,7 @@ def _imported_entries(
     view of a run shares one dict of entries: it is grouped by import word once, not
     once per file."""
     words, read_prefixes = imports
-    if parts in _GROUPED and _GROUPED[parts][0] is entries:
-        groups = _GROUPED[parts][1]
-    else:
-        groups = {}
-        for name in entries:
-            names = name.split(".")
-            for word in set(names[-parts:-1] if parts == 3 else names[-parts:]):
-                groups.setdefault(word, []).append(name)
-        _GROUPED[parts] = (entries, groups)
+    groups = _grouped(entries, parts)
     found = {}
     prefixes: list[Optional[frozenset[str]]] = []
     for word in words & groups.keys():
@@ -261,3 +262,16 @@ def _imported_entries(
                 if reaches(name, prefixes[0]):
                     found[name] = entries[name]
     return found
+
+
+def _grouped(entries: dict[str, Any], parts: int) -> dict[str, list[str]]:
+    """Each import word -> the dotted names of `entries` it can bring in (see _imported_entries)."""
+    if parts in _GROUPED and _GROUPED[parts][0] is entries:
+        return _GROUPED[parts][1]
+    groups: dict[str, list[str]] = {}
+    for name in entries:
+        names = name.split(".")
+        for word in set(names[-parts:-1] if parts == 3 else names[-parts:]):
+            groups.setdefault(word, []).append(name)
+    _GROUPED[parts] = (entries, groups)
+    return groups
