@@ -110,7 +110,7 @@ def counted(name, function):
             counts[name] += 1
         return function(*args, **kwargs)
     return call
-runner._read = counted("read", runner._read)
+runner.read_source = counted("read", runner.read_source)
 ast.parse = counted("cpython", ast.parse)
 libcst.parse_module = counted("libcst", libcst.parse_module)
 with contextlib.redirect_stdout(io.StringIO()):

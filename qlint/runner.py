@@ -24,7 +24,7 @@ from qlint.screen import Verdict, screen
 from qlint.settings import Settings
 
 # Below this many files a pool costs more than it saves.
-_POOL_THRESHOLD = 8
+POOL_THRESHOLD = 8
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class RunResult:
     files_fixed: int = 0
 
 
-def _read(path: str) -> tuple[Optional[bytes], Optional[str]]:
+def read_source(path: str) -> tuple[Optional[bytes], Optional[str]]:
     try:
         mode = os.stat(path).st_mode
         if not stat.S_ISREG(mode):
@@ -75,7 +75,7 @@ def lint_file(
     `project`: the run's whole-project context (qlint/project/), None for per-file semantics.
     `screen_first`: ask `qlint.screen` before loading the engine, which pays for a run of a
     few files (pre-commit, an editor): most files hold no queue, and LibCST never loads."""
-    source, error = _read(path)
+    source, error = read_source(path)
     if source is None:
         return FileResult(errors=[error or f"{path}: cannot read"])
     digest = result_key(source, path, project)
@@ -194,13 +194,13 @@ def run(
     missing = [path for path in paths if path not in (settled or {})]
     if cache is not None and fix_mode is None:
         for path in missing:
-            source, _ = _read(path)
+            source, _ = read_source(path)
             hit = cache.lookup(path, result_key(source, path, project), edits=edits) if source is not None else None
             if hit is not None:
                 outcomes[path] = FileResult(hit[0], hit[1])
     missing = [path for path in missing if path not in outcomes]
     jobs = jobs or os.cpu_count() or 1
-    if len(missing) < _POOL_THRESHOLD:  # a few files: most hold no queue, and need no LibCST
+    if len(missing) < POOL_THRESHOLD:  # a few files: most hold no queue, and need no LibCST
         linted = [lint_file(path, settings, fix_mode, edits, project, screen_first=True) for path in missing]
     elif jobs <= 1:
         linted = _lint_chunk(missing, settings, fix_mode, edits, project)

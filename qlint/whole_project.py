@@ -6,8 +6,9 @@ run the first pass is most of the index's cost, and it reads, gates and parses t
 files the lint does. Here one pass does both: each worker reads a file, summarizes it
 for the index (sharing CPython's tree with the engine), and lints it with a view that
 answers nothing but writes down what the analysis asked (qlint/project/asked.py). Once
-the index is built, a file is linted again only if its real view answers one of those
-questions, or makes a rule needed that its own text does not (qlint/project/gates.py).
+the index is built, a file is linted again (by the same workers, which have LibCST
+loaded) only if its real view answers one of those questions, or makes a rule needed
+that its own text does not and the first pass did not run (qlint/project/gates.py).
 
 A run that finds the summaries in their store (a warm cache, one changed file), or
 that has few files or one process, builds the index first and lints once, as before.
@@ -30,7 +31,7 @@ from qlint.project.exports import ExportsStore, exports_file
 from qlint.project.gates import needed_rules, possibly_needed
 from qlint.project.reading import Reading, read_bytes, reading_of
 from qlint.project.view import ProjectView, import_words_of
-from qlint.runner import _POOL_THRESHOLD, FileResult, RunResult, _read, result_key, run
+from qlint.runner import POOL_THRESHOLD, FileResult, RunResult, read_source, result_key, run
 from qlint.settings import Settings
 
 # What the first pass sends back for a file: its reading for the index (None: the store
@@ -53,7 +54,7 @@ def run_whole_project(
     held = sorted({file for files in projects.values() for file in files})
     stale = store.stale(held, exports)
     jobs = jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(stale) < _POOL_THRESHOLD:
+    if jobs <= 1 or len(stale) < POOL_THRESHOLD:
         store.prefetch(held, jobs, exports)
         return run(files, settings, jobs, None, cache, edits, index_projects(projects, store, exports))
     # Each file once, by the name the run shows it under (the index knows it by its absolute path).
@@ -87,14 +88,14 @@ def run_whole_project(
         settled.update(zip(again, pool.map(_lint_with_view, again, repeat(settings), repeat(edits), views)))
     if cache is not None:  # keyed as a later run will look them up: with the file's view
         for path, result in settled.items():
-            source, _ = _read(path)
+            source, _ = read_source(path)
             result.digest = result_key(source, path, context) if source is not None else ""
     return run(files, settings, jobs, None, cache, edits, context, settled)
 
 
 def _lint_with_view(path: str, settings: Settings, edits: bool, view: Optional[ProjectView]) -> FileResult:
     """The file linted with its view of the project: in a worker."""
-    source, error = _read(path)
+    source, error = read_source(path)
     if source is None:
         return FileResult(errors=[error or f"{path}: cannot read"])
     from qlint.engine import FIX_EDITS, FIX_MARKS, check_source
@@ -116,7 +117,7 @@ def _may_differ(
         return True
     if words is None or not view.may_need_rules(set(words)):
         return False
-    source, _ = _read(path)
+    source, _ = read_source(path)
     return source is None or bool(needed_rules(view, source.decode("latin-1")) - ran)
 
 
