@@ -116,3 +116,30 @@ def test_what_one_pass_stores_serves_the_next_run_whole(tmp_path: Path, monkeypa
     second = lint_once()
     assert missed == []
     assert _lines(second) == _lines(first) and first.diagnostics
+
+
+def test_one_pass_reports_bad_input_as_two_passes_do(tmp_path: Path) -> None:
+    """Files that do not decode, parse or read give the same findings and errors either way."""
+    import os
+
+    for number in range(9):  # enough files for the one pass
+        (tmp_path / f"ok{number}.py").write_text(
+            "import queue\nq = queue.Queue()\ndef w():\n    while True:\n        print(q.get())\n        q.task_done()\nq.join()\n"
+        )
+    (tmp_path / "syntax.py").write_text("def f(:\n    pass\n")
+    (tmp_path / "cookie.py").write_bytes(b"# -*- coding: uft-8 -*-\nimport queue\n")
+    (tmp_path / "nul.py").write_bytes(b'x = "\x00"\nimport queue\n')
+    (tmp_path / "binary.py").write_bytes(bytes(range(256)) * 8)
+    (tmp_path / "deep.py").write_text("x = " + "(" * 150 + "1" + ")" * 150 + "\nimport queue\nq = queue.Queue()\nq.join()\n")
+    (tmp_path / "bom.py").write_bytes(b"\xef\xbb\xbfimport queue\nq = queue.Queue()\nq.get()\nq.join()\n")
+    os.symlink(tmp_path / "missing", tmp_path / "dangling.py")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "fifo.py")
+    given = [str(tmp_path)]
+    files = list(discover(given, DiscoveryOptions(exclude=DEFAULT_EXCLUDE)))
+    linted = [found.path for found in files if not found.error]
+    settings = Settings()
+    two = run(files, settings, 1, None, None, True, build_context(given, None, DEFAULT_EXCLUDE, 1, linted))
+    one = whole_project.run_whole_project(files, settings, 2, None, True, given, None, DEFAULT_EXCLUDE)
+    assert _lines(one) == _lines(two) and any(d.code == "QL000" for d in one.diagnostics)
+    assert sorted(map(str, one.errors)) == sorted(map(str, two.errors)) and one.errors
