@@ -117,16 +117,17 @@ class ResultCache:
         )
         return cls(file, version, key, data["files"] if usable else {})
 
-    def lookup(self, path: str, digest: str, *, edits: bool = False) -> CachedResult | None:
+    def lookup(self, path: str, digest: str, *, edits: bool = False, quick: bool = False) -> CachedResult | None:
         """The diagnostics and errors stored for `path` when its bytes had `digest`, else None.
 
         With `edits`, only an entry stored with its fixes' text edits serves (json, sarif).
+        With `quick`, `digest` is compared with the entry's quick key instead (see `store`).
         """
         entry = self._entries.get(path)
         if entry is None:
             return None
         try:
-            if entry["digest"] != digest or (edits and entry["edits"] is not True):
+            if entry.get("quick" if quick else "digest") != digest or (edits and entry["edits"] is not True):
                 return None
             result = (
                 [_diagnostic_from_row(row) for row in entry["diagnostics"]],
@@ -139,17 +140,30 @@ class ResultCache:
             self._dirty = True
         return result
 
-    def store(self, path: str, digest: str, diagnostics: list[Diagnostic], errors: list[str], *, edits: bool = True) -> None:
+    def store(
+        self, path: str, digest: str, diagnostics: list[Diagnostic], errors: list[str], *, edits: bool = True,
+        quick: str = "",
+    ) -> None:
         """Remember what `check_source` found in `path` whose bytes had `digest`; `edits`:
-        whether its fixes carry their text edits."""
+        whether its fixes carry their text edits. `quick`: a second key, cheaper to compute
+        and changed whenever `digest` may be (for a whole-project run, the bytes and every
+        answer of the project: `ProjectContext.quick_key_for`)."""
         self._entries[path] = {
             "digest": digest,
+            "quick": quick,
             "edits": edits,
             "seen": self._today,
             "diagnostics": [_diagnostic_to_row(diagnostic) for diagnostic in diagnostics],
             "errors": list(errors),
         }
         self._dirty = True
+
+    def note_quick(self, path: str, quick: str) -> None:
+        """The entry of `path`, just found by its digest, is found by `quick` next time."""
+        entry = self._entries.get(path)
+        if isinstance(entry, dict) and entry.get("quick") != quick:
+            entry["quick"] = quick
+            self._dirty = True
 
     def save(self) -> None:
         """Write the cache atomically if it changed; a folder that cannot be written is skipped."""

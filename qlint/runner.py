@@ -147,6 +147,13 @@ def result_key(source: bytes, path: str, project: Optional[ProjectContext]) -> s
     return content_digest(source) + (f":{extra}" if extra else "")
 
 
+def quick_key(source: bytes, path: str, project: Optional[ProjectContext]) -> str:
+    """The cache's quick key of a file (qlint.cache): its bytes, and every answer of its
+    project; no text is narrowed. Alone (no project), the same as `result_key`."""
+    quick = project.quick_key_for(path) if project is not None else ""
+    return content_digest(source) + (f":{quick}" if quick else "")
+
+
 def _lint_chunk(
     paths: list[str], settings: Settings, fix_mode: Optional[FixMode], edits: bool,
     project: Optional[ProjectContext] = None,
@@ -192,10 +199,18 @@ def run(
             paths.append(found.path)
     outcomes: dict[str, FileResult] = {}
     missing = [path for path in paths if path not in (settled or {})]
+    quick: dict[str, str] = {}  # path -> its quick key (qlint.cache), when the cache is used
     if cache is not None and fix_mode is None:
         for path in missing:
             source, _ = read_source(path)
-            hit = cache.lookup(path, result_key(source, path, project), edits=edits) if source is not None else None
+            if source is None:
+                continue
+            quick[path] = quick_key(source, path, project)
+            hit = cache.lookup(path, quick[path], edits=edits, quick=True)
+            if hit is None:  # the project changed somewhere: is this file's own key the same?
+                hit = cache.lookup(path, result_key(source, path, project), edits=edits)
+                if hit is not None:
+                    cache.note_quick(path, quick[path])
             if hit is not None:
                 outcomes[path] = FileResult(hit[0], hit[1])
     missing = [path for path in missing if path not in outcomes]
@@ -212,7 +227,10 @@ def run(
     for path, outcome in [*zip(missing, linted), *(settled or {}).items()]:
         outcomes[path] = outcome
         if cache is not None and fix_mode is None and outcome.digest:
-            cache.store(path, outcome.digest, outcome.diagnostics, outcome.errors, edits=edits)
+            if path not in quick:
+                source, _ = read_source(path)
+                quick[path] = quick_key(source, path, project) if source is not None else ""
+            cache.store(path, outcome.digest, outcome.diagnostics, outcome.errors, edits=edits, quick=quick[path])
     for path in paths:
         outcome = outcomes[path]
         result.diagnostics.extend(outcome.diagnostics)

@@ -94,3 +94,19 @@ def test_isolated_modules_and_whole_project_results_do_not_share_entries(linted:
     assert "QL104" in _run(project)
     assert "QL104" not in _run(project, "--isolated-modules")
     assert "QL104" in _run(project)
+
+
+def test_a_module_the_edit_does_not_concern_is_served_from_the_cache(linted: tuple[Path, list[str]]) -> None:
+    """Moving a thread target changes the project's answers, so no quick key matches
+    (qlint.cache): the modules that do not import it are found by their narrowed keys, not
+    linted, and the run after finds them by their quick keys again."""
+    project, names = linted
+    (project / "feeder.py").write_text("def feed(q):\n    q.put(1)\n")
+    _run(project)
+    names.clear()
+    (project / "feeder.py").write_text("\n\ndef feed(q):\n    q.put(1)\n")
+    _run(project)
+    assert names == ["feeder.py"]
+    names.clear()
+    _run(project)
+    assert names == []

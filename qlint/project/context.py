@@ -39,6 +39,7 @@ class ProjectContext:
     targets: dict[str, dict[str, Target]] = field(default_factory=dict)  # per project root
     made: dict[str, dict[str, MadeQueue]] = field(default_factory=dict)  # per project root
     modules: dict[str, str] = field(default_factory=dict)  # absolute path -> its module name
+    _root_digests: dict[str, str] = field(default_factory=dict)  # quick_key_for's, per project root
 
     def view_for(self, path: str) -> Optional[ProjectView]:
         absolute = os.path.abspath(path)
@@ -51,6 +52,28 @@ class ProjectContext:
         if view is None:
             view = ProjectView(self.modules.get(absolute, ""), self.roots.get(absolute, ""))
         return ProjectView(view.module, view.root, view.globals, view.attributes, view.parameters, unknown, targets, made)
+
+    def quick_key_for(self, path: str) -> str:
+        """A digest that changes whenever `key_for` may, for unchanged bytes, without reading
+        the text: the file's own answers and every answer its project holds for any file.
+        A cached result found under it needs no narrowing (the cheap first look-up)."""
+        absolute = os.path.abspath(path)
+        root = self.roots.get(absolute, "")
+        if root not in self._root_digests:
+            data = [
+                sorted(self.unknown.get(root, {}).items()),
+                sorted([name, list(target[0:1]) + list(target[1])] for name, target in self.targets.get(root, {}).items()),
+                sorted([name, list(made)] for name, made in self.made.get(root, {}).items()),
+            ]
+            self._root_digests[root] = hashlib.sha256(json.dumps(data).encode()).hexdigest()[:16]
+        own = self.views.get(absolute)
+        answers = [] if own is None else [
+            sorted(own.globals.items()),
+            sorted([list(k), v] for k, v in own.attributes.items()),
+            sorted([list(k), v] for k, v in own.parameters.items()),
+        ]
+        data = [self.modules.get(absolute, ""), root, self._root_digests[root], answers]
+        return hashlib.sha256(json.dumps(data).encode()).hexdigest()[:16]
 
     def key_for(self, path: str, source: Union[str, bytes]) -> str:
         """What a cached result of `path` depends on besides its bytes: the digest of the
