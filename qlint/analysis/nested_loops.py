@@ -24,6 +24,7 @@ from qlint.analysis.path_state import (
     WalkContext,
     raise_in,
 )
+from qlint.analysis.queue_events import note_join
 from qlint.analysis.statement_shapes import iterates
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ def opaque(walker: PathWalker, node: cst.CSTNode, states: set[State], ctx: WalkC
         for call in summary.calls:
             event = walker.classify(call)
             if event == JOIN:
-                walker._join(states, call)
+                note_join(walker.findings, states, call)
             elif event is not None:
                 events.add(event)
         raisers = raisers or bool(walker._other_raisers(summary))

@@ -11,7 +11,7 @@ only, the queue handed to unseen code) is marked `unknown` and never reported on
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Callable, Iterable, Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import libcst as cst
 
@@ -19,20 +19,11 @@ from qlint.analysis.model import StatementSummary, summaries_under
 from qlint.analysis.names import blocking_get
 from qlint.analysis.nested_loops import opaque
 from qlint.analysis.path_state import (
-    ACK_AFTER_FAILED_GET,
-    ACK_AFTER_RAISER,
-    ACK_AGAIN,
     BACK_UNACKNOWLEDGED,
-    ESCAPE,
     GET,
     HELPER_ALWAYS,
-    HELPER_SOMETIMES,
-    JOIN,
-    JOIN_HOLDING,
-    MANY,
     MAX_STATES,
     MAY_FAIL,
-    ONE_ACK_FOR_BATCH,
     TASK_DONE,
     USED_AFTER_ACK,
     WAITS,
@@ -45,6 +36,7 @@ from qlint.analysis.path_state import (
     WalkContext,
     raise_in,
 )
+from qlint.analysis.queue_events import state_after
 from qlint.analysis.statement_shapes import filled_containers, get_wrappers, none_test, suppressed_exceptions
 
 # What the walker needs to know about calls and handlers, from the facts.
@@ -336,7 +328,7 @@ class PathWalker:
             if unprotected and not has_get and state.got == 1 and state.done == 0:
                 state = replace(state, raisable=True)
             for event, call in events:
-                state = self._event(state, event, call, ctx, summary)
+                state = state_after(self.findings, state, event, call, ctx, summary)
             if unprotected and has_get and state.got == 1 and state.done == 0:
                 state = replace(state, raisable=True)
             if not has_get and state.batch in summary.stores:
@@ -355,49 +347,3 @@ class PathWalker:
                 state = replace(state, suspended=True)
             result.add(state)
         return result
-
-    def _join(self, states: Iterable[State], call: cst.Call) -> None:
-        if any(s.got == 1 and s.done == 0 and not s.unknown for s in states):
-            self.findings.add(JOIN_HOLDING, call)
-
-    def _event(
-        self, state: State, event: str, call: cst.Call, ctx: WalkContext, summary: StatementSummary
-    ) -> State:
-        if event == JOIN:
-            self._join([state], call)
-            return state
-        if event == GET:
-            container = summary.collected.get(id(call))  # a batch: its container owes the items
-            if state.got == 0 and not state.unknown:
-                return replace(
-                    state, got=1, get_node=call, done=0, first_done=None, raisable=False,
-                    failed_get=False, tainted=frozenset(summary.stores), suspended=False,
-                    none_names=state.none_names - summary.stores,
-                    batch=container or None, batch_many=False, unknown=container == "",
-                )
-            if container and state.batch == container and not state.unknown:
-                return replace(state, batch_many=True)
-            return replace(state, got=MANY, unknown=True)
-        if event in (ESCAPE, HELPER_SOMETIMES):
-            self.findings.saw_maybe_task_done |= event == HELPER_SOMETIMES
-            self.findings.queue_handed_out |= event == ESCAPE
-            return replace(state, unknown=True)
-        self.findings.saw_task_done = True
-        if state.unknown:
-            return state
-        if state.got != 1:
-            if state.failed_get and event == TASK_DONE:
-                self.findings.add(ACK_AFTER_FAILED_GET, call)
-            return replace(state, unknown=True)
-        if event == HELPER_ALWAYS:
-            if state.done:
-                return replace(state, unknown=True)
-            return replace(state, done=1, first_done=None)
-        if state.done == 0:
-            if state.raisable and not ctx.in_finally and state.batch is None:
-                self.findings.add(ACK_AFTER_RAISER, call)
-            if state.batch_many:
-                self.findings.add(ONE_ACK_FOR_BATCH, call)
-            return replace(state, done=1, first_done=call)
-        self.findings.add(ACK_AGAIN, call)
-        return replace(state, done=2)

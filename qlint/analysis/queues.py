@@ -3,8 +3,8 @@
 An identity is an access path in the scope that owns its root: a local or parameter of
 a function, `self.x` across the methods of one class, a module-level name across the
 module. Identities that one object flows between (`self.q = q`, `Thread(target=f,
-args=(q,))`, a direct call `f(q)`) are linked into one group; evidence is gathered
-per group.
+args=(q,))`, a direct call `f(q)`: qlint/analysis/argument_flows.py) are linked into
+one group; evidence is gathered per group.
 
 A class of another module of the project tells the kind of its attributes: `client =
 Client()` (or `client: Client`, a parameter or an annotated name), with `Client` imported
@@ -14,10 +14,11 @@ an asyncio queue here (qlint/project/attributes.py); `made_elsewhere` says where
 
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from typing import Optional
 
 import libcst as cst
 
+from qlint.analysis.argument_flows import ArgumentFlows
 from qlint.analysis.held_classes import held_classes
 from qlint.analysis.model import CallSite, MethodCallSite, Scope
 from qlint.analysis.names import (
@@ -40,11 +41,10 @@ from qlint.analysis.scopes import (
     binding_scope,
     method_binding_self,
     resolve_class,
-    resolve_function,
 )
 from qlint.analysis.statement_shapes import handler_names
 from qlint.project.view import ProjectView
-from qlint.registry import SUBMITTERS, QueueClass, empty_exceptions, rows
+from qlint.registry import QueueClass, empty_exceptions, rows
 from qlint.settings import Settings
 
 __all__ = ["EMPTY_EXCEPTIONS", "Identity", "QueueFacts", "QueueGroup"]
@@ -77,11 +77,12 @@ class QueueFacts:
         self._not_queue: set[Identity] = set()  # built by a known other class, or a literal
         self._made: dict[Identity, str] = {}  # identity -> "joinable" | "bounded" | "" when a queue is built into it
         self.group_of_call: dict[int, QueueGroup] = {}  # id(call) -> group of its receiver
-        self.callee_of_call: dict[int, tuple[Scope, int]] = {}  # id(call) -> (function, skipped args)
         self.escapes_at: dict[int, list[QueueGroup]] = {}  # id(call) -> queues it hands to unseen code
-        self._wired_calls: set[int] = set()  # calls whose function argument qlint resolved
+        self._arguments = ArgumentFlows(record, self.identity, self._flow)
+        self.callee_of_call = self._arguments.callee_of_call  # id(call) -> (function, skipped args)
+        self._wired_calls = self._arguments.wired_calls  # calls whose function argument qlint resolved
         # id(call) -> the same-module function a thread, executor or callback will run later
-        self.deferred_of_call: dict[int, Scope] = {}
+        self.deferred_of_call = self._arguments.deferred_of_call
         self._build()
 
     # -- identities -------------------------------------------------------------
@@ -219,7 +220,7 @@ class QueueFacts:
             if value is not None and target not in self._factories:
                 self._flow(assignment.scope, value, target)
         for site in self.record.calls:
-            self._link_call(site)
+            self._arguments.link_call(site)
         # Every receiver and argument gets an identity before groups are formed.
         for site in self.record.calls:
             if isinstance(site.node.func, cst.Attribute):
@@ -264,71 +265,6 @@ class QueueFacts:
                 face = dict(self.table[row].faces).get(attribute)
                 if face is not None:
                     self._own_kinds.setdefault(ident, set()).add(face)
-
-    def _link_call(self, site: CallSite) -> None:
-        """Link arguments to parameters where a same-module function receives them."""
-        call, scope = site.node, site.scope
-        callee = resolve_function(self.record, scope, call.func)
-        if callee is not None:
-            function, skipped = callee
-            self.callee_of_call[id(call)] = callee
-            self._link_arguments(scope, function, skipped, call.args)
-        func = call.func
-        method = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
-        for arg in call.args:
-            if arg.keyword is not None and arg.keyword.value == "target":
-                target = resolve_function(self.record, scope, arg.value)
-                if target is not None:
-                    self._wired_calls.add(id(call))
-                    self.deferred_of_call[id(call)] = target[0]
-                    self._link_thread_args(scope, target, call.args)
-        if method in SUBMITTERS:
-            index = SUBMITTERS[method]
-            positional = [a for a in call.args if a.keyword is None and not a.star]
-            if len(positional) > index:
-                target = resolve_function(self.record, scope, positional[index].value)
-                if target is not None and method != "partial":
-                    self.deferred_of_call[id(call)] = target[0]
-                if target is not None:
-                    self._wired_calls.add(id(call))
-                    function, skipped = target
-                    rest = positional[index + 1 :]
-                    if method == "start_new_thread" and rest and isinstance(rest[0].value, cst.Tuple):
-                        self._link_values(scope, function, skipped, [e.value for e in rest[0].value.elements])
-                    else:
-                        self._link_arguments(scope, function, skipped, rest)
-
-    def _link_thread_args(self, scope: Scope, target: tuple[Scope, int], args: Iterable[cst.Arg]) -> None:
-        function, skipped = target
-        for arg in args:
-            if arg.keyword is None:
-                continue
-            if arg.keyword.value == "args" and isinstance(arg.value, (cst.Tuple, cst.List)):
-                self._link_values(scope, function, skipped, [e.value for e in arg.value.elements])
-            elif arg.keyword.value == "kwargs" and isinstance(arg.value, cst.Dict):
-                for element in arg.value.elements:
-                    if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
-                        name = element.key.evaluated_value
-                        if isinstance(name, str) and name in function.params:
-                            self._flow(scope, element.value, self.identity(function, cst.Name(name)))
-
-    def _link_values(self, scope: Scope, function: Scope, skipped: int, values: list[cst.BaseExpression]) -> None:
-        params = function.params[skipped:]
-        for param, value in zip(params, values):
-            self._flow(scope, value, self.identity(function, cst.Name(param)))
-
-    def _link_arguments(self, scope: Scope, function: Scope, skipped: int, args: Iterable[cst.Arg]) -> None:
-        params = function.params[skipped:]
-        position = 0
-        for arg in args:
-            if arg.star:
-                return
-            if arg.keyword is None:
-                if position < len(params):
-                    self._flow(scope, arg.value, self.identity(function, cst.Name(params[position])))
-                position += 1
-            elif arg.keyword.value in function.params:
-                self._flow(scope, arg.value, self.identity(function, cst.Name(arg.keyword.value)))
 
     def receives(self, ident: Identity) -> bool:
         """True if some object flows into `ident` (an assignment to it, an argument)."""

@@ -9,9 +9,9 @@ within the function that makes the worker.
 
 A target imported from another module of the project (`from app.workers import
 consume; Thread(target=consume, args=(q,))`, `from .workers import consume`, or
-`executor.submit(w.consume, q)`) is
-judged by what the project's index read there (qlint/project/targets.py): whether it
-runs a consumer loop that never ends, and which of its parameters it puts into.
+`executor.submit(w.consume, q)`) is judged by what the project's index read there
+(qlint/analysis/remote_targets.py): whether it runs a consumer loop that never ends,
+and which of its parameters it puts into.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from qlint.analysis.names import (
 )
 from qlint.analysis.queues import Identity, QueueFacts, QueueGroup
 from qlint.analysis.record import ModuleRecord
+from qlint.analysis.remote_targets import RemoteTarget, args_tuple, keyword, remote_target
 from qlint.analysis.scopes import resolve_class, resolve_function
-from qlint.project.targets import TargetFacts
 from qlint.project.view import ProjectView
 from qlint.registry import TASK_FACTORIES, THREAD_CLASSES
 
@@ -40,23 +40,6 @@ _T = TypeVar("_T")
 
 _WAITERS = frozenset({"gather", "wait", "wait_for", "as_completed"})
 _CONSTANTS = (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString)
-
-
-@dataclass(frozen=True)
-class RemoteTarget:
-    """A worker's target defined in another module of the project, and the arguments it gets."""
-
-    name: str  # `consume`
-    shown: str  # its file, from the project root
-    facts: TargetFacts
-    args: tuple[cst.BaseExpression, ...]  # positional arguments, in parameter order
-
-    @property
-    def endless_line(self) -> int:
-        return self.facts[1]
-
-    def handed(self, indices: tuple[int, ...]) -> list[cst.BaseExpression]:
-        return [self.args[i] for i in indices if i < len(self.args)]
 
 
 @dataclass(eq=False)
@@ -197,18 +180,6 @@ class ThreadFacts:
             self.queues.group(worker.scope, arg) is group for arg in remote.handed(remote.facts[3])
         )
 
-    def _remote(self, scope: Scope, function: cst.BaseExpression, args: list[cst.BaseExpression]) -> Optional[RemoteTarget]:
-        """The project's answer for a target imported from another module, if any."""
-        if self.project is None:
-            return None
-        dotted = self.queues.dotted(scope, function)
-        if not dotted:
-            return None
-        target = self.project.target(dotted)
-        if target is None:
-            return None
-        return RemoteTarget(dotted.rsplit(".", 1)[-1], target[0], target[1], tuple(args))
-
     def _transitive(
         self, function: Scope, memo: dict[int, frozenset[_T]], own: Callable[[Scope], Iterable[_T]]
     ) -> frozenset[_T]:
@@ -272,11 +243,11 @@ class ThreadFacts:
         made = self.queues.dotted(scope, call.func)
         kind = THREAD_CLASSES.get(normalise(made)) if made else None
         if kind is not None:
-            given = next((a.value for a in call.args if _keyword(a) == "target"), None)
+            given = next((a.value for a in call.args if keyword(a) == "target"), None)
             target = resolve_function(self.record, scope, given) if given is not None else None
             remote = None
             if target is None and given is not None:
-                remote = self._remote(scope, given, _args_tuple(call))
+                remote = remote_target(self.project, self.queues, scope, given, args_tuple(call))
             return Worker(call, kind, scope, target[0] if target else None, remote=remote)
         subclass_run = self._thread_subclass_run(scope, call.func)
         if subclass_run is not None:
@@ -290,7 +261,7 @@ class ThreadFacts:
             return Worker(call, "task", scope, callee[0] if callee else None, creator, self.position[id(call)])
         if method == "submit" and positional:
             target = resolve_function(self.record, scope, positional[0])
-            remote = None if target is not None else self._remote(scope, positional[0], positional[1:])
+            remote = None if target is not None else remote_target(self.project, self.queues, scope, positional[0], positional[1:])
             return Worker(
                 call, "future", scope, target[0] if target else None, self._creator(scope, call), self.position[id(call)],
                 remote=remote,
@@ -399,23 +370,6 @@ class ThreadFacts:
         for worker in self.workers:
             if worker.creator == creator:
                 worker.joins.append((at, node, False))
-
-
-def _args_tuple(call: cst.Call) -> list[cst.BaseExpression]:
-    """The elements of `args=(q, ...)` of a Thread or Process, up to a starred one."""
-    given = next((a.value for a in call.args if _keyword(a) == "args"), None)
-    if not isinstance(given, (cst.Tuple, cst.List)):
-        return []
-    found = []
-    for element in given.elements:
-        if isinstance(element, cst.StarredElement):
-            break
-        found.append(element.value)
-    return found
-
-
-def _keyword(arg: cst.Arg) -> Optional[str]:
-    return arg.keyword.value if arg.keyword is not None else None
 
 
 def _is_none(expr: cst.BaseExpression) -> bool:

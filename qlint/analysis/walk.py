@@ -2,6 +2,8 @@
 
 Everything later (which names are queues, which loops consume them, the paths through
 those loops) is computed from what this walk records, without walking the tree again.
+The scopes it records in (functions, lambdas, classes, their parameters) are kept by
+walk_scopes.py, the walker's base.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from qlint.analysis.statement_shapes import (
     hands_on,
     names_in,
 )
-from qlint.analysis.traversal import FieldWalker
+from qlint.analysis.walk_scopes import ScopeWalker
 from qlint.registry import WAIT_ATTRIBUTES
 
 # Compound statements whose header expressions get a summary of their own,
@@ -49,93 +51,14 @@ _CONTAINER_METHODS = frozenset({"append", "appendleft", "extend", "add", "insert
 __all__ = ["ModuleRecord", "walk_module"]
 
 
-class _Walker(FieldWalker):
+class _Walker(ScopeWalker):
     def __init__(self, module: cst.Module) -> None:
-        top = Scope(node=module, kind="module", name="<module>", parent=None)
-        self.record = ModuleRecord(module=top, scopes=[top])
-        self.record.scope_of_node[id(module)] = top
-        self._scope = top
-        self._loops: list[cst.CSTNode] = []
-        self._loop_stacks: list[list[cst.CSTNode]] = []
-        self._handlers: list[tuple[str, ...]] = []
-        self._handler_stacks: list[list[tuple[str, ...]]] = []
+        super().__init__(module)
         self._summaries: list[StatementSummary] = []
-        self._not_loads: set[int] = set()
         self._called: set[int] = set()
         self._displays: dict[int, str] = {}  # id(list display) -> the name it is assigned to
         self._comprehensions = 0  # how many comprehensions the walk is inside
         self.top = 0  # index in module.body of the statement being walked
-
-    # -- scopes ---------------------------------------------------------------
-
-    def _enter_scope(self, node: cst.CSTNode, kind: str, name: str) -> Scope:
-        parent = self._scope
-        scope = Scope(
-            node=node,
-            kind=kind,
-            name=name,
-            parent=parent,
-            loops_outside=parent.loops_outside + tuple(self._loops),
-        )
-        self.record.scopes.append(scope)
-        self.record.scope_of_node[id(node)] = scope
-        self._loop_stacks.append(self._loops)
-        self._loops = []
-        self._handler_stacks.append(self._handlers)
-        self._handlers = []
-        self._scope = scope
-        return scope
-
-    def _leave_scope(self) -> None:
-        assert self._scope.parent is not None
-        self._scope = self._scope.parent
-        self._loops = self._loop_stacks.pop()
-        self._handlers = self._handler_stacks.pop()
-
-    def _add_params(self, scope: Scope, params: cst.Parameters) -> None:
-        every = [*params.posonly_params, *params.params, *params.kwonly_params]
-        for star in (params.star_arg, params.star_kwarg):
-            if isinstance(star, cst.Param):
-                every.append(star)
-        for param in every:
-            scope.params.append(param.name.value)
-            self._not_loads.add(id(param.name))
-            if param.annotation is not None:
-                self.record.assignments.append(
-                    Assignment(scope, param.name, None, param.annotation.annotation)
-                )
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        parent = self._scope
-        parent.assigned.add(node.name.value)
-        self._not_loads.add(id(node.name))
-        scope = self._enter_scope(node, "function", node.name.value)
-        parent.functions[node.name.value] = scope
-        scope.is_async = node.asynchronous is not None
-        # A staticmethod binds no first parameter; a classmethod binds `cls` as a method binds `self`.
-        scope.is_static = any(attribute_path(d.decorator) == "staticmethod" for d in node.decorators)
-        self._add_params(scope, node.params)
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self._leave_scope()
-
-    def visit_Lambda(self, node: cst.Lambda) -> None:
-        scope = self._enter_scope(node, "lambda", "<lambda>")
-        self._add_params(scope, node.params)
-
-    def leave_Lambda(self, original_node: cst.Lambda) -> None:
-        self._leave_scope()
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        parent = self._scope
-        parent.assigned.add(node.name.value)
-        self._not_loads.add(id(node.name))
-        scope = self._enter_scope(node, "class", node.name.value)
-        parent.classes[node.name.value] = scope
-        scope.bases = [p for p in (attribute_path(a.value) for a in node.bases) if p]
-
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self._leave_scope()
 
     # -- names bound ----------------------------------------------------------
 
