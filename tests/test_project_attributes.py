@@ -62,3 +62,19 @@ def test_an_attribute_set_to_something_else_too_is_not_known() -> None:
 
 def test_an_unimported_or_relative_class_is_not_resolved() -> None:
     assert _attributes("from .q import MyQueue\nclass C:\n    def f(self):\n        self.q = MyQueue()\n") == {}
+
+
+def test_the_gate_passes_every_way_a_queue_class_is_called() -> None:
+    """The gate wants the callee's last name before its bracket, or an import `as`: each
+    source here builds an attribute, and passes; a module that only names `Queue` does not."""
+    built = [
+        "import queue\nclass C:\n    def __init__(self):\n        self.q = queue.Queue \\\n            ()\n",
+        "import queue\nclass C:\n    def __init__(self):\n        self.q = (queue.Queue  # the class\n            )()\n",
+        "from queue import Queue\nclass C:\n    def __init__(self):\n        self.q = ((Queue))()\n",
+        "from queue import (\n    Queue as Q,\n)\nclass C:\n    def __init__(self):\n        self.q = Q()\n",
+        "import multiprocessing as mp\nclass C:\n    def __init__(self):\n        self.q = mp.JoinableQueue(maxsize=2)\n",
+    ]
+    for source in built:
+        assert queue_attributes(ast.parse(source)), source
+        assert attributes_gate(source.encode()), source
+    assert not attributes_gate(b"from queue import Queue\nclass C:\n    def run(self, q: Queue):\n        self.q = q\n")

@@ -12,6 +12,7 @@ the methods of module-level classes. qlint never imports the code.
 from __future__ import annotations
 
 import ast
+import re
 from typing import Optional
 
 # `Client.inbox` -> (line where it is built, dotted constructor)
@@ -19,8 +20,14 @@ QueueAttribute = tuple[int, str]
 
 
 def attributes_gate(source: bytes) -> bool:
-    """Cheap and sound: a queue attribute is built as `self.<attr> = ...Queue(...)`."""
-    return b"Queue" in source and b"self" in source
+    """Cheap and sound: a queue attribute is built as `self.<attr> = ...Queue(...)`. The
+    callee's last name ends in `Queue` as written, before its `(` (past the `)` of a
+    parenthesized callee), or it is a name imported `as` another (`Queue as Q`)."""
+    return b"Queue" in source and b"self" in source and _QUEUE_CALLEE.search(source) is not None
+
+
+_GAP = rb"(?:\s|\\|#[^\r\n]*(?![^\r\n]))*"
+_QUEUE_CALLEE = re.compile(rb"Queue(?:" + _GAP + rb"\))*" + _GAP + rb"\(|Queue\s+as\b")
 
 
 def queue_attributes(tree: ast.Module) -> dict[str, QueueAttribute]:
