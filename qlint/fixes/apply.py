@@ -13,11 +13,17 @@ from qlint.fixes.model import Replacement
 
 
 class _Replace(cst.CSTTransformer):
-    """Swap nodes by identity; everything else (comments, blank lines) is left as it was."""
+    """Swap nodes by identity; everything else (comments, blank lines) is left as it was.
+    Only the nodes that hold a changed node are entered: LibCST rebuilds every node it
+    enters, and a module is mostly code no fix touches."""
 
-    def __init__(self, changes: dict[int, Replacement]) -> None:
+    def __init__(self, changes: dict[int, Replacement], holders: set[int]) -> None:
         super().__init__()
         self._changes = changes
+        self._holders = holders
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return id(node) in self._holders
 
     # libcst types the result as the node's own type; a fix may put another kind of node in
     # its place (a statement becomes a `try`), which libcst accepts at run time.
@@ -52,7 +58,26 @@ def compatible(fixes: Iterable[Fix]) -> list[Fix]:
 def apply_fixes(module: cst.Module, fixes: Sequence[Fix]) -> cst.Module:
     """The module with `fixes` applied; they must be `compatible`."""
     changes = {id(node): replacement for fix in fixes for node, replacement in fix.changes}
-    return module.visit(_Replace(changes))
+    return module.visit(_Replace(changes, _holders(module, set(changes))))
+
+
+def _holders(module: cst.Module, changed: set[int]) -> set[int]:
+    """The ids of the nodes above a changed node (the module included), from one walk."""
+    holders: set[int] = set()
+    parents: dict[int, int] = {}
+    stack: list[cst.CSTNode] = [module]
+    while stack:
+        node = stack.pop()
+        if id(node) in changed:
+            above = parents.get(id(node))
+            while above is not None and above not in holders:
+                holders.add(above)
+                above = parents.get(above)
+            continue
+        for child in children(node):
+            parents[id(child)] = id(node)
+            stack.append(child)
+    return holders
 
 
 def compiles(code: str) -> bool:
