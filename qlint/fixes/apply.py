@@ -62,21 +62,19 @@ def apply_fixes(module: cst.Module, fixes: Sequence[Fix]) -> cst.Module:
 
 
 def _holders(module: cst.Module, changed: set[int]) -> set[int]:
-    """The ids of the nodes above a changed node (the module included), from one walk."""
+    """The ids of the nodes above a changed node (the module included), from one walk that
+    keeps the path to the node it is at."""
     holders: set[int] = set()
-    parents: dict[int, int] = {}
-    stack: list[cst.CSTNode] = [module]
+    path: list[int] = []
+    stack: list[tuple[cst.CSTNode, int]] = [(module, 0)]
     while stack:
-        node = stack.pop()
+        node, depth = stack.pop()
+        del path[depth:]
         if id(node) in changed:
-            above = parents.get(id(node))
-            while above is not None and above not in holders:
-                holders.add(above)
-                above = parents.get(above)
+            holders.update(path)
             continue
-        for child in children(node):
-            parents[id(child)] = id(node)
-            stack.append(child)
+        path.append(id(node))
+        stack.extend((child, depth + 1) for child in children(node))
     return holders
 
 

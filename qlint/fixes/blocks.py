@@ -15,18 +15,30 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     """The node's children (in field order), read from its fields: LibCST's `children`
     runs a visitor that rebuilds the node, about 10x slower, and fixes ask for every
-    node under a loop."""
+    node under a loop. A field value's kind is looked up by its class: `isinstance`
+    against LibCST's abstract node class is slow when it fails."""
     names = _FIELDS.get(type(node))
     if names is None:
         names = _FIELDS[type(node)] = tuple(f.name for f in dataclasses.fields(node))
     found: list[cst.CSTNode] = []
     for name in names:
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
+        kind = _KINDS.get(type(value))
+        if kind is None:
+            kind = _KINDS[type(value)] = _NODE if isinstance(value, cst.CSTNode) else (
+                _SEQUENCE if isinstance(value, (list, tuple)) else _OTHER
+            )
+        if kind is _NODE:
             found.append(value)
-        elif isinstance(value, (list, tuple)):
-            found.extend(item for item in value if isinstance(item, cst.CSTNode))
+        elif kind is _SEQUENCE:
+            found.extend(item for item in value if _KINDS.get(type(item)) is _NODE or isinstance(item, cst.CSTNode))
     return found
+
+
+_NODE, _SEQUENCE, _OTHER = "node", "sequence", "other"
+_KINDS: dict[type, str] = {}
+
+
 _LOOPS = (cst.For, cst.While)
 
 
