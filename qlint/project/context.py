@@ -11,7 +11,6 @@ environments, `build`, ... skipped), with the run's exclusions (`[tool.qlint]` a
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -24,6 +23,7 @@ from qlint.project.exports import ExportsStore, exports_file
 from qlint.project.index import ProjectIndex, summarize_file
 from qlint.project.layout import ROOT_MARKERS, find_root
 from qlint.project.reading import Reading, read_bytes, reading_of
+from qlint.project.stored import JsonStore, stamp_of
 from qlint.project.summary import ModuleSummary
 from qlint.project.view import Location, MadeQueue, ProjectView, Target
 
@@ -89,53 +89,36 @@ class ProjectContext:
         return view.digest()
 
 
-class SummaryStore:
-    """Summaries kept between runs (JSON, never pickle), trusted while a file's size and
-    modification time are unchanged. Unusable or unwritable: ignored, never raised."""
-
-    def __init__(self, file: Optional[Path]) -> None:
-        self.file = file
-        self.entries: dict[str, Any] = {}
-        self.dirty = False
-        if file is not None:
-            with contextlib.suppress(OSError, ValueError, RecursionError):
-                data = json.loads(file.read_bytes())
-                if isinstance(data, dict):
-                    self.entries = data
+class SummaryStore(JsonStore):
+    """Summaries kept between runs (qlint/project/stored.py), by gate and path."""
 
     def read(self, path: str, gated: bool) -> Optional[ModuleSummary]:
         key = f"{int(gated)}{path}"
-        stamp = _stamp(path)
+        stamp = stamp_of(path)
         if stamp is None:
             return None
-        entry = self.entries.get(key)
-        if isinstance(entry, list) and len(entry) == 2 and entry[0] == stamp:
+        if self.fresh(key, stamp):
+            data = self.entries[key][1]
             try:
-                return None if entry[1] is None else ModuleSummary.from_json(entry[1])
+                return None if data is None else ModuleSummary.from_json(data)
             except (TypeError, ValueError, KeyError, AttributeError):
                 pass
         summary = summarize_file(path, gated)
-        self.entries[key] = [stamp, None if summary is None else summary.to_json()]
-        self.dirty = True
+        self.put(key, stamp, None if summary is None else summary.to_json())
         return summary
 
     def stale(self, paths: list[str], exports: Optional[ExportsStore] = None) -> list[str]:
         """The files of `paths` whose summary (or exports) the stores do not hold as they are now."""
         wanted = []
         for path in paths:
-            stamp = _stamp(path)
-            if stamp is None:
-                continue
-            entry = self.entries.get(f"1{path}")
-            summarized = isinstance(entry, list) and len(entry) == 2 and entry[0] == stamp
-            if not summarized or (exports is not None and not exports.holds(path, stamp)):
+            stamp = stamp_of(path)
+            if stamp is not None and not (self.fresh(f"1{path}", stamp) and (exports is None or exports.fresh(path, stamp))):
                 wanted.append(path)
         return wanted
 
     def keep(self, path: str, stamp: list[int], summary: Any) -> None:
         """What a worker read (`ModuleSummary.to_json()` or None) for the file whose stamp was `stamp`."""
-        self.entries[f"1{path}"] = [stamp, summary]
-        self.dirty = True
+        self.put(f"1{path}", stamp, summary)
 
     def prefetch(self, paths: list[str], jobs: int, exports: Optional[ExportsStore] = None) -> None:
         """Read what the stores do not hold yet: each file's summary and exports from one
@@ -162,30 +145,10 @@ class SummaryStore:
                 if exports is not None:
                     exports.keep(path, stamp, exported)
 
-    def save(self) -> None:
-        if self.file is None or not self.dirty:
-            return
-        temporary = self.file.with_name(f"{self.file.name}.{os.getpid()}.tmp")
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_text(json.dumps(self.entries, separators=(",", ":")), encoding="ascii")
-            os.replace(temporary, self.file)
-        except (OSError, ValueError):
-            with contextlib.suppress(OSError):
-                temporary.unlink()
-
 
 # Below this many files to read, a pool costs more than it saves.
 _POOL_THRESHOLD = 8
 _CHUNK_FILES = 32  # files a worker reads at a time
-
-
-def _stamp(path: str) -> Optional[list[int]]:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return [info.st_size, info.st_mtime_ns]
 
 
 def _read_chunk(paths: list[str]) -> list[Reading]:

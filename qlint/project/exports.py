@@ -9,7 +9,6 @@ from __future__ import annotations
 import ast
 import contextlib
 import io
-import json
 import os
 import stat
 import tokenize
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from qlint.project.attributes import QueueAttribute, attributes_gate, queue_attributes
+from qlint.project.stored import JsonStore, as_bool, as_int, as_str, stamp_of
 from qlint.project.targets import TargetFacts, target_gate, targets_of
 
 
@@ -38,80 +38,30 @@ class Exports:
         """The exports back; TypeError or ValueError when `data` is not what to_json wrote."""
         targets, attributes = data
         return cls(
-            {_str(n): (_int(d), _int(e), tuple(map(_int, p)), tuple(map(_int, g)), _bool(c), tuple(map(_int, a)),
-                       tuple(map(_int, s)))
+            {as_str(n): (as_int(d), as_int(e), tuple(map(as_int, p)), tuple(map(as_int, g)), as_bool(c),
+                         tuple(map(as_int, a)), tuple(map(as_int, s)))
              for n, (d, e, p, g, c, a, s) in targets.items()},
-            {_str(n): (_int(line), _str(made)) for n, (line, made) in attributes.items()},
+            {as_str(n): (as_int(line), as_str(made)) for n, (line, made) in attributes.items()},
         )
 
 
-def _str(value: Any) -> str:
-    if not isinstance(value, str):
-        raise TypeError("not a string")
-    return value
-
-
-def _int(value: Any) -> int:
-    if type(value) is not int:
-        raise TypeError("not an int")
-    return value
-
-
-def _bool(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError("not a bool")
-    return value
-
-
-class ExportsStore:
-    """Exports kept between runs (JSON, never pickle) in `file`, trusted while a file's size
-    and modification time are unchanged. Unusable or unwritable: ignored, never raised."""
-
-    def __init__(self, file: Optional[Path]) -> None:
-        self.file = file
-        self.entries: dict[str, Any] = {}
-        self.dirty = False
-        if file is not None:
-            with contextlib.suppress(OSError, ValueError, RecursionError):
-                data = json.loads(file.read_bytes())
-                if isinstance(data, dict):
-                    self.entries = data
-
-    def holds(self, path: str, stamp: list[int]) -> bool:
-        entry = self.entries.get(path)
-        return isinstance(entry, list) and len(entry) == 2 and entry[0] == stamp
+class ExportsStore(JsonStore):
+    """Exports kept between runs (qlint/project/stored.py), by path."""
 
     def keep(self, path: str, stamp: list[int], exported: Any) -> None:
         """What a worker read (`Exports.to_json()`) for the file whose stamp was `stamp`."""
-        self.entries[path] = [stamp, exported]
-        self.dirty = True
+        self.put(path, stamp, exported)
 
     def read(self, path: str) -> Exports:
-        try:
-            info = os.stat(path)
-        except OSError:
+        stamp = stamp_of(path)
+        if stamp is None:
             return Exports()
-        stamp = [info.st_size, info.st_mtime_ns]
-        entry = self.entries.get(path)
-        if isinstance(entry, list) and len(entry) == 2 and entry[0] == stamp:
+        if self.fresh(path, stamp):
             with contextlib.suppress(TypeError, ValueError, AttributeError):
-                return Exports.from_json(entry[1])
+                return Exports.from_json(self.entries[path][1])
         exports = exports_of_file(path)
-        self.entries[path] = [stamp, exports.to_json()]
-        self.dirty = True
+        self.put(path, stamp, exports.to_json())
         return exports
-
-    def save(self) -> None:
-        if self.file is None or not self.dirty:
-            return
-        temporary = self.file.with_name(f"{self.file.name}.{os.getpid()}.tmp")
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_text(json.dumps(self.entries, separators=(",", ":")), encoding="ascii")
-            os.replace(temporary, self.file)
-        except (OSError, ValueError):
-            with contextlib.suppress(OSError):
-                temporary.unlink()
 
 
 def exports_file(summaries: Optional[Path]) -> Optional[Path]:

@@ -27,6 +27,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence, Union
 
+from qlint.project.stored import as_int, as_str
+
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 # Callables that run their first argument with the rest (and the keyword `args=` tuple).
 _TARGET_TAKERS = frozenset({"Thread", "Process", "Timer"})
@@ -58,27 +60,15 @@ class ModuleSummary:
         """The summary back; TypeError or ValueError when `data` is not one we wrote."""
         if not isinstance(data, dict):
             raise TypeError("not a summary")
-        imports = {_str(k): _str(v) for k, v in data["imports"].items()}
+        imports = {as_str(k): as_str(v) for k, v in data["imports"].items()}
         return cls(
             imports,
-            [_str(name) for name in data["defines"]],
-            [(_str(a), _str(b), _int(c), _int(d)) for a, b, c, d in data["joins"]],
-            [(_str(a), _int(b), _int(c), _int(d)) for a, b, c, d in data["passes"]],
-            [(_str(a), _int(b), _str(c), _int(d)) for a, b, c, d in data["forwards"]],
+            [as_str(name) for name in data["defines"]],
+            [(as_str(a), as_str(b), as_int(c), as_int(d)) for a, b, c, d in data["joins"]],
+            [(as_str(a), as_int(b), as_int(c), as_int(d)) for a, b, c, d in data["passes"]],
+            [(as_str(a), as_int(b), as_str(c), as_int(d)) for a, b, c, d in data["forwards"]],
             data["partial"] is True,
         )
-
-
-def _str(value: Any) -> str:
-    if not isinstance(value, str):
-        raise TypeError("not a string")
-    return value
-
-
-def _int(value: Any) -> int:
-    if type(value) is not int:
-        raise TypeError("not an int")
-    return value
 
 
 def dotted(node: ast.expr) -> Optional[str]:
