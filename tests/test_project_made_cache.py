@@ -4,14 +4,11 @@ Changing its class re-lints the user; a comment there does not."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 from pathlib import Path
 
 import pytest
 
-from qlint import runner
-from qlint.cli import main
+from tests.project_cache import recording_project, run_qlint
 
 CLIENT = """\
 import asyncio
@@ -33,59 +30,39 @@ def send(client: Client, request):
 @pytest.fixture
 def linted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, list[str]]:
     """A project, and the names of the files each run lints (not served by the cache)."""
-    project = tmp_path / "app"
-    project.mkdir()
-    (project / "pyproject.toml").write_text("")
-    (project / "client.py").write_text(CLIENT)
-    (project / "user.py").write_text(USER)
-    names: list[str] = []
-    real = runner.lint_file
-
-    def recording(path: str, *args: object, **kwargs: object) -> runner.FileResult:
-        names.append(Path(path).name)
-        return real(path, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(runner, "lint_file", recording)
-    return project, names
-
-
-def _run(project: Path, *extra: str) -> str:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        main(["--jobs", "1", "--cache-dir", str(project.parent / "cache"), *extra, str(project)])
-    return out.getvalue()
+    return recording_project(tmp_path, monkeypatch, {"client.py": CLIENT, "user.py": USER})
 
 
 def test_an_unawaited_put_into_an_asyncio_queue_built_elsewhere_is_reported(linted: tuple[Path, list[str]]) -> None:
     project, _ = linted
-    assert "user.py:5:5: QL303 asyncio.Queue method not awaited (the queue is made in client.py:6)" in _run(project)
-    assert "QL303" not in _run(project, "--isolated-modules")
+    assert "user.py:5:5: QL303 asyncio.Queue method not awaited (the queue is made in client.py:6)" in run_qlint(project)
+    assert "QL303" not in run_qlint(project, "--isolated-modules")
 
 
 def test_changing_the_queue_s_class_re_lints_the_user(linted: tuple[Path, list[str]]) -> None:
     project, names = linted
-    assert "QL303" in _run(project)
+    assert "QL303" in run_qlint(project)
     names.clear()
-    _run(project)
+    run_qlint(project)
     assert names == []  # all cached
     (project / "client.py").write_text(CLIENT.replace("import asyncio", "import queue").replace("asyncio.Queue", "queue.Queue"))
-    assert "QL303" not in _run(project)
+    assert "QL303" not in run_qlint(project)
     assert sorted(names) == ["client.py", "user.py"]
 
 
 def test_editing_a_comment_where_it_is_built_does_not_re_lint_the_user(linted: tuple[Path, list[str]]) -> None:
     project, names = linted
-    _run(project)
+    run_qlint(project)
     names.clear()
     (project / "client.py").write_text(CLIENT.replace("where requests wait", "requests wait here"))
-    assert "QL303" in _run(project)
+    assert "QL303" in run_qlint(project)
     assert names == ["client.py"]
 
 
 def test_a_queue_attribute_the_user_never_names_does_not_re_lint_it(linted: tuple[Path, list[str]]) -> None:
     project, names = linted
-    _run(project)
+    run_qlint(project)
     names.clear()
     (project / "client.py").write_text(CLIENT + "\n\nclass Server:\n    def __init__(self):\n        self.outbox = asyncio.Queue()\n")
-    assert "QL303" in _run(project)
+    assert "QL303" in run_qlint(project)
     assert names == ["client.py"]
