@@ -100,15 +100,12 @@ def check_source(
     fixes: str = FIX_EDITS,
     steps: bool = True,
     project: Optional[ProjectView] = None,
-    also_if_parsed: frozenset[str] = frozenset(),
 ) -> FileReport:
     """Lint one file; never raises on bad input. `project`: what the other modules of its
     project say about this one's queues (qlint/project/), None to judge it alone. `tree` is CPython's tree of `source`
     when the caller has it already (flake8 does). `fixes` says how much of each fix the
     surface shows (NO_FIXES, FIX_MARKS, FIX_EDITS); `steps=False` skips placing the steps
-    of a finding's path, for a surface that does not print them. `also_if_parsed`: rules
-    to run too (when enabled) if some rule makes LibCST parse the file anyway: a rule
-    whose gate is shut reports nothing, and `ran` then says the file was judged by it."""
+    of a finding's path, for a surface that does not print them."""
     report = FileReport()
     try:
         text = decode(source)
@@ -145,12 +142,6 @@ def check_source(
     rules = [rule for rule in rules if rule.code in possible or rule in extra]
     if not rules:
         return report
-    if also_if_parsed:
-        ignored_here = settings.ignored_in(path) if path else ()
-        rules += [
-            rule for rule in RULES
-            if rule.code in also_if_parsed and rule not in rules and settings.is_enabled(rule.code, ignored_here)
-        ]
     if nesting_exceeds(tree, MAX_NESTING):
         report.errors.append(f"{path}: nested more than {MAX_NESTING} levels deep: not analysed")
         return report

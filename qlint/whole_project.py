@@ -146,14 +146,10 @@ def _first_pass(path: str, shown: Optional[str], settings: Settings, edits: bool
     from qlint.engine import FIX_EDITS, FIX_MARKS, check_source
 
     view = AskingView("")
-    # The rules another module could make needed here cost little once LibCST has parsed
-    # the file anyway: run them, so that a view that needs them need not lint it again.
-    text = source.decode("latin-1")
-    possible = possibly_needed(text)
-    report = check_source(
-        source, shown, settings, fixes=FIX_EDITS if edits else FIX_MARKS, project=view, tree=tree,
-        also_if_parsed=possible,
-    )
+    report = check_source(source, shown, settings, fixes=FIX_EDITS if edits else FIX_MARKS, project=view, tree=tree)
     result = FileResult(report.diagnostics, report.errors, result_key(source, shown, None))
-    words = frozenset(import_words_of(text)) if possible - report.ran else None
+    # A rule that another module could make needed here and that did not run: the words of
+    # the import lines tell whether the real view may need it (_may_differ).
+    text = source.decode("latin-1")
+    words = frozenset(import_words_of(text)) if possibly_needed(text) - report.ran else None
     return path, reading, result, list(view.asked), report.ran, words
