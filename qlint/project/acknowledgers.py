@@ -19,7 +19,9 @@ never imports the code: all of this is read.
 from __future__ import annotations
 
 import ast
-from typing import Iterable
+from typing import Iterable, Optional
+
+from qlint.project.scopes import descendants
 
 # Parameter indices: (acknowledged on every path, acknowledged on some paths only).
 Acknowledged = tuple[tuple[int, ...], tuple[int, ...]]
@@ -27,12 +29,16 @@ Acknowledged = tuple[tuple[int, ...], tuple[int, ...]]
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
-def acknowledged_parameters(node: ast.FunctionDef | ast.AsyncFunctionDef) -> Acknowledged:
-    """The positional parameters `node` calls `task_done()` on, always and only sometimes."""
+def acknowledged_parameters(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, own: Optional[list[ast.AST]] = None
+) -> Acknowledged:
+    """The positional parameters `node` calls `task_done()` on, always and only sometimes.
+    `own`: the nodes of its scope (scopes.py), when the caller has them."""
     params = [a.arg for a in [*node.args.posonlyargs, *node.args.args]]
-    rebound = {n.id for n in _own(node.body) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    own = descendants(node.body) if own is None else own
+    rebound = {n.id for n in own if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
     acked = {
-        child.func.value.id for child in _own(node.body)
+        child.func.value.id for child in own
         if isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute) and child.func.attr == "task_done"
         and isinstance(child.func.value, ast.Name)
     }
@@ -46,16 +52,6 @@ def acknowledged_parameters(node: ast.FunctionDef | ast.AsyncFunctionDef) -> Ack
         done = ends.returns_done and (falls_through is None or falls_through)
         (always if done else sometimes).append(index)
     return tuple(always), tuple(sometimes)
-
-
-def _own(nodes: Iterable[ast.AST]) -> Iterable[ast.AST]:
-    """Every node under `nodes`, not entering nested functions, classes or lambdas."""
-    stack = list(nodes)
-    while stack:
-        node = stack.pop()
-        yield node
-        if not isinstance(node, _NESTED):
-            stack.extend(ast.iter_child_nodes(node))
 
 
 class _Ends:
@@ -132,7 +128,7 @@ class _Ends:
         return any(
             isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "task_done"
             and isinstance(n.func.value, ast.Name) and n.func.value.id == self.name
-            for n in _own(nodes)
+            for n in descendants(nodes)
         )
 
 

@@ -15,6 +15,8 @@ import ast
 import re
 from typing import Optional
 
+from qlint.project.scopes import ScopeNodes, scope_nodes, within
+
 # `Client.inbox` -> (line where it is built, dotted constructor)
 QueueAttribute = tuple[int, str]
 
@@ -30,10 +32,12 @@ _GAP = rb"(?:\s|\\|#[^\r\n]*(?![^\r\n]))*"
 _QUEUE_CALLEE = re.compile(rb"Queue(?:" + _GAP + rb"\))*" + _GAP + rb"\(|Queue\s+as\b")
 
 
-def queue_attributes(tree: ast.Module) -> dict[str, QueueAttribute]:
-    """`Class.attr` -> where and by what it is built, for each attribute a method of a
-    module-level class sets to a call whose callee's last name ends in `Queue`. An
-    attribute also set to anything else is left out: its class is not known."""
+def queue_attributes(tree: ast.Module, scopes: Optional[ScopeNodes] = None) -> dict[str, QueueAttribute]:
+    """`Class.attr` -> where and by what it is built (its first line), for each attribute a
+    method of a module-level class sets to a call whose callee's last name ends in `Queue`.
+    An attribute also set to anything else is left out: its class is not known. `scopes`:
+    the tree's scope_nodes, when the caller has them."""
+    scopes = scope_nodes(tree) if scopes is None else scopes
     imports = _imports(tree)
     built: dict[str, set[str]] = {}  # `Class.attr` -> what each assignment builds ("": not a queue class)
     first: dict[str, int] = {}
@@ -44,7 +48,7 @@ def queue_attributes(tree: ast.Module) -> dict[str, QueueAttribute]:
             if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or not method.args.args:
                 continue
             self_name = method.args.args[0].arg
-            for child in ast.walk(method):
+            for child in within(scopes, method):
                 target, value = _assigned(child)
                 if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
                         and target.value.id == self_name):
@@ -53,7 +57,7 @@ def queue_attributes(tree: ast.Module) -> dict[str, QueueAttribute]:
                 made = _dotted(value.func, imports) if isinstance(value, ast.Call) else None
                 queue = made is not None and made.rsplit(".", 1)[-1].endswith("Queue")
                 built.setdefault(key, set()).add(made if made is not None and queue else "")
-                first.setdefault(key, target.lineno)
+                first[key] = min(first.get(key, target.lineno), target.lineno)
     return {key: (first[key], made) for key, (made, *rest) in ((k, sorted(v)) for k, v in built.items())
             if made and not rest}
 

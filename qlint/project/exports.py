@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from qlint.project.attributes import QueueAttribute, attributes_gate, queue_attributes
+from qlint.project.scopes import scope_nodes
 from qlint.project.stored import JsonStore, as_bool, as_int, as_str, stamp_of
 from qlint.project.targets import TargetFacts, target_gate, targets_of
 
@@ -83,6 +84,7 @@ def exports_of_file(path: str) -> Exports:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(source.decode(encoding), filename=path)
-        return Exports(targets_of(tree) if targets else {}, queue_attributes(tree) if attributes else {})
+        scopes = scope_nodes(tree)  # one walk for both readers
+        return Exports(targets_of(tree, scopes) if targets else {}, queue_attributes(tree, scopes) if attributes else {})
     except (OSError, SyntaxError, UnicodeDecodeError, LookupError, ValueError, RecursionError, MemoryError, SystemError):
         return Exports()

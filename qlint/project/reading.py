@@ -18,6 +18,7 @@ from typing import Any, Optional
 from qlint.project.attributes import attributes_gate, queue_attributes
 from qlint.project.exports import Exports
 from qlint.project.index import summary_gate
+from qlint.project.scopes import scope_nodes
 from qlint.project.summary import summarize
 from qlint.project.targets import target_gate, targets_of
 
@@ -52,8 +53,11 @@ def reading_of(path: str, stamp: list[int], source: bytes) -> tuple[Reading, Opt
         with warnings.catch_warnings():  # CPython's warnings about the user's code are not ours to print
             warnings.simplefilter("ignore")
             tree = ast.parse(text, filename=path)
-        summary = summarize(tree, text).to_json() if summarized else None
-        exports = Exports(targets_of(tree) if targets else {}, queue_attributes(tree) if attributes else {})
+        scopes = scope_nodes(tree)  # one walk for the three readers
+        summary = summarize(tree, text, scopes).to_json() if summarized else None
+        exports = Exports(
+            targets_of(tree, scopes) if targets else {}, queue_attributes(tree, scopes) if attributes else {}
+        )
     except (SyntaxError, UnicodeDecodeError, LookupError, ValueError, RecursionError, MemoryError, SystemError):
         return nothing, None
     return (path, stamp, summary, exports.to_json()), tree

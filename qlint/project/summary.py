@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence, Union
 
+from qlint.project.scopes import ScopeNodes, scope_nodes
 from qlint.project.stored import as_int, as_str
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
@@ -153,7 +154,6 @@ class _Scope:
         return ""
 
 
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _DOT_JOIN = re.compile(r"\.(?:\s|\\|#[^\r\n]*(?![^\r\n]))*join\b")
 
 
@@ -175,50 +175,24 @@ def join_receivers(text: str) -> set[str]:
     return found
 
 
-def own_nodes(tree: ast.Module, lines: Optional[list[str]] = None, words: Optional[re.Pattern[str]] = None
-              ) -> dict[int, list[ast.AST]]:
-    """For the module and each def, class and lambda (by id): the nodes under it that are
-    not under a nested one. One walk of the tree. With the module's `lines`, a function
-    whose text has none of the `words` is not entered (absent from the result)."""
-    own: dict[int, list[ast.AST]] = {id(tree): []}
-    stack: list[tuple[ast.AST, list[ast.AST]]] = [(child, own[id(tree)]) for child in ast.iter_child_nodes(tree)]
-    while stack:
-        node, found = stack.pop()
-        found.append(node)
-        if isinstance(node, _SCOPES):
-            if lines is not None and words is not None and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                end = node.end_lineno or node.lineno
-                if not words.search("\n".join(lines[node.lineno - 1 : end])):
-                    continue
-            found = own[id(node)] = []
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if isinstance(value, ast.AST):
-                stack.append((value, found))
-            elif isinstance(value, list):
-                stack.extend((item, found) for item in value if isinstance(item, ast.AST))
-    return own
-
-
 class _Summarizer:
     def __init__(self) -> None:
         self.summary = ModuleSummary()
         self.joined: dict[tuple[str, str], tuple[int, int]] = {}  # queue key -> first join
         self.calls: list[tuple[_Scope, ast.Call]] = []
         self.receivers: list[tuple[_Scope, ast.expr, tuple[int, int]]] = []
-        self.own: dict[int, list[ast.AST]] = {}
+        self.own: ScopeNodes = {}
+        self.lines: list[str] = []
+        self.words: Optional[re.Pattern[str]] = None  # a function whose text has none is not read
 
-    def run(self, tree: ast.Module, text: Optional[str]) -> ModuleSummary:
+    def run(self, tree: ast.Module, text: Optional[str], scopes: Optional[ScopeNodes]) -> ModuleSummary:
+        self.own = scope_nodes(tree) if scopes is None else scopes
         if text is not None:
             # A function matters if it joins, or names what is joined (it may hand it on).
             joined = join_receivers(text)
-            if "" in joined:
-                self.own = own_nodes(tree)
-            else:
-                words = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in sorted(joined | {"join"})) + r")(?!\w)")
-                self.own = own_nodes(tree, text.splitlines(), words)
-        else:
-            self.own = own_nodes(tree)
+            if "" not in joined:
+                self.words = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in sorted(joined | {"join"})) + r")(?!\w)")
+                self.lines = text.splitlines()
         self.summary.partial = text is not None
         module = _Scope("", None, None)
         for child in self.own[id(tree)]:
@@ -240,7 +214,7 @@ class _Summarizer:
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 qualname = f"{prefix}{child.name}"
                 self.summary.defines.append(qualname)
-                own = self.own.get(id(child))
+                own = self.own.get(id(child)) if self._read(child) else None
                 if own is None:  # a function that does not say `join`, in a partial summary
                     continue
                 if isinstance(child, ast.ClassDef):
@@ -253,6 +227,14 @@ class _Summarizer:
                 self._call(scope, child)
             elif isinstance(child, (ast.Import, ast.ImportFrom)):
                 self._import(child)
+
+    def _read(self, node: ast.AST) -> bool:
+        """Whether a partial summary reads the def or class `node`: a class always, a
+        function if its text says `join` or a name that is joined."""
+        if self.words is None or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return True
+        end = node.end_lineno or node.lineno
+        return self.words.search("\n".join(self.lines[node.lineno - 1 : end])) is not None
 
     def _import(self, node: Union[ast.Import, ast.ImportFrom]) -> None:
         imports = self.summary.imports
@@ -361,7 +343,8 @@ def _handed(call: ast.Call) -> list[tuple[ast.expr, int, ast.expr]]:
     return handed
 
 
-def summarize(tree: ast.Module, text: Optional[str] = None) -> ModuleSummary:
+def summarize(tree: ast.Module, text: Optional[str] = None, scopes: Optional[ScopeNodes] = None) -> ModuleSummary:
     """The summary of a module's tree (see the module docstring); with its `text`, a partial
-    one (ModuleSummary.partial), which reads only the functions that say `join`."""
-    return _Summarizer().run(tree, text)
+    one (ModuleSummary.partial), which reads only the functions that say `join`. `scopes`:
+    the tree's scope_nodes, when the caller has them."""
+    return _Summarizer().run(tree, text, scopes)

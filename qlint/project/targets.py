@@ -28,6 +28,7 @@ import re
 from typing import Iterable, Optional
 
 from qlint.project.acknowledgers import acknowledged_parameters
+from qlint.project.scopes import ScopeNodes, descendants, scope_nodes
 
 # qualname -> (line of the def, endless loop line or 0, params put into, params got from, any get at all,
 # params acknowledged on every path, params acknowledged on some paths only)
@@ -56,36 +57,28 @@ def target_gate(source: bytes) -> bool:
     )
 
 
-def targets_of(tree: ast.Module) -> dict[str, TargetFacts]:
+def targets_of(tree: ast.Module, scopes: Optional[ScopeNodes] = None) -> dict[str, TargetFacts]:
     """The facts of each module-level function that gets, puts or acknowledges (see the
-    module docstring)."""
+    module docstring). `scopes`: the tree's scope_nodes, when the caller has them."""
+    scopes = scope_nodes(tree) if scopes is None else scopes
     found: dict[str, TargetFacts] = {}
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            facts = _function(node)
+            facts = _function(node, scopes[id(node)])
             if facts is not None:
                 found[node.name] = facts
     return found
 
 
-def _own(nodes: Iterable[ast.AST]) -> Iterable[ast.AST]:
-    """Every node under `nodes`, not entering nested functions, classes or lambdas."""
-    stack = list(nodes)
-    while stack:
-        node = stack.pop()
-        yield node
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            stack.extend(ast.iter_child_nodes(node))
-
-
-def _function(node: ast.FunctionDef | ast.AsyncFunctionDef) -> Optional[TargetFacts]:
+def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, own: list[ast.AST]) -> Optional[TargetFacts]:
+    """`own`: the nodes of the function's scope."""
     params = [a.arg for a in [*node.args.posonlyargs, *node.args.args]]
-    rebound = {n.id for n in _own(node.body) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    rebound = {n.id for n in own if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     puts: set[int] = set()
     gets: set[int] = set()
     consumer = False
     endless = 0
-    for child in _own(node.body):
+    for child in own:
         if isinstance(child, ast.While) and not endless and _endless(child):
             endless = child.lineno
         if not (isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute)):
@@ -100,7 +93,7 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef) -> Optional[TargetFa
             consumer = True
             if index >= 0:
                 gets.add(index)
-    always, sometimes = acknowledged_parameters(node)
+    always, sometimes = acknowledged_parameters(node, own)
     if not (puts or consumer or always or sometimes):
         return None
     return (node.lineno, endless, tuple(sorted(puts)), tuple(sorted(gets)), consumer, always, sometimes)
@@ -135,7 +128,7 @@ def _endless(loop: ast.While) -> bool:
     if not (isinstance(test, ast.Constant) and test.value and not isinstance(test.value, str)):
         return False
     gets = [
-        False if n.func.attr == "get_nowait" else _queue_get(n) for n in _own(loop.body)
+        False if n.func.attr == "get_nowait" else _queue_get(n) for n in descendants(loop.body)
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("get", "get_nowait")
         and isinstance(n.func.value, (ast.Name, ast.Attribute))
     ]
