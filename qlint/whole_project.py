@@ -110,6 +110,8 @@ def _may_differ(
     """Whether the file's findings with its real view may differ from those of the first
     pass, which asked `questions`, ran the rules `ran` on LibCST's tree, and saw `words` on
     its import lines (None: no rule another module could make needed was left to run)."""
+    if not questions and words is None:
+        return False
     view = context.view_for(path)
     if view is None:
         return False
@@ -118,7 +120,7 @@ def _may_differ(
     if words is None or not view.may_need_rules(set(words)):
         return False
     source, _ = read_source(path)
-    return source is None or bool(needed_rules(view, source.decode("latin-1")) - ran)
+    return source is None or bool(needed_rules(view, source.decode("latin-1"), words) - ran)
 
 
 def _first_pass_chunk(

@@ -39,7 +39,7 @@ class AskingView(ProjectView):
         self.package = path.replace("\\", "/").rsplit("/", 1)[-1] == "__init__.py"
         return self
 
-    def rules_needed(self, text: str) -> frozenset[str]:
+    def rules_needed(self, text: str, import_words: Optional[frozenset[str]] = None) -> frozenset[str]:
         """None: the first pass runs the rules the file's own text opens; those another
         module makes needed are known once the index is (whole_project._may_differ)."""
         return frozenset()

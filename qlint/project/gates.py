@@ -9,12 +9,14 @@ are not parsed, as with `--isolated-modules`."""
 
 from __future__ import annotations
 
+from typing import Optional
+
 from qlint.project.view import ACK_RULES, ProjectView, says_get
 from qlint.registry import WORKER_MAKERS
 
 
-def needed_rules(view: ProjectView, text: str) -> frozenset[str]:
-    codes = view.rules_needed(text)
+def needed_rules(view: ProjectView, text: str, import_words: Optional[frozenset[str]] = None) -> frozenset[str]:
+    codes = view.rules_needed(text, import_words)
     return codes & possibly_needed(text) if codes else codes
 
 

@@ -153,18 +153,20 @@ class ProjectView:
             for entries, parts in ((self.targets, 2), (self.made, 3))
         )
 
-    def rules_needed(self, text: str) -> frozenset[str]:
+    def rules_needed(self, text: str, import_words: Optional[frozenset[str]] = None) -> frozenset[str]:
         """Rules a module with this `text` must run though its own text (the rules' gates)
         does not show what they look for: it names a function of another module that is a
         consumer or producer and its module (QL203, QL204), or a class and its attribute built
         there as a queue (QL202, QL303), each as a word; or it gets from a queue and names a
-        helper of another module that acknowledges (ACK_RULES)."""
+        helper of another module that acknowledges (ACK_RULES). `import_words`: the text's
+        `import_words_of`, when the caller has them."""
         # Another module's function (class) the analysis reaches only through an import that
         # names it or its module; its own module's, the file judges alone.
         if not (self.targets or self.made):
             return frozenset()
         own = self.module or None
-        imports = import_words_of(text), lambda: import_prefixes(text, self.module)
+        words = set(import_words_of(text) if import_words is None else import_words)
+        imports = words, lambda: import_prefixes(text, self.module)
         imported = _imported_entries(self.targets, own, imports, text, 2).values()
         targets = any(facts[1] or (facts[2] and not facts[4]) for _, facts in imported)
         helpers = says_get(text) and any(acknowledges(facts) for _, facts in imported)
