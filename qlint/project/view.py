@@ -150,7 +150,7 @@ class ProjectView:
         empty, whatever the rest of its text."""
         return any(
             entries and not import_words.isdisjoint(_grouped(entries, parts))
-            for entries, parts in ((self.targets, 2), (self.made, 3))
+            for entries, parts in ((_rule_making(self.targets), 2), (self.made, 3))
         )
 
     def rules_needed(self, text: str, import_words: Optional[frozenset[str]] = None) -> frozenset[str]:
@@ -168,7 +168,7 @@ class ProjectView:
         words = set(import_words_of(text) if import_words is None else import_words)
         imports = words, lambda: import_prefixes(text, self.module)
         imported = _imported_entries(self.targets, own, imports, text, 2).values()
-        targets = any(facts[1] or (facts[2] and not facts[4]) for _, facts in imported)
+        targets = any(_runs_rules(facts) for _, facts in imported)
         helpers = says_get(text) and any(acknowledges(facts) for _, facts in imported)
         made = bool(_imported_entries(self.made, own, imports, text, 3))
         return (
@@ -216,6 +216,24 @@ def acknowledges(facts: TargetFacts) -> bool:
     return bool(facts[5] or facts[6])
 
 
+def _runs_rules(facts: TargetFacts) -> bool:
+    """A target QL203 or QL204 judges: an endless consumer loop, or a producer that does not consume."""
+    return bool(facts[1] or (facts[2] and not facts[4]))
+
+
+# The last filtering `_rule_making` made: the targets it filtered (kept, so their id stays theirs), and the result.
+_RULE_MAKING: list[tuple[dict[str, Target], dict[str, Target]]] = []
+
+
+def _rule_making(targets: dict[str, Target]) -> dict[str, Target]:
+    """The targets that can make `rules_needed` name a rule: judged by QL203/QL204, or
+    helpers that acknowledge. Every view of a run shares one dict of targets: filtered once."""
+    if not (_RULE_MAKING and _RULE_MAKING[0][0] is targets):
+        kept = {name: target for name, target in targets.items() if _runs_rules(target[1]) or acknowledges(target[1])}
+        _RULE_MAKING[:] = [(targets, kept)]
+    return _RULE_MAKING[0][1]
+
+
 def _words_in(words: list[str], text: str) -> bool:
     """Whether each of `words` is a word of `text` (not only part of a longer one)."""
     return all(word in text for word in words) and all(
@@ -235,9 +253,10 @@ def import_words_of(text: str) -> set[str]:
     return words
 
 
-# The last grouping `_imported_entries` made, by `parts`: the entries (kept, so their id stays
-# theirs), and each import word -> the dotted names it can bring in.
-_GROUPED: dict[int, tuple[dict[str, Any], dict[str, list[str]]]] = {}
+# The groupings `_imported_entries` and `may_need_rules` made, by the id of their entries:
+# the entries (kept, so their id stays theirs), and each import word -> the dotted names it
+# can bring in. A few per run; cleared when a new run's entries would make it grow.
+_GROUPED: dict[tuple[int, int], tuple[dict[str, Any], dict[str, list[str]]]] = {}
 
 
 def _imported_entries(
@@ -268,12 +287,15 @@ def _imported_entries(
 
 def _grouped(entries: dict[str, Any], parts: int) -> dict[str, list[str]]:
     """Each import word -> the dotted names of `entries` it can bring in (see _imported_entries)."""
-    if parts in _GROUPED and _GROUPED[parts][0] is entries:
-        return _GROUPED[parts][1]
+    key = (parts, id(entries))
+    if key in _GROUPED and _GROUPED[key][0] is entries:
+        return _GROUPED[key][1]
+    if len(_GROUPED) >= 8:
+        _GROUPED.clear()
     groups: dict[str, list[str]] = {}
     for name in entries:
         names = name.split(".")
         for word in set(names[-parts:-1] if parts == 3 else names[-parts:]):
             groups.setdefault(word, []).append(name)
-    _GROUPED[parts] = (entries, groups)
+    _GROUPED[key] = (entries, groups)
     return groups
