@@ -12,7 +12,7 @@ import pytest
 from qlint.engine import check_source
 from qlint.project.context import build_context
 from qlint.project.index import ProjectIndex, summarize_file, summary_gate
-from qlint.project.layout import absolute_import, find_root, module_names
+from qlint.project.layout import absolute_import, find_root, module_names, path_from_root
 from qlint.project.summary import ModuleSummary, summarize
 from tests.fixture_expectations import FIXTURES
 
@@ -55,6 +55,22 @@ def test_root_is_the_nearest_pyproject_else_git_else_the_folder(tmp_path: Path) 
     os.rmdir(tmp_path / ".git")
     os.remove(tmp_path / "a" / "pyproject.toml")
     assert find_root(str(tmp_path / "a" / "b" / "m.py")) == str(tmp_path / "a" / "b")
+
+
+@pytest.mark.parametrize(
+    ("path", "root"),
+    [
+        ("/p/app/workers.py", "/p"),
+        ("/p/bc/x.py", "/p/b"),  # a sibling whose name starts with the root's
+        ("/p/../q/x.py", "/p"),
+        ("/x.py", "/"),
+        ("/p/.hidden/x.py", "/p"),
+        ("/p", "/p"),
+    ],
+)
+def test_a_path_from_the_root_is_what_relpath_says(path: str, root: str) -> None:
+    path, root = path.replace("/", os.sep), root.replace("/", os.sep)
+    assert path_from_root(path, root) == os.path.relpath(path, root)
 
 
 def test_module_names_of_a_src_layout_and_of_tests(tmp_path: Path) -> None:

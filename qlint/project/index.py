@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional, Union
 
 from qlint.project.exports import Exports, exports_of_file
-from qlint.project.layout import absolute_import, module_names
+from qlint.project.layout import absolute_import, module_names, path_from_root
 from qlint.project.summary import ModuleSummary, summarize
 from qlint.project.view import Location, MadeQueue, ProjectView, Target
 
@@ -149,6 +149,8 @@ class ProjectIndex:
             module = self.modules[path]
             if module.exports is None:
                 module.exports = read_exports(path)
+            if not (module.exports.targets or module.exports.attributes):
+                continue
             shown = self._location(module, 0, 0)[0]
             for function, facts in module.exports.targets.items():
                 self.targets[f"{name}.{function}"] = (shown, facts)
@@ -165,7 +167,7 @@ class ProjectIndex:
         )
 
     def _location(self, module: _Module, line: int, col: int) -> Location:
-        return (os.path.relpath(module.path, self.root).replace(os.sep, "/"), line, col)
+        return (path_from_root(module.path, self.root).replace(os.sep, "/"), line, col)
 
     def _split(self, name: str) -> Optional[tuple[_Module, str]]:
         """`a.b.f` as (module a.b, "f"): the longest prefix that is a module of the project."""

@@ -40,7 +40,7 @@ def module_names(path: str, root: str) -> tuple[str, list[str]]:
 
     Both paths absolute. `__init__.py` is its package's name.
     """
-    relative = os.path.relpath(path, root)
+    relative = path_from_root(path, root)
     parts = relative[:-3].split(os.sep) if relative.endswith(".py") else relative.split(os.sep)
     if parts[-1] == "__init__":
         parts = parts[:-1]
@@ -59,6 +59,14 @@ def module_names(path: str, root: str) -> tuple[str, list[str]]:
     if whole and whole != canonical and all(part.isidentifier() for part in parts):
         names.append(whole)
     return canonical, [name for name in names if name and all(p.isidentifier() for p in name.split("."))]
+
+
+def path_from_root(path: str, root: str) -> str:
+    """`path` relative to `root` (both absolute): a slice when it is below it, as it mostly
+    is (os.path.relpath normalizes both paths first, for every file of an index)."""
+    if path.startswith(root) and path[len(root) : len(root) + 1] == os.sep and os.sep + "." not in path:
+        return path[len(root) + 1 :]
+    return os.path.relpath(path, root)
 
 
 @functools.lru_cache(maxsize=4096)
