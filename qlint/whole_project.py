@@ -83,7 +83,9 @@ def run_whole_project(
                 again.append(path)
             else:
                 settled[path] = first[2]
-        # Linted again by the workers, which have loaded LibCST already.
+        # Linted again by the workers, which have loaded LibCST already; the largest first,
+        # so that no big file starts last.
+        again = by_size(again)
         views = [context.view_for(path) for path in again]
         settled.update(zip(again, pool.map(_lint_with_view, again, repeat(settings), repeat(edits), views)))
     if cache is not None:  # keyed as a later run will look them up: with the file's view
