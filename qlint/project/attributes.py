@@ -15,6 +15,7 @@ import ast
 import re
 from typing import Optional
 
+from qlint.project.bytescan import GAP
 from qlint.project.scopes import ScopeNodes, scope_nodes, within
 
 # `Client.inbox` -> (line where it is built, dotted constructor)
@@ -28,8 +29,7 @@ def attributes_gate(source: bytes) -> bool:
     return b"Queue" in source and b"self" in source and _QUEUE_CALLEE.search(source) is not None
 
 
-_GAP = rb"(?:\s|\\|#[^\r\n]*(?![^\r\n]))*"
-_QUEUE_CALLEE = re.compile(rb"Queue(?:" + _GAP + rb"\))*" + _GAP + rb"\(|Queue\s+as\b")
+_QUEUE_CALLEE = re.compile(rb"Queue(?:" + GAP + rb"\))*" + GAP + rb"\(|Queue\s+as\b")
 
 
 def queue_attributes(tree: ast.Module, scopes: Optional[ScopeNodes] = None) -> dict[str, QueueAttribute]:

@@ -22,14 +22,15 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Callable, Optional, Union
 
+from qlint.project.bytescan import GAP, may_call
 from qlint.project.exports import Exports, exports_of_file
 from qlint.project.layout import absolute_import, module_names, path_from_root
 from qlint.project.summary import ModuleSummary, summarize
 from qlint.project.view import Location, MadeQueue, ProjectView, Target
 
-_GAP = rb"(?:\s|\\|#[^\r\n]*(?![^\r\n]))*"
 # `.join()` with nothing between the brackets but what Python allows between tokens.
-_EMPTY_JOIN = re.compile(rb"\." + _GAP + rb"join" + _GAP + rb"\(" + _GAP + rb"\)")
+_EMPTY_JOIN = re.compile(rb"\." + GAP + rb"join" + GAP + rb"\(" + GAP + rb"\)")
+_JOIN_HERE = re.compile(rb"join" + GAP + rb"\(" + GAP + rb"\)")
 _SPACE = b" \t\r\n\f\\"
 
 
@@ -46,7 +47,7 @@ def summary_gate(source: Union[str, bytes]) -> bool:
     cheap, and never wrong the other way.
     """
     data = source.encode("utf-8", "surrogateescape") if isinstance(source, str) else source
-    if b"join" not in data:
+    if not may_call(data, (b"join",), _JOIN_HERE):
         return False
     for match in _EMPTY_JOIN.finditer(data):
         end = match.start()
@@ -66,7 +67,7 @@ def summary_gate(source: Union[str, bytes]) -> bool:
         if before > 0 and data[before - 1 : before] == b".":
             return True  # `client.inbox.join()`
         name = re.escape(data[start:end])
-        if re.search(rb"[(,\[]" + _GAP + name + _GAP + rb"[,)\]]", data):
+        if re.search(rb"[(,\[]" + GAP + name + GAP + rb"[,)\]]", data):
             return True  # an argument, or an element of a tuple, list or import list
         if re.search(rb"\bimport\b[^\r\n]*(?<![\w.])" + name + rb"(?!\w)", data):
             return True  # `from workers import jobs`, `import workers as jobs`

@@ -28,6 +28,7 @@ import re
 from typing import Iterable, Optional
 
 from qlint.project.acknowledgers import acknowledged_parameters
+from qlint.project.bytescan import GAP
 from qlint.project.scopes import ScopeNodes, descendants, scope_nodes
 
 # qualname -> (line of the def, endless loop line or 0, params put into, params got from, any get at all,
@@ -37,11 +38,10 @@ TargetFacts = tuple[int, int, tuple[int, ...], tuple[int, ...], bool, tuple[int,
 _EXITS = frozenset({"sys.exit", "exit", "quit", "os._exit"})
 
 
-_GAP = rb"(?:\s|\\|#[^\r\n]*(?![^\r\n]))*"
 _TOP_LEVEL_DEF = re.compile(rb"^(?:def|async)\b", re.MULTILINE)
 _QUEUE_CALL = re.compile(
-    rb"\." + _GAP + rb"(?:get" + _GAP + rb"\(" + _GAP + rb"(?:\)|True|False|block|timeout)|(?:get_nowait|put|put_nowait"
-    + rb"|task_done)" + _GAP + rb"\()"
+    rb"\." + GAP + rb"(?:get" + GAP + rb"\(" + GAP + rb"(?:\)|True|False|block|timeout)|(?:get_nowait|put|put_nowait"
+    + rb"|task_done)" + GAP + rb"\()"
 )
 
 
