@@ -29,7 +29,8 @@ from qlint.project.asked import AskingView, Question, answered
 from qlint.project.context import ProjectContext, SummaryStore, by_size, index_projects, plan_projects
 from qlint.project.exports import ExportsStore, exports_file
 from qlint.project.gates import needed_rules, possibly_needed
-from qlint.project.reading import Reading, read_bytes, reading_of
+from qlint.project.reading import Reading, reading_of
+from qlint.project.source import read_bytes
 from qlint.project.view import ProjectView, import_words_of
 from qlint.runner import POOL_THRESHOLD, FileResult, RunResult, read_source, result_key, run
 from qlint.settings import Settings

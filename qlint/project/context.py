@@ -22,7 +22,8 @@ from qlint.collector import collector_paused
 from qlint.project.exports import ExportsStore, exports_file
 from qlint.project.index import ProjectIndex, summarize_file
 from qlint.project.layout import ROOT_MARKERS, find_root
-from qlint.project.reading import Reading, read_bytes, reading_of
+from qlint.project.reading import Reading, reading_of
+from qlint.project.source import read_bytes
 from qlint.project.stored import JsonStore, stamp_of
 from qlint.project.summary import ModuleSummary
 from qlint.project.view import Location, MadeQueue, ProjectView, Target

@@ -6,19 +6,14 @@ summaries, trusted while a file's size and modification time are unchanged."""
 
 from __future__ import annotations
 
-import ast
 import contextlib
-import io
-import os
-import stat
-import tokenize
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
 from qlint.project.attributes import QueueAttribute, attributes_gate, queue_attributes
 from qlint.project.scopes import scope_nodes
+from qlint.project.source import UNREADABLE, parse_source, read_bytes
 from qlint.project.stored import JsonStore, as_bool, as_int, as_str, stamp_of
 from qlint.project.targets import TargetFacts, target_gate, targets_of
 
@@ -72,19 +67,15 @@ def exports_file(summaries: Optional[Path]) -> Optional[Path]:
 
 def exports_of_file(path: str) -> Exports:
     """The exports of the file at `path` (empty when unreadable, or nothing to say)."""
+    _, source = read_bytes(path)
+    if source is None:
+        return Exports()
+    targets, attributes = target_gate(source), attributes_gate(source)
+    if not (targets or attributes):
+        return Exports()
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return Exports()
-        with open(path, "rb") as handle:
-            source = handle.read()
-        targets, attributes = target_gate(source), attributes_gate(source)
-        if not (targets or attributes):
-            return Exports()
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(source.decode(encoding), filename=path)
+        _, tree = parse_source(source, path)
         scopes = scope_nodes(tree)  # one walk for both readers
         return Exports(targets_of(tree, scopes) if targets else {}, queue_attributes(tree, scopes) if attributes else {})
-    except (OSError, SyntaxError, UnicodeDecodeError, LookupError, ValueError, RecursionError, MemoryError, SystemError):
+    except UNREADABLE:
         return Exports()

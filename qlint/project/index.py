@@ -12,19 +12,15 @@ fixed point over the forwards is bounded by the number of edges.
 
 from __future__ import annotations
 
-import ast
-import io
 import os
 import re
-import stat
-import tokenize
-import warnings
 from dataclasses import dataclass, field
 from typing import Callable, Optional, Union
 
 from qlint.project.bytescan import GAP, may_call
 from qlint.project.exports import Exports, exports_of_file
 from qlint.project.layout import absolute_import, module_names, path_from_root
+from qlint.project.source import UNREADABLE, parse_source, read_bytes
 from qlint.project.summary import ModuleSummary, summarize
 from qlint.project.view import Location, MadeQueue, ProjectView, Target
 
@@ -80,20 +76,13 @@ Summarizer = Callable[[str, bool], Optional[ModuleSummary]]
 
 def summarize_file(path: str, gated: bool) -> Optional[ModuleSummary]:
     """The summary of the file at `path`; with `gated`, only if its text passes the gate."""
+    _, source = read_bytes(path)
+    if source is None or (gated and not summary_gate(source)):
+        return None
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return None  # a FIFO named x.py would block the read for ever
-        with open(path, "rb") as handle:
-            source = handle.read()
-        if gated and not summary_gate(source):
-            return None
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
-        text = source.decode(encoding)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(text, filename=path)
+        text, tree = parse_source(source, path)
         return summarize(tree, text if gated else None)
-    except (OSError, SyntaxError, UnicodeDecodeError, LookupError, ValueError, RecursionError, MemoryError, SystemError):
+    except UNREADABLE:
         return None
 
 

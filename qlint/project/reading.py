@@ -8,35 +8,18 @@ the index in the same pass (qlint/whole_project.py).
 from __future__ import annotations
 
 import ast
-import io
-import os
-import stat
-import tokenize
-import warnings
 from typing import Any, Optional
 
 from qlint.project.attributes import attributes_gate, queue_attributes
 from qlint.project.exports import Exports
 from qlint.project.index import summary_gate
 from qlint.project.scopes import scope_nodes
+from qlint.project.source import UNREADABLE, parse_source
 from qlint.project.summary import summarize
 from qlint.project.targets import target_gate, targets_of
 
 # (path, stamp before reading or None, summary as JSON or None, exports as JSON or None)
 Reading = tuple[str, Optional[list[int]], Any, Any]
-
-
-def read_bytes(path: str) -> tuple[Optional[list[int]], Optional[bytes]]:
-    """The file's stamp (size, modification time) taken before reading, and its bytes;
-    (None, None) when it is not a regular file (a FIFO would block) or cannot be read."""
-    try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            return None, None
-        with open(path, "rb") as handle:
-            return [info.st_size, info.st_mtime_ns], handle.read()
-    except OSError:
-        return None, None
 
 
 def reading_of(path: str, stamp: list[int], source: bytes) -> tuple[Reading, Optional[ast.Module]]:
@@ -48,16 +31,12 @@ def reading_of(path: str, stamp: list[int], source: bytes) -> tuple[Reading, Opt
     if not (summarized or targets or attributes):
         return nothing, None
     try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
-        text = source.decode(encoding)  # as summarize_file reads it (`utf-8-sig` drops a BOM)
-        with warnings.catch_warnings():  # CPython's warnings about the user's code are not ours to print
-            warnings.simplefilter("ignore")
-            tree = ast.parse(text, filename=path)
+        text, tree = parse_source(source, path)
         scopes = scope_nodes(tree)  # one walk for the three readers
         summary = summarize(tree, text, scopes).to_json() if summarized else None
         exports = Exports(
             targets_of(tree, scopes) if targets else {}, queue_attributes(tree, scopes) if attributes else {}
         )
-    except (SyntaxError, UnicodeDecodeError, LookupError, ValueError, RecursionError, MemoryError, SystemError):
+    except UNREADABLE:
         return nothing, None
     return (path, stamp, summary, exports.to_json()), tree
