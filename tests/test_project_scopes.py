@@ -5,12 +5,14 @@ from __future__ import annotations
 import ast
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
 from qlint.project.attributes import queue_attributes
 from qlint.project.scopes import descendants, scope_nodes, within
 from qlint.project.summary import summarize
+from qlint.project.targets import targets_of
 
 SOURCE = textwrap.dedent(
     """\
@@ -106,3 +108,23 @@ def test_type_parameters_are_walked_without_error() -> None:
     tree = ast.parse("def first[T](items: list[T]) -> T:\n    return items[0]\n")
     scopes = scope_nodes(tree)
     assert any(isinstance(n, ast.Subscript) for n in scopes[id(tree)])
+
+
+@pytest.mark.parametrize(
+    "name", ["concurrent/futures/thread.py", "concurrent/futures/process.py", "idlelib/run.py", "test/_test_multiprocessing.py"]
+)
+def test_targets_read_alone_or_from_the_shared_walk_agree(name: str) -> None:
+    """Alone, targets_of walks only the module's functions; given the shared walk, it reads
+    each function's scope from it. Both see the same nodes, in the same order."""
+    tree = ast.parse((Path(ast.__file__).parent / name).read_text(encoding="utf-8"))
+    alone = targets_of(tree)
+    assert alone and alone == targets_of(tree, scope_nodes(tree))
+
+
+def test_a_functions_scope_is_what_descendants_of_its_body_finds_in_the_same_order() -> None:
+    tree = ast.parse((Path(ast.__file__).parent / "concurrent/futures/process.py").read_text(encoding="utf-8"))
+    scopes = scope_nodes(tree)
+    functions = [node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    assert functions
+    for function in functions:
+        assert [id(n) for n in descendants(function.body)] == [id(n) for n in scopes[id(function)]]

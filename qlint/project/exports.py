@@ -75,7 +75,7 @@ def exports_of_file(path: str) -> Exports:
         return Exports()
     try:
         _, tree = parse_source(source, path)
-        scopes = scope_nodes(tree)  # one walk for both readers
+        scopes = scope_nodes(tree) if attributes else None  # one walk for both readers
         return Exports(targets_of(tree, scopes) if targets else {}, queue_attributes(tree, scopes) if attributes else {})
     except UNREADABLE:
         return Exports()

@@ -32,7 +32,8 @@ def reading_of(path: str, stamp: list[int], source: bytes) -> tuple[Reading, Opt
         return nothing, None
     try:
         text, tree = parse_source(source, path)
-        scopes = scope_nodes(tree)  # one walk for the three readers
+        # One walk for the three readers; the targets alone need only the module's functions.
+        scopes = scope_nodes(tree) if summarized or attributes else None
         summary = summarize(tree, text, scopes).to_json() if summarized else None
         exports = Exports(
             targets_of(tree, scopes) if targets else {}, queue_attributes(tree, scopes) if attributes else {}

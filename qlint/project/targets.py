@@ -29,7 +29,7 @@ from typing import Iterable, Optional
 
 from qlint.project.acknowledgers import acknowledged_parameters
 from qlint.project.bytescan import GAP
-from qlint.project.scopes import ScopeNodes, descendants, scope_nodes
+from qlint.project.scopes import ScopeNodes, descendants
 
 # qualname -> (line of the def, endless loop line or 0, params put into, params got from, any get at all,
 # params acknowledged on every path, params acknowledged on some paths only)
@@ -59,12 +59,12 @@ def target_gate(source: bytes) -> bool:
 
 def targets_of(tree: ast.Module, scopes: Optional[ScopeNodes] = None) -> dict[str, TargetFacts]:
     """The facts of each module-level function that gets, puts or acknowledges (see the
-    module docstring). `scopes`: the tree's scope_nodes, when the caller has them."""
-    scopes = scope_nodes(tree) if scopes is None else scopes
+    module docstring). `scopes`: the tree's scope_nodes, when the caller has them; else
+    only the module-level functions are walked (the same nodes, in the same order)."""
     found: dict[str, TargetFacts] = {}
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            facts = _function(node, scopes[id(node)])
+            facts = _function(node, scopes[id(node)] if scopes is not None else descendants(node.body))
             if facts is not None:
                 found[node.name] = facts
     return found
