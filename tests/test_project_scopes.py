@@ -128,3 +128,10 @@ def test_a_functions_scope_is_what_descendants_of_its_body_finds_in_the_same_ord
     assert functions
     for function in functions:
         assert [id(n) for n in descendants(function.body)] == [id(n) for n in scopes[id(function)]]
+
+
+def test_only_nodes_are_walked_below_patterns_and_constants() -> None:
+    source = "match x:\n    case True | None | 1.5 | b'x':\n        pass\n    case {'k': [1, *rest]}:\n        q.get()\n"
+    tree = ast.parse(source)
+    everything = [n for own in scope_nodes(tree).values() for n in own] + descendants(tree.body)
+    assert everything and all(isinstance(n, ast.AST) for n in everything)

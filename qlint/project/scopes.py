@@ -27,7 +27,7 @@ SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _SCOPE_KINDS = frozenset(SCOPES)
 # Values that are never walked into: singletons, absent children, identifiers.
 _LEAVES = frozenset(
-    {ast.Load, ast.Store, ast.Del, type(None), str, int}
+    {ast.Load, ast.Store, ast.Del, type(None), str, bytes, bool, int, float, complex, type(...)}
     | {kind for base in (ast.operator, ast.boolop, ast.cmpop, ast.unaryop) for kind in base.__subclasses__()}
 )
 # Fields that hold identifiers, numbers or import names, never code.
@@ -35,7 +35,7 @@ _NOT_CODE = frozenset(
     {"ctx", "op", "ops", "id", "attr", "arg", "asname", "name", "names", "module", "level", "conversion",
      "is_async", "kind", "kwd_attrs", "rest", "simple", "tag", "type_comment", "type_ignores", "n", "s"}
 )
-_FIELDS: dict[type, tuple[str, ...]] = {ast.Name: (), ast.Constant: ()}
+_FIELDS: dict[type, tuple[str, ...]] = {ast.Name: (), ast.Constant: (), ast.MatchSingleton: ()}
 
 
 def _fields(kind: type) -> tuple[str, ...]:
