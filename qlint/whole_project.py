@@ -28,7 +28,7 @@ from qlint.files import Discovered
 from qlint.project.asked import AskingView, Question, answered
 from qlint.project.context import ProjectContext, SummaryStore, by_size, index_projects, plan_projects
 from qlint.project.exports import ExportsStore, exports_file
-from qlint.project.gates import needed_rules, possibly_needed
+from qlint.project.gates import needed_rules, possibly_needed_besides
 from qlint.project.reading import Reading, reading_of
 from qlint.project.source import read_bytes
 from qlint.project.view import ProjectView, import_words_of
@@ -156,5 +156,5 @@ def _first_pass(path: str, shown: Optional[str], settings: Settings, edits: bool
     # A rule that another module could make needed here and that did not run: the words of
     # the import lines tell whether the real view may need it (_may_differ).
     text = source.decode("latin-1")
-    words = frozenset(import_words_of(text)) if possibly_needed(text) - report.ran else None
+    words = frozenset(import_words_of(text)) if possibly_needed_besides(text, report.ran) else None
     return path, reading, result, list(view.asked), report.ran, words

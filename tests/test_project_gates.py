@@ -3,7 +3,10 @@ only where it names what that module defines, and shows what the rule looks for.
 
 from __future__ import annotations
 
-from qlint.project.gates import needed_rules
+from hypothesis import given
+from hypothesis import strategies as st
+
+from qlint.project.gates import needed_rules, possibly_needed, possibly_needed_besides
 from qlint.project.view import ProjectView
 
 VIEW = ProjectView(
@@ -46,3 +49,20 @@ def test_a_file_that_uses_a_queue_attribute_built_elsewhere_runs_ql202_and_ql303
     # Without an import, the analysis cannot tell which Client it is: nothing to run.
     assert needed_rules(VIEW, "def f(c: Client):\n    c.inbox.join()\n") == set()
     assert needed_rules(VIEW, "def f(c):\n    c.inbox.join()\n") == set()  # the class is not named
+
+
+WORDS = ["get", "put", "join", "task_done", "Thread", "target", "x.", "(", ")", " ", "\n", "_nowait", "getattr"]
+CODES = ["QL202", "QL203", "QL204", "QL303", "QL102", "QL103", "QL104", "QL105", "QL106"]
+
+
+def test_besides_what_ran_nothing_when_every_possible_rule_ran() -> None:
+    assert not possibly_needed_besides("q.put(1)", frozenset({"QL303"}))
+    assert possibly_needed_besides("q.put(1)", frozenset({"QL202"}))
+    assert not possibly_needed_besides("t.join()", frozenset({"QL202", "QL303"}))
+    assert possibly_needed_besides("x = q.get()", frozenset({"QL303"}))
+
+
+@given(st.lists(st.sampled_from(WORDS), max_size=8), st.frozensets(st.sampled_from(CODES)))
+def test_besides_what_ran_is_the_set_difference_asked_lazily(words: list[str], ran: frozenset[str]) -> None:
+    text = "".join(words)
+    assert possibly_needed_besides(text, ran) == bool(possibly_needed(text) - ran)

@@ -9,7 +9,7 @@ are not parsed, as with `--isolated-modules`."""
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Optional
 
 from qlint.project.view import ACK_RULES, ProjectView, says_get
 from qlint.registry import WORKER_MAKERS
@@ -20,16 +20,21 @@ def needed_rules(view: ProjectView, text: str, import_words: Optional[frozenset[
     return codes & possibly_needed(text) if codes else codes
 
 
+# Each group of rules and what it looks for in the file itself, the cheapest test first.
+_LOOKS_FOR: tuple[tuple[frozenset[str], Callable[[str], bool]], ...] = (
+    (frozenset({"QL303"}), lambda text: "get" in text or "put" in text or "join" in text),
+    (frozenset({"QL202"}), lambda text: "join" in text or "task_done" in text),
+    (frozenset({"QL203", "QL204"}), lambda text: "join" in text and any(maker in text for maker in WORKER_MAKERS)),
+    (ACK_RULES, says_get),
+)
+
+
 def possibly_needed(text: str) -> frozenset[str]:
     """The rules that some view could make needed in a file with this `text`: each needs
     what it looks for in the file itself."""
-    kept: set[str] = set()
-    if "join" in text and any(maker in text for maker in WORKER_MAKERS):
-        kept |= {"QL203", "QL204"}
-    if "join" in text or "task_done" in text:
-        kept.add("QL202")
-    if any(word in text for word in ("get", "put", "join")):
-        kept.add("QL303")
-    if says_get(text):
-        kept |= ACK_RULES
-    return frozenset(kept)
+    return frozenset(code for codes, looks in _LOOKS_FOR if looks(text) for code in codes)
+
+
+def possibly_needed_besides(text: str, ran: frozenset[str]) -> bool:
+    """Whether `possibly_needed(text) - ran` is not empty, testing no more than it must."""
+    return any(not codes <= ran and looks(text) for codes, looks in _LOOKS_FOR)
