@@ -7,6 +7,9 @@ the changed files) see the same joins and report the same findings. The files of
 project are those `qlint ROOT` would lint by default (`.gitignore` honoured, virtual
 environments, `build`, ... skipped), with the run's exclusions (`[tool.qlint]` and
 `--exclude`/`--extend-exclude`): an excluded file is neither reported nor read.
+
+The index's modules (and CPython's `ast` with them) are imported only when an index is
+built: a run that finds its context kept (qlint/project/snapshot.py) does not need them.
 """
 
 from __future__ import annotations
@@ -16,16 +19,18 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Optional, Sequence, Union
 
 from qlint.collector import collector_paused
-from qlint.project.exports import ExportsStore, exports_file
-from qlint.project.index import ProjectIndex, summarize_file
 from qlint.project.layout import ROOT_MARKERS, find_root
-from qlint.project.reading import Reading, read_bytes, reading_of
 from qlint.project.stored import JsonStore, stamp_of
-from qlint.project.summary import ModuleSummary
 from qlint.project.view import Location, MadeQueue, ProjectView, Target
+
+if TYPE_CHECKING:
+    from qlint.project.exports import ExportsStore
+    from qlint.project.index import ProjectIndex
+    from qlint.project.reading import Reading
+    from qlint.project.summary import ModuleSummary
 
 
 @dataclass
@@ -93,6 +98,9 @@ class SummaryStore(JsonStore):
     """Summaries kept between runs (qlint/project/stored.py), by gate and path."""
 
     def read(self, path: str, gated: bool) -> Optional[ModuleSummary]:
+        from qlint.project.index import summarize_file
+        from qlint.project.summary import ModuleSummary
+
         key = f"{int(gated)}{path}"
         stamp = stamp_of(path)
         if stamp is None:
@@ -154,6 +162,8 @@ _CHUNK_FILES = 32  # files a worker reads at a time
 def _read_chunk(paths: list[str]) -> list[Reading]:
     """The reading of each file (qlint/project/reading.py): in a worker, without the
     garbage collector walking each file's tree as it grows (qlint/collector.py)."""
+    from qlint.project.reading import read_bytes, reading_of
+
     done = []
     for path in paths:
         stamp, source = read_bytes(path)
@@ -206,6 +216,8 @@ def build_context(
     `store_file`: where summaries are kept between runs (qlint.cache.summary_store), None: nowhere;
     `exclude`: the run's exclusion patterns (default: qlint's); `jobs`: processes for a cold start;
     `linted`: the files the run lints, some perhaps in projects nested below the paths."""
+    from qlint.project.exports import ExportsStore, exports_file
+
     projects = plan_projects(paths, exclude, linted)
     store = SummaryStore(store_file)
     exports = ExportsStore(exports_file(store_file))
@@ -247,7 +259,13 @@ def plan_projects(paths: list[str], exclude: Optional[tuple[str, ...]] = None, l
 
 def index_projects(projects: dict[str, list[str]], store: SummaryStore, exports: ExportsStore) -> ProjectContext:
     """The context of `projects`, from the summaries and exports in the stores (what they
-    lack is read as the index asks); the stores are saved."""
+    lack is read as the index asks); the stores are saved, and the context is kept beside
+    them for a run that finds nothing changed (qlint/project/snapshot.py)."""
+    from qlint.project.index import ProjectIndex
+    from qlint.project.snapshot import save_context, snapshot_file, state_of
+
+    kept = snapshot_file(store.file)
+    state = state_of(projects) if kept is not None else ""  # before the index reads any file
     context = ProjectContext()
     for root, files in sorted(projects.items()):
         if files:
@@ -255,6 +273,7 @@ def index_projects(projects: dict[str, list[str]], store: SummaryStore, exports:
                 add_index(context, ProjectIndex.build(root, files, read=store.read, read_exports=exports.read))
     store.save()
     exports.save()
+    save_context(kept, state, context)
     return context
 
 
