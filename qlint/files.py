@@ -206,6 +206,9 @@ def _walk_folder(
         ignores = ignores.with_directory(absolute)
     folder_patterns = _compiled(options.exclude, True)
     file_patterns = _compiled(options.exclude, False)
+    # What os.path.join(folder, name) gives, by concatenation (a walk joins every name twice).
+    shown = folder if folder.endswith(os.sep) else folder + os.sep
+    full = absolute if absolute.endswith(os.sep) else absolute + os.sep
     kept = []
     files = []
     for entry in entries:
@@ -215,27 +218,24 @@ def _walk_folder(
         except OSError:
             is_dir = False
         if not is_dir:
-            files.append(entry)
+            if name.endswith(".py"):
+                files.append(entry)
             continue
-        path, full = os.path.join(folder, name), os.path.join(absolute, name)
-        if _matches(folder_patterns, path, full) or os.path.exists(os.path.join(path, "pyvenv.cfg")):
+        path = shown + name
+        if _matches(folder_patterns, path, full + name) or os.path.exists(os.path.join(path, "pyvenv.cfg")):
             continue
-        if use_git and ignores.ignores_absolute(full, is_dir=True):
+        if use_git and ignores.ignores_absolute(full + name, is_dir=True):
             continue
         kept.append(entry)
     for entry in files:
-        name = entry.name
-        path, full = os.path.join(folder, name), os.path.join(absolute, name)
-        if not name.endswith(".py") or _matches(file_patterns, path, full):
-            continue
-        if use_git and ignores.ignores_absolute(full):
+        path = shown + entry.name
+        if _matches(file_patterns, path, full + entry.name) or (use_git and ignores.ignores_absolute(full + entry.name)):
             continue
         unreachable = entry.is_symlink() and not os.path.exists(path)
         yield Discovered(path, _why_unreachable(path) if unreachable else "")
     for entry in kept:
         if not entry.is_symlink():
-            yield from _walk_folder(os.path.join(folder, entry.name), os.path.join(absolute, entry.name), ignores,
-                                    options, seen)
+            yield from _walk_folder(shown + entry.name, full + entry.name, ignores, options, seen)
 
 
 def _matches(compiled: Optional[tuple[re.Pattern[str], re.Pattern[str]]], path: str, absolute: str) -> bool:
