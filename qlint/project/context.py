@@ -44,7 +44,10 @@ class ProjectContext:
     targets: dict[str, dict[str, Target]] = field(default_factory=dict)  # per project root
     made: dict[str, dict[str, MadeQueue]] = field(default_factory=dict)  # per project root
     modules: dict[str, str] = field(default_factory=dict)  # absolute path -> its module name
-    _root_digests: dict[str, str] = field(default_factory=dict)  # quick_key_for's, per project root
+    _root_digests: dict[str, str] = field(default_factory=dict, compare=False)  # quick_key_for's, per project root
+    # quick_key_for's answers, per absolute path: a kept context (qlint/project/snapshot.py)
+    # brings them along, so that a warm run need not digest each file's answers again.
+    quick_keys: dict[str, str] = field(default_factory=dict, compare=False)
 
     def view_for(self, path: str) -> Optional[ProjectView]:
         absolute = os.path.abspath(path)
@@ -63,6 +66,9 @@ class ProjectContext:
         the text: the file's own answers and every answer its project holds for any file.
         A cached result found under it needs no narrowing (the cheap first look-up)."""
         absolute = os.path.abspath(path)
+        known = self.quick_keys.get(absolute)
+        if known is not None:
+            return known
         root = self.roots.get(absolute, "")
         if root not in self._root_digests:
             data = [

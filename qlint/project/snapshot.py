@@ -27,7 +27,7 @@ from qlint.project.stored import as_bool, as_int, as_str, stamp_of
 from qlint.project.view import Location, MadeQueue, ProjectView, Target
 
 # Bump when the layout changes: an older snapshot then simply misses.
-FORMAT = 1
+FORMAT = 2
 
 
 def snapshot_file(summaries: Optional[Path]) -> Optional[Path]:
@@ -92,7 +92,9 @@ def save_context(file: Optional[Path], state: str, context: ProjectContext) -> N
 def _context_to_json(context: ProjectContext) -> dict[str, Any]:
     """Dictionaries as lists of pairs, in their order (and with their keys' types kept)."""
     return {
-        "files": [[path, root, context.modules.get(path, "")] for path, root in context.roots.items()],
+        "files": [
+            [path, root, context.modules.get(path, ""), context.quick_key_for(path)] for path, root in context.roots.items()
+        ],
         "views": [
             [path, view.module, view.root, list(view.globals.items()),
              [[*key, where] for key, where in view.attributes.items()],
@@ -108,9 +110,10 @@ def _context_to_json(context: ProjectContext) -> dict[str, Any]:
 def _context_from_json(data: Any) -> ProjectContext:
     """The context `_context_to_json` wrote, with its tuples; TypeError or ValueError if not ours."""
     context = ProjectContext()
-    for path, root, module in data["files"]:
+    for path, root, module, quick in data["files"]:
         context.roots[as_str(path)] = as_str(root)
         context.modules[path] = as_str(module)
+        context.quick_keys[path] = as_str(quick)
     for root, found in data["unknown"]:
         context.unknown[as_str(root)] = {as_str(name): _location(where) for name, where in found}
     for root, found in data["targets"]:
