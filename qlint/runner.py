@@ -14,7 +14,7 @@ import stat
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
-from qlint.cache import ResultCache, content_digest
+from qlint.cache import ResultCache, content_digest, settled_stamp
 from qlint.diagnostic import Diagnostic, Problem
 from qlint.files import Discovered
 from qlint.settings import Settings
@@ -205,8 +205,18 @@ def run(
     outcomes: dict[str, FileResult] = {}
     missing = [path for path in paths if path not in (settled or {})]
     quick: dict[str, str] = {}  # path -> its quick key (qlint.cache), when the cache is used
+    stamps: dict[str, list[int]] = {}  # path -> its settled stamp, taken before it was first read
     if cache is not None and fix_mode is None:
         for path in missing:
+            stamp = settled_stamp(path)
+            if stamp is not None:
+                stamps[path] = stamp
+                hit = cache.lookup_unread(
+                    path, stamp, project.quick_key_for(path) if project is not None else "", edits=edits
+                )
+                if hit is not None:  # the stamp stands for the bytes: nothing to read
+                    outcomes[path] = FileResult(hit[0], hit[1])
+                    continue
             source, _ = read_source(path)
             if source is None:
                 continue
@@ -218,6 +228,8 @@ def run(
                     cache.note_quick(path, quick[path])
             if hit is not None:
                 outcomes[path] = FileResult(hit[0], hit[1])
+                if stamp is not None:
+                    cache.note_stamp(path, stamp)
     missing = [path for path in missing if path not in outcomes]
     jobs = jobs or os.cpu_count() or 1
     if len(missing) < POOL_THRESHOLD:  # a few files: most hold no queue, and need no LibCST
@@ -237,7 +249,11 @@ def run(
             if path not in quick:
                 source, _ = read_source(path)
                 quick[path] = quick_key(source, path, project) if source is not None else ""
-            cache.store(path, outcome.digest, outcome.diagnostics, outcome.errors, edits=edits, quick=quick[path])
+            # Kept only if the file did not change from before its first read until now.
+            stamp = stamps.get(path)
+            kept = stamp if stamp is not None and settled_stamp(path) == stamp else None
+            cache.store(path, outcome.digest, outcome.diagnostics, outcome.errors, edits=edits, quick=quick[path],
+                        stamp=kept)
     for path in paths:
         outcome = outcomes[path]
         result.diagnostics.extend(outcome.diagnostics)
