@@ -11,7 +11,7 @@ import pytest
 
 from qlint.cache import summary_store
 from qlint.files import DEFAULT_EXCLUDE
-from qlint.project import snapshot
+from qlint.project import layout, snapshot
 from qlint.project.context import build_context
 from qlint.project.index import ProjectIndex
 from tests.project_cache import recording_project, run_qlint
@@ -116,6 +116,25 @@ def test_a_renamed_file_is_indexed_again(tmp_path: Path, monkeypatch: pytest.Mon
     (project / "checkout.py").rename(project / "checkouts.py")
     out = run_qlint(project)
     assert "checkouts.py:5" in out and "checkout.py:5" not in out
+    assert indexed
+
+
+def test_a_package_made_outside_the_plan_is_indexed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, indexed: list[str]
+) -> None:
+    """An `__init__.py` the exclusions leave out of the plan still makes its folder a
+    package, which renames the modules in it: `import orders` no longer reaches pkg/orders.py."""
+    project = _shop(tmp_path, monkeypatch, {})
+    (project / "pyproject.toml").write_text('[tool.qlint]\nextend-exclude = ["__init__.py"]\n')
+    (project / "pkg").mkdir()
+    (project / "pkg" / "orders.py").write_text(ORDERS)
+    (project / "pkg" / "checkout.py").write_text(CHECKOUT)
+    assert "pkg/checkout.py:5" in run_qlint(project)
+    assert "pkg/checkout.py:5" in run_qlint(project)  # the kept context serves it now
+    indexed.clear()
+    (project / "pkg" / "__init__.py").write_text("")
+    layout._is_package.cache_clear()  # remembered for a run: the next run is another process
+    assert "QL104" not in run_qlint(project)
     assert indexed
 
 
