@@ -45,8 +45,8 @@ class ProjectContext:
     made: dict[str, dict[str, MadeQueue]] = field(default_factory=dict)  # per project root
     modules: dict[str, str] = field(default_factory=dict)  # absolute path -> its module name
     _root_digests: dict[str, str] = field(default_factory=dict, compare=False)  # quick_key_for's, per project root
-    # quick_key_for's answers, per absolute path: a kept context (qlint/project/snapshot.py)
-    # brings them along, so that a warm run need not digest each file's answers again.
+    # quick_key_for's answers, per absolute path (a context is not changed once built): a kept
+    # context (qlint/project/snapshot.py) brings them along, so a warm run digests no answers.
     quick_keys: dict[str, str] = field(default_factory=dict, compare=False)
 
     def view_for(self, path: str) -> Optional[ProjectView]:
@@ -84,7 +84,8 @@ class ProjectContext:
             sorted([list(k), v] for k, v in own.parameters.items()),
         ]
         data = [self.modules.get(absolute, ""), root, self._root_digests[root], answers]
-        return hashlib.sha256(json.dumps(data).encode()).hexdigest()[:16]
+        self.quick_keys[absolute] = hashlib.sha256(json.dumps(data).encode()).hexdigest()[:16]
+        return self.quick_keys[absolute]
 
     def key_for(self, path: str, source: Union[str, bytes]) -> str:
         """What a cached result of `path` depends on besides its bytes: the digest of the

@@ -53,7 +53,7 @@ def state_of(projects: dict[str, list[str]]) -> str:
     for root, files in plan:
         for file in files:
             folder = os.path.dirname(file)
-            while folder not in folders and folder.startswith(root + os.sep):
+            while folder not in folders and folder.startswith(root.rstrip(os.sep) + os.sep):
                 folders.add(folder)
                 folder = os.path.dirname(folder)
     packages = sorted(folder for folder in folders if os.path.isfile(os.path.join(folder, "__init__.py")))
