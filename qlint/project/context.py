@@ -194,7 +194,7 @@ def by_size(paths: list[str]) -> list[str]:
 def project_files(root: str, exclude: Optional[tuple[str, ...]] = None, walked: Optional[list[str]] = None) -> list[str]:
     """The files of a project: what `qlint ROOT` lints, with the run's exclusions, but for
     the folders below it that hold a project of their own (a pyproject.toml). `walked`: the
-    files the run found walking ROOT already, with the same exclusions."""
+    files the run found walking ROOT already, with the same exclusions, as absolute paths."""
     from qlint.files import DEFAULT_EXCLUDE, DiscoveryOptions, discover
 
     options = DiscoveryOptions(exclude=DEFAULT_EXCLUDE if exclude is None else exclude)
@@ -210,9 +210,8 @@ def project_files(root: str, exclude: Optional[tuple[str, ...]] = None, walked: 
         return nested[folder]
 
     if walked is None:
-        walked = [found.path for found in discover([root], options) if not found.error]
-    files = [os.path.abspath(path) for path in walked]
-    return [file for file in files if not inside_another(os.path.dirname(file))]
+        walked = [os.path.abspath(found.path) for found in discover([root], options) if not found.error]
+    return [file for file in walked if not inside_another(os.path.dirname(file))]
 
 
 def build_context(
@@ -236,11 +235,12 @@ def plan_projects(paths: list[str], exclude: Optional[tuple[str, ...]] = None, l
                   ) -> dict[str, list[str]]:
     """The projects of a run over `paths` (see build_context): each root and its files."""
     projects: dict[str, list[str]] = {}
-    walked: dict[str, list[str]] = {}  # a folder given -> the files the run found in it
+    walked: dict[str, list[str]] = {}  # a folder given -> the files the run found in it (absolute)
+    absolute = [os.path.abspath(path) for path in linted]  # once: a run lints thousands of files
     for path in paths if linted else ():
         if os.path.isdir(path):
             folder = os.path.abspath(path)
-            walked[folder] = [f for f in linted if os.path.abspath(f).startswith(folder + os.sep)]
+            walked[folder] = [f for f in absolute if f.startswith(folder + os.sep)]
     for path in sorted(paths):
         root = find_root(path)
         if root not in projects:
@@ -254,10 +254,9 @@ def plan_projects(paths: list[str], exclude: Optional[tuple[str, ...]] = None, l
     # A linted file in a project of its own below a folder given (`qlint fixtures/` and
     # fixtures/projects/cycle/pyproject.toml): judged with that project, as when named alone.
     held = {file for files in projects.values() for file in files}
-    for path in linted:
-        absolute = os.path.abspath(path)
-        if absolute not in held:
-            root = find_root(absolute)
+    for file in absolute:
+        if file not in held:
+            root = find_root(file)
             if root not in projects and any(os.path.isfile(os.path.join(root, m)) for m in ROOT_MARKERS):
                 projects[root] = project_files(root, exclude)
                 held.update(projects[root])
