@@ -125,6 +125,17 @@ class ResultCache:
         self._entries = entries
         self._today = _today()
         self._dirty = False
+        # path -> its settled stamp, taken before the run read it (`take_stamps`).
+        self.stamps: dict[str, list[int]] = {}
+
+    def take_stamps(self, paths: list[str]) -> None:
+        """Take the settled stamp of each of `paths` now, before the run reads any of them:
+        a result the run stores for one keeps it if the file still has it then, however
+        the run read the file (a whole-project run's workers read before `runner.run`)."""
+        for path in paths:
+            stamp = settled_stamp(path)
+            if stamp is not None:
+                self.stamps[path] = stamp
 
     @classmethod
     def load(cls, folder: Path, settings: Settings, version: str = __version__) -> ResultCache:

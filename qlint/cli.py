@@ -260,6 +260,8 @@ def _main(argv: Optional[Sequence[str]]) -> int:
     else:
         cache = None if args.no_cache or fix_mode is not None else ResultCache.load(_cache_folder(args), settings)
         files = list(discover(args.paths or ["."], discovery))
+        if cache is not None:  # before anything reads them
+            cache.take_stamps([found.path for found in files if not found.error])
         given = [path for path in args.paths or ["."] if os.path.exists(path)]
         store = None if args.no_cache else summary_store(_cache_folder(args))
         if args.isolated_modules:

@@ -205,10 +205,11 @@ def run(
     outcomes: dict[str, FileResult] = {}
     missing = [path for path in paths if path not in (settled or {})]
     quick: dict[str, str] = {}  # path -> its quick key (qlint.cache), when the cache is used
-    stamps: dict[str, list[int]] = {}  # path -> its settled stamp, taken before it was first read
+    # path -> its settled stamp, taken before the run first read it
+    stamps: dict[str, list[int]] = dict(cache.stamps) if cache is not None else {}
     if cache is not None and fix_mode is None:
         for path in missing:
-            stamp = settled_stamp(path)
+            stamp = stamps.get(path) or settled_stamp(path)
             if stamp is not None:
                 stamps[path] = stamp
                 hit = cache.lookup_unread(

@@ -101,3 +101,18 @@ def test_a_file_changed_just_now_keeps_no_stamp(tmp_path: Path, reads: list[str]
     reads.clear()
     assert run_qlint(project) == first
     assert reads == []
+
+
+@pytest.mark.usefixtures("trusting")
+def test_files_the_whole_project_workers_read_keep_their_stamps(tmp_path: Path, reads: list[str]) -> None:
+    """A cold whole-project run reads its files in a pool before `runner.run`: the stamps
+    taken before it started serve the next run, which then reads nothing."""
+    project = _project(tmp_path)
+    for n in range(10):  # enough files for the pool (whole_project.py)
+        (project / f"more{n}.py").write_text(BUGGY)
+    first = run_qlint(project, "--jobs", "2")
+    assert "more9.py:7:9: QL104" in first
+    assert all(_stamps(tmp_path).values())
+    reads.clear()
+    assert run_qlint(project, "--jobs", "2") == first
+    assert reads == []
