@@ -8,6 +8,14 @@ edited file misses. Plain data, never pickle: a cache file cannot run code. A
 cache that cannot be read, is not our JSON, or is for another version is
 ignored and rebuilt; a cache that cannot be written is skipped. Neither raises.
 
+An entry may also hold its file's stamp (size, modification and change times, inode,
+device), taken before the bytes were read and kept only when both stamps agree around
+the lint and the file was last changed `SETTLED_NS` before: a later run that finds the
+same stamp trusts it for the bytes, as ruff and git do, and reads nothing. A change of
+the bytes moves the change time, which no tool sets back; a change within the same tick
+of the file system's clock as the one before cannot leave the stamp equal, since the
+file had not changed for `SETTLED_NS` when it was taken.
+
 Only results of linting bytes (`check_source`) belong here: a file that could
 not be read, or is not a regular file, must not be stored, or it would stay
 broken after it is fixed. Not shared between threads or processes: the parent
@@ -21,10 +29,11 @@ import dataclasses
 import hashlib
 import json
 import os
+import stat
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from qlint import __version__
 from qlint import diagnostic as diagnostic_module
@@ -43,6 +52,24 @@ CACHEDIR_TAG = (
 )
 
 CachedResult = tuple[list[Diagnostic], list[str]]
+
+
+# How long before its stamp is taken a file must have last changed for the stamp to be
+# trusted: far more than the tick of any file system's clock (FAT's is 2 s).
+SETTLED_NS = 3_000_000_000
+
+
+def settled_stamp(path: str) -> Optional[list[int]]:
+    """The stamp of the regular file `path` if it last changed `SETTLED_NS` ago or more,
+    else None (or if it cannot be stat'ed). Taken before the file is read."""
+    now = time.time_ns()
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode) or max(info.st_mtime_ns, info.st_ctime_ns) > now - SETTLED_NS:
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
 
 
 def content_digest(source: bytes) -> str:
@@ -98,6 +125,17 @@ class ResultCache:
         self._entries = entries
         self._today = _today()
         self._dirty = False
+        # path -> its settled stamp, taken before the run read it (`take_stamps`).
+        self.stamps: dict[str, list[int]] = {}
+
+    def take_stamps(self, paths: list[str]) -> None:
+        """Take the settled stamp of each of `paths` now, before the run reads any of them:
+        a result the run stores for one keeps it if the file still has it then, however
+        the run read the file (a whole-project run's workers read before `runner.run`)."""
+        for path in paths:
+            stamp = settled_stamp(path)
+            if stamp is not None:
+                self.stamps[path] = stamp
 
     @classmethod
     def load(cls, folder: Path, settings: Settings, version: str = __version__) -> ResultCache:
@@ -124,10 +162,26 @@ class ResultCache:
         With `quick`, `digest` is compared with the entry's quick key instead (see `store`).
         """
         entry = self._entries.get(path)
-        if entry is None:
+        if not isinstance(entry, dict) or entry.get("quick" if quick else "digest") != digest:
+            return None  # no entry, or not one we wrote
+        return self._result(entry, edits)
+
+    def lookup_unread(self, path: str, stamp: list[int], project_key: str, *, edits: bool = False) -> CachedResult | None:
+        """The result stored for `path` if the entry's stamp is `stamp` (a `settled_stamp`),
+        which stands for the bytes, and its quick key's part after the bytes' digest is
+        `project_key` (`ProjectContext.quick_key_for`, "" alone): found without reading."""
+        entry = self._entries.get(path)
+        if not isinstance(entry, dict) or entry.get("stamp") != stamp:
             return None
+        quick = entry.get("quick")
+        if not isinstance(quick, str) or not quick or quick.partition(":")[2] != project_key:
+            return None
+        return self._result(entry, edits)
+
+    def _result(self, entry: dict[str, Any], edits: bool) -> CachedResult | None:
+        """The entry's result (None if it has no edits and `edits` are wanted); its day is noted."""
         try:
-            if entry.get("quick" if quick else "digest") != digest or (edits and entry["edits"] is not True):
+            if edits and entry["edits"] is not True:
                 return None
             result = (
                 [_diagnostic_from_row(row) for row in entry["diagnostics"]],
@@ -142,15 +196,17 @@ class ResultCache:
 
     def store(
         self, path: str, digest: str, diagnostics: list[Diagnostic], errors: list[str], *, edits: bool = True,
-        quick: str = "",
+        quick: str = "", stamp: Optional[list[int]] = None,
     ) -> None:
         """Remember what `check_source` found in `path` whose bytes had `digest`; `edits`:
         whether its fixes carry their text edits. `quick`: a second key, cheaper to compute
         and changed whenever `digest` may be (for a whole-project run, the bytes and every
-        answer of the project: `ProjectContext.quick_key_for`)."""
+        answer of the project: `ProjectContext.quick_key_for`). `stamp`: the file's
+        `settled_stamp`, if it stood for the same bytes before and after the lint."""
         self._entries[path] = {
             "digest": digest,
             "quick": quick,
+            "stamp": stamp,
             "edits": edits,
             "seen": self._today,
             "diagnostics": [_diagnostic_to_row(diagnostic) for diagnostic in diagnostics],
@@ -163,6 +219,14 @@ class ResultCache:
         entry = self._entries.get(path)
         if isinstance(entry, dict) and entry.get("quick") != quick:
             entry["quick"] = quick
+            self._dirty = True
+
+    def note_stamp(self, path: str, stamp: list[int]) -> None:
+        """The entry of `path`, just found by the digest of bytes read after `stamp` was
+        taken, is found by `stamp` next time."""
+        entry = self._entries.get(path)
+        if isinstance(entry, dict) and entry.get("stamp") != stamp:
+            entry["stamp"] = stamp
             self._dirty = True
 
     def save(self) -> None:

@@ -260,14 +260,23 @@ def _main(argv: Optional[Sequence[str]]) -> int:
     else:
         cache = None if args.no_cache or fix_mode is not None else ResultCache.load(_cache_folder(args), settings)
         files = list(discover(args.paths or ["."], discovery))
+        if cache is not None:  # before anything reads them
+            cache.take_stamps([found.path for found in files if not found.error])
         given = [path for path in args.paths or ["."] if os.path.exists(path)]
         store = None if args.no_cache else summary_store(_cache_folder(args))
         if args.isolated_modules:
             result = run(files, settings, args.jobs, fix_mode, cache, edits)
         elif fix_mode is None:
-            from qlint.whole_project import run_whole_project
+            from qlint.project.snapshot import kept_context
 
-            result = run_whole_project(files, settings, args.jobs, cache, edits, given, store, discovery.exclude)
+            linted = [found.path for found in files if not found.error]
+            kept = kept_context(store, given, discovery.exclude, linted)
+            if kept is not None:  # nothing the projects' index is built from has changed
+                result = run(files, settings, args.jobs, None, cache, edits, kept)
+            else:
+                from qlint.whole_project import run_whole_project
+
+                result = run_whole_project(files, settings, args.jobs, cache, edits, given, store, discovery.exclude)
         else:
             from qlint.project.context import build_context
 

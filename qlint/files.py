@@ -15,7 +15,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Union
 
 import pathspec
 
@@ -47,15 +47,7 @@ def is_excluded(path: str, patterns: tuple[str, ...], is_dir: bool = False) -> b
 
     A pattern that ends in `/` matches directories only, as in ruff and `.gitignore`.
     """
-    compiled = _compiled(patterns, is_dir)
-    if compiled is None:
-        return False
-    whole, tail = compiled
-    posix = path.replace(os.sep, "/").rstrip("/")
-    name = posix.rsplit("/", 1)[-1]
-    if whole.match(name) or whole.match(posix):
-        return True
-    return tail.match(os.path.abspath(path).replace(os.sep, "/")) is not None
+    return _matches(_compiled(patterns, is_dir), path, os.path.abspath(path))
 
 
 @functools.lru_cache(maxsize=16)
@@ -104,10 +96,11 @@ def discover(paths: list[str], options: DiscoveryOptions = DiscoveryOptions()) -
 
 
 class _Ignores:
-    """The .gitignore files in force at a point of the walk, outermost first."""
+    """The .gitignore files in force at a point of the walk, outermost first, each with
+    its folder as a normalized absolute path."""
 
     def __init__(self, specs: list[tuple[str, pathspec.GitIgnoreSpec]]) -> None:
-        self.specs = specs
+        self.specs = [(os.path.abspath(base), spec) for base, spec in specs]
 
     @classmethod
     def above(cls, top: str) -> _Ignores:
@@ -135,14 +128,23 @@ class _Ignores:
         return cls(found.specs + ([(str(folder), spec)] if spec is not None else []))
 
     def with_directory(self, folder: str) -> _Ignores:
-        spec = _load(Path(folder) / ".gitignore")
-        return self if spec is None else _Ignores(self.specs + [(str(Path(folder).absolute()), spec)])
+        spec = _load(os.path.join(folder, ".gitignore"))
+        return self if spec is None else _Ignores(self.specs + [(folder, spec)])
 
     def ignores(self, path: str, is_dir: bool = False) -> bool:
-        absolute = str(Path(path).absolute())
+        return self.ignores_absolute(os.path.abspath(path), is_dir)
+
+    def ignores_absolute(self, absolute: str, is_dir: bool = False) -> bool:
+        """`ignores` for a normalized absolute path: each path from a folder is cut from the
+        string, which is what `os.path.relpath` gives for a path inside the folder."""
         decided: Optional[bool] = None
         for base, spec in self.specs:
-            relative = os.path.relpath(absolute, base)
+            if absolute == base:
+                relative = "."
+            elif absolute.startswith(base if base.endswith(os.sep) else base + os.sep):
+                relative = absolute[len(base.rstrip(os.sep)) + 1 :]
+            else:
+                continue  # outside the folder: relpath would start with ".."
             if relative.startswith(".."):
                 continue
             relative = relative.replace(os.sep, "/") + ("/" if is_dir else "")
@@ -161,7 +163,7 @@ def _why_unreachable(path: str) -> str:
     return "broken symbolic link"
 
 
-def _load(path: Path) -> Optional[pathspec.GitIgnoreSpec]:
+def _load(path: Union[str, Path]) -> Optional[pathspec.GitIgnoreSpec]:
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:
             return pathspec.GitIgnoreSpec.from_lines(handle.read().splitlines())
@@ -170,49 +172,77 @@ def _load(path: Path) -> Optional[pathspec.GitIgnoreSpec]:
 
 
 def _walk(top: str, options: DiscoveryOptions) -> Iterator[Discovered]:
-    seen: set[tuple[int, int]] = set()
+    """`top`'s files as `os.walk` (top down, no symlinked folders entered) with sorted
+    names would give them, but with `os.scandir`'s entries and string paths: one listing
+    per folder, each path's absolute form built once (pathlib was most of a walk's cost)."""
     use_git = options.respect_gitignore
     above = _Ignores.above(top) if use_git else _Ignores([])
     if above.ignores(top, is_dir=True):
         above = _Ignores([])  # a folder named on the command line is linted even if git ignores it
-    ignores_of: dict[str, _Ignores] = {top: above.with_directory(top) if use_git else above}
-    unreadable: list[OSError] = []  # folders os.walk could not list: errors, as unreadable files are
-    for root, dirs, files in os.walk(top, onerror=unreadable.append, followlinks=False):
-        yield from _unreadable(unreadable)
-        try:
-            stat = os.stat(root)
-        except OSError as error:
-            dirs[:] = []
-            yield Discovered(root, f"cannot read: {error.strerror or error}")
-            continue
-        if (stat.st_dev, stat.st_ino) in seen:
-            dirs[:] = []
-            continue
-        seen.add((stat.st_dev, stat.st_ino))
-        ignores = ignores_of.pop(root, _Ignores([]))
-        kept = []
-        for name in sorted(dirs):
-            path = os.path.join(root, name)
-            if is_excluded(path, options.exclude, is_dir=True) or os.path.exists(os.path.join(path, "pyvenv.cfg")):
-                continue
-            if use_git and ignores.ignores(path, is_dir=True):
-                continue
-            kept.append(name)
-            ignores_of[path] = ignores.with_directory(path) if use_git else ignores
-        dirs[:] = kept
-        for name in sorted(files):
-            path = os.path.join(root, name)
-            if not name.endswith(".py") or is_excluded(path, options.exclude):
-                continue
-            if use_git and ignores.ignores(path):
-                continue
-            unreachable = os.path.islink(path) and not os.path.exists(path)
-            yield Discovered(path, _why_unreachable(path) if unreachable else "")
-    yield from _unreadable(unreadable)
+    yield from _walk_folder(top, os.path.abspath(top), above, options, set())
 
 
-def _unreadable(errors: list[OSError]) -> Iterator[Discovered]:
-    """The folders the walk could not list, reported once each."""
-    while errors:
-        error = errors.pop(0)
+def _walk_folder(
+    folder: str, absolute: str, ignores: _Ignores, options: DiscoveryOptions, seen: set[tuple[int, int]]
+) -> Iterator[Discovered]:
+    """One folder (`absolute`: its normalized absolute path), then each folder kept in it.
+    `ignores`: the .gitignore files above it; its own is read here."""
+    use_git = options.respect_gitignore
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as error:  # a folder that cannot be listed is an error, as an unreadable file is
         yield Discovered(str(error.filename), f"cannot read: {error.strerror or error}")
+        return
+    try:
+        stat = os.stat(folder)
+    except OSError as error:
+        yield Discovered(folder, f"cannot read: {error.strerror or error}")
+        return
+    if (stat.st_dev, stat.st_ino) in seen:
+        return
+    seen.add((stat.st_dev, stat.st_ino))
+    if use_git and any(entry.name == ".gitignore" for entry in entries):
+        ignores = ignores.with_directory(absolute)
+    folder_patterns = _compiled(options.exclude, True)
+    file_patterns = _compiled(options.exclude, False)
+    # What os.path.join(folder, name) gives, by concatenation (a walk joins every name twice).
+    shown = folder if folder.endswith(os.sep) else folder + os.sep
+    full = absolute if absolute.endswith(os.sep) else absolute + os.sep
+    kept = []
+    files = []
+    for entry in entries:
+        name = entry.name
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if not is_dir:
+            if name.endswith(".py"):
+                files.append(entry)
+            continue
+        path = shown + name
+        if _matches(folder_patterns, path, full + name) or os.path.exists(os.path.join(path, "pyvenv.cfg")):
+            continue
+        if use_git and ignores.ignores_absolute(full + name, is_dir=True):
+            continue
+        kept.append(entry)
+    for entry in files:
+        path = shown + entry.name
+        if _matches(file_patterns, path, full + entry.name) or (use_git and ignores.ignores_absolute(full + entry.name)):
+            continue
+        unreachable = entry.is_symlink() and not os.path.exists(path)
+        yield Discovered(path, _why_unreachable(path) if unreachable else "")
+    for entry in kept:
+        if not entry.is_symlink():
+            yield from _walk_folder(shown + entry.name, full + entry.name, ignores, options, seen)
+
+
+def _matches(compiled: Optional[tuple[re.Pattern[str], re.Pattern[str]]], path: str, absolute: str) -> bool:
+    """`is_excluded` for a path whose normalized absolute form is known already."""
+    if compiled is None:
+        return False
+    whole, tail = compiled
+    posix = path.replace(os.sep, "/").rstrip("/")
+    return bool(whole.match(posix.rsplit("/", 1)[-1]) or whole.match(posix)
+                or tail.match(absolute.replace(os.sep, "/")))

@@ -1,27 +1,26 @@
 """Many files: read, lint (or fix) in a process pool, return results in a stable order.
 
 The engine (and LibCST with it) is imported only when a file has to be linted: a run
-whose every file is in the cache never pays for it.
+whose every file is in the cache never pays for it, nor for the process pool's modules,
+the screen, or the project index's (a warm run imports little more than the cache).
 """
 
 from __future__ import annotations
 
 import contextlib
-import difflib
 import errno
 import os
 import stat
-import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from qlint.cache import ResultCache, content_digest
+from qlint.cache import ResultCache, content_digest, settled_stamp
 from qlint.diagnostic import Diagnostic, Problem
 from qlint.files import Discovered
-from qlint.project.context import ProjectContext
-from qlint.screen import Verdict, screen
 from qlint.settings import Settings
+
+if TYPE_CHECKING:
+    from qlint.project.context import ProjectContext
 
 # Below this many files a pool costs more than it saves.
 POOL_THRESHOLD = 8
@@ -80,6 +79,8 @@ def lint_file(
         return FileResult(errors=[error or f"{path}: cannot read"])
     digest = result_key(source, path, project)
     if fix_mode is None:
+        from qlint.screen import Verdict, screen
+
         view = project.view_for(path) if project is not None else None
         verdict = screen(source, path, settings, view) if screen_first else Verdict(True)
         if not verdict.may_fire:
@@ -113,6 +114,8 @@ def lint_file(
 
 def write_atomically(path: str, data: bytes) -> None:
     """Replace the file's bytes in one step (temporary file + rename), keeping its mode."""
+    import tempfile
+
     target = os.path.realpath(path)  # a symlink stays a symlink; its target changes
     mode = stat.S_IMODE(os.stat(target).st_mode)
     if not os.access(target, os.W_OK) or not mode & stat.S_IWUSR:  # read-only: not ours to replace
@@ -132,6 +135,8 @@ def write_atomically(path: str, data: bytes) -> None:
 
 def unified_diff(path: str, before: bytes, after: bytes) -> str:
     """A unified diff of two versions of a file, as `git diff` and `ruff --diff` print it."""
+    import difflib
+
     from qlint.screen import decode
 
     old, new = decode(before).splitlines(keepends=True), decode(after).splitlines(keepends=True)
@@ -200,8 +205,19 @@ def run(
     outcomes: dict[str, FileResult] = {}
     missing = [path for path in paths if path not in (settled or {})]
     quick: dict[str, str] = {}  # path -> its quick key (qlint.cache), when the cache is used
+    # path -> its settled stamp, taken before the run first read it
+    stamps: dict[str, list[int]] = dict(cache.stamps) if cache is not None else {}
     if cache is not None and fix_mode is None:
         for path in missing:
+            stamp = stamps.get(path) or settled_stamp(path)
+            if stamp is not None:
+                stamps[path] = stamp
+                hit = cache.lookup_unread(
+                    path, stamp, project.quick_key_for(path) if project is not None else "", edits=edits
+                )
+                if hit is not None:  # the stamp stands for the bytes: nothing to read
+                    outcomes[path] = FileResult(hit[0], hit[1])
+                    continue
             source, _ = read_source(path)
             if source is None:
                 continue
@@ -213,6 +229,8 @@ def run(
                     cache.note_quick(path, quick[path])
             if hit is not None:
                 outcomes[path] = FileResult(hit[0], hit[1])
+                if stamp is not None:
+                    cache.note_stamp(path, stamp)
     missing = [path for path in missing if path not in outcomes]
     jobs = jobs or os.cpu_count() or 1
     if len(missing) < POOL_THRESHOLD:  # a few files: most hold no queue, and need no LibCST
@@ -220,6 +238,8 @@ def run(
     elif jobs <= 1:
         linted = _lint_chunk(missing, settings, fix_mode, edits, project)
     else:
+        from concurrent.futures import ProcessPoolExecutor
+
         size = max(1, len(missing) // (jobs * 8))
         chunks = [missing[i : i + size] for i in range(0, len(missing), size)]
         with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(settings, fix_mode, edits, project)) as pool:
@@ -230,7 +250,11 @@ def run(
             if path not in quick:
                 source, _ = read_source(path)
                 quick[path] = quick_key(source, path, project) if source is not None else ""
-            cache.store(path, outcome.digest, outcome.diagnostics, outcome.errors, edits=edits, quick=quick[path])
+            # Kept only if the file did not change from before its first read until now.
+            stamp = stamps.get(path)
+            kept = stamp if stamp is not None and settled_stamp(path) == stamp else None
+            cache.store(path, outcome.digest, outcome.diagnostics, outcome.errors, edits=edits, quick=quick[path],
+                        stamp=kept)
     for path in paths:
         outcome = outcomes[path]
         result.diagnostics.extend(outcome.diagnostics)

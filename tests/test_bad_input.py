@@ -6,6 +6,7 @@ Each case mentions get() and task_done(), so the text gate lets it through.
 from __future__ import annotations
 
 import ast
+import concurrent.futures
 
 import pytest
 
@@ -150,7 +151,7 @@ def test_corpus_output_does_not_depend_on_jobs(corpus_files, corpus_run, tmp_pat
     runs = [run(corpus_files, Settings(), jobs=1), run(corpus_files, Settings(), jobs=2, cache=cache())]
     with monkeypatch.context() as patch:  # every file must come from the cache now
         patch.setattr(runner, "lint_file", lambda *args: pytest.fail(f"linted, not read from the cache: {args[0]}"))
-        patch.setattr(runner, "ProcessPoolExecutor", lambda *args, **kwargs: pytest.fail("a pool for cached files"))
+        patch.setattr(concurrent.futures, "ProcessPoolExecutor", lambda *args, **kwargs: pytest.fail("a pool for cached files"))
         runs.append(run(corpus_files, Settings(), jobs=2, cache=cache()))
     for other in runs:
         assert other.diagnostics == corpus_run.diagnostics

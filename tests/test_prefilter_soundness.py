@@ -10,9 +10,11 @@ so turning the prefilter off here holds whatever start method a process pool wou
 
 from __future__ import annotations
 
+import concurrent.futures
+
 import pytest
 
-from qlint import engine, runner
+from qlint import engine
 from qlint.runner import run
 from qlint.settings import Settings
 
@@ -35,7 +37,7 @@ def test_corpus_output_is_the_same_without_the_prefilter(settings: Settings, cor
         return set(codes)
 
     monkeypatch.setattr(engine, "possible_rules", every_rule_is_possible)
-    monkeypatch.setattr(runner, "ProcessPoolExecutor", _no_pool)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", _no_pool)
     everything = run(corpus_files, settings, jobs=1)
     assert len(asked) > 100, "the run without the prefilter must reach the prefilter's place in the engine"
     assert prefiltered.diagnostics == everything.diagnostics

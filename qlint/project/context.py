@@ -7,6 +7,9 @@ the changed files) see the same joins and report the same findings. The files of
 project are those `qlint ROOT` would lint by default (`.gitignore` honoured, virtual
 environments, `build`, ... skipped), with the run's exclusions (`[tool.qlint]` and
 `--exclude`/`--extend-exclude`): an excluded file is neither reported nor read.
+
+The index's modules (and CPython's `ast` with them) are imported only when an index is
+built: a run that finds its context kept (qlint/project/snapshot.py) does not need them.
 """
 
 from __future__ import annotations
@@ -16,17 +19,18 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Optional, Sequence, Union
 
 from qlint.collector import collector_paused
-from qlint.project.exports import ExportsStore, exports_file
-from qlint.project.index import ProjectIndex, summarize_file
 from qlint.project.layout import ROOT_MARKERS, find_root
-from qlint.project.reading import Reading, reading_of
-from qlint.project.source import read_bytes
 from qlint.project.stored import JsonStore, stamp_of
-from qlint.project.summary import ModuleSummary
 from qlint.project.view import Location, MadeQueue, ProjectView, Target
+
+if TYPE_CHECKING:
+    from qlint.project.exports import ExportsStore
+    from qlint.project.index import ProjectIndex
+    from qlint.project.reading import Reading
+    from qlint.project.summary import ModuleSummary
 
 
 @dataclass
@@ -40,7 +44,10 @@ class ProjectContext:
     targets: dict[str, dict[str, Target]] = field(default_factory=dict)  # per project root
     made: dict[str, dict[str, MadeQueue]] = field(default_factory=dict)  # per project root
     modules: dict[str, str] = field(default_factory=dict)  # absolute path -> its module name
-    _root_digests: dict[str, str] = field(default_factory=dict)  # quick_key_for's, per project root
+    _root_digests: dict[str, str] = field(default_factory=dict, compare=False)  # quick_key_for's, per project root
+    # quick_key_for's answers, per absolute path (a context is not changed once built): a kept
+    # context (qlint/project/snapshot.py) brings them along, so a warm run digests no answers.
+    quick_keys: dict[str, str] = field(default_factory=dict, compare=False)
 
     def view_for(self, path: str) -> Optional[ProjectView]:
         absolute = os.path.abspath(path)
@@ -59,6 +66,9 @@ class ProjectContext:
         the text: the file's own answers and every answer its project holds for any file.
         A cached result found under it needs no narrowing (the cheap first look-up)."""
         absolute = os.path.abspath(path)
+        known = self.quick_keys.get(absolute)
+        if known is not None:
+            return known
         root = self.roots.get(absolute, "")
         if root not in self._root_digests:
             data = [
@@ -74,7 +84,8 @@ class ProjectContext:
             sorted([list(k), v] for k, v in own.parameters.items()),
         ]
         data = [self.modules.get(absolute, ""), root, self._root_digests[root], answers]
-        return hashlib.sha256(json.dumps(data).encode()).hexdigest()[:16]
+        self.quick_keys[absolute] = hashlib.sha256(json.dumps(data).encode()).hexdigest()[:16]
+        return self.quick_keys[absolute]
 
     def key_for(self, path: str, source: Union[str, bytes]) -> str:
         """What a cached result of `path` depends on besides its bytes: the digest of the
@@ -94,6 +105,9 @@ class SummaryStore(JsonStore):
     """Summaries kept between runs (qlint/project/stored.py), by gate and path."""
 
     def read(self, path: str, gated: bool) -> Optional[ModuleSummary]:
+        from qlint.project.index import summarize_file
+        from qlint.project.summary import ModuleSummary
+
         key = f"{int(gated)}{path}"
         stamp = stamp_of(path)
         if stamp is None:
@@ -155,6 +169,9 @@ _CHUNK_FILES = 32  # files a worker reads at a time
 def _read_chunk(paths: list[str]) -> list[Reading]:
     """The reading of each file (qlint/project/reading.py): in a worker, without the
     garbage collector walking each file's tree as it grows (qlint/collector.py)."""
+    from qlint.project.reading import reading_of
+    from qlint.project.source import read_bytes
+
     done = []
     for path in paths:
         stamp, source = read_bytes(path)
@@ -178,7 +195,7 @@ def by_size(paths: list[str]) -> list[str]:
 def project_files(root: str, exclude: Optional[tuple[str, ...]] = None, walked: Optional[list[str]] = None) -> list[str]:
     """The files of a project: what `qlint ROOT` lints, with the run's exclusions, but for
     the folders below it that hold a project of their own (a pyproject.toml). `walked`: the
-    files the run found walking ROOT already, with the same exclusions."""
+    files the run found walking ROOT already, with the same exclusions, as absolute paths."""
     from qlint.files import DEFAULT_EXCLUDE, DiscoveryOptions, discover
 
     options = DiscoveryOptions(exclude=DEFAULT_EXCLUDE if exclude is None else exclude)
@@ -194,9 +211,8 @@ def project_files(root: str, exclude: Optional[tuple[str, ...]] = None, walked: 
         return nested[folder]
 
     if walked is None:
-        walked = [found.path for found in discover([root], options) if not found.error]
-    files = [os.path.abspath(path) for path in walked]
-    return [file for file in files if not inside_another(os.path.dirname(file))]
+        walked = [os.path.abspath(found.path) for found in discover([root], options) if not found.error]
+    return [file for file in walked if not inside_another(os.path.dirname(file))]
 
 
 def build_context(
@@ -207,6 +223,8 @@ def build_context(
     `store_file`: where summaries are kept between runs (qlint.cache.summary_store), None: nowhere;
     `exclude`: the run's exclusion patterns (default: qlint's); `jobs`: processes for a cold start;
     `linted`: the files the run lints, some perhaps in projects nested below the paths."""
+    from qlint.project.exports import ExportsStore, exports_file
+
     projects = plan_projects(paths, exclude, linted)
     store = SummaryStore(store_file)
     exports = ExportsStore(exports_file(store_file))
@@ -218,11 +236,12 @@ def plan_projects(paths: list[str], exclude: Optional[tuple[str, ...]] = None, l
                   ) -> dict[str, list[str]]:
     """The projects of a run over `paths` (see build_context): each root and its files."""
     projects: dict[str, list[str]] = {}
-    walked: dict[str, list[str]] = {}  # a folder given -> the files the run found in it
+    walked: dict[str, list[str]] = {}  # a folder given -> the files the run found in it (absolute)
+    absolute = [os.path.abspath(path) for path in linted]  # once: a run lints thousands of files
     for path in paths if linted else ():
         if os.path.isdir(path):
             folder = os.path.abspath(path)
-            walked[folder] = [f for f in linted if os.path.abspath(f).startswith(folder + os.sep)]
+            walked[folder] = [f for f in absolute if f.startswith(folder + os.sep)]
     for path in sorted(paths):
         root = find_root(path)
         if root not in projects:
@@ -236,10 +255,9 @@ def plan_projects(paths: list[str], exclude: Optional[tuple[str, ...]] = None, l
     # A linted file in a project of its own below a folder given (`qlint fixtures/` and
     # fixtures/projects/cycle/pyproject.toml): judged with that project, as when named alone.
     held = {file for files in projects.values() for file in files}
-    for path in linted:
-        absolute = os.path.abspath(path)
-        if absolute not in held:
-            root = find_root(absolute)
+    for file in absolute:
+        if file not in held:
+            root = find_root(file)
             if root not in projects and any(os.path.isfile(os.path.join(root, m)) for m in ROOT_MARKERS):
                 projects[root] = project_files(root, exclude)
                 held.update(projects[root])
@@ -248,7 +266,13 @@ def plan_projects(paths: list[str], exclude: Optional[tuple[str, ...]] = None, l
 
 def index_projects(projects: dict[str, list[str]], store: SummaryStore, exports: ExportsStore) -> ProjectContext:
     """The context of `projects`, from the summaries and exports in the stores (what they
-    lack is read as the index asks); the stores are saved."""
+    lack is read as the index asks); the stores are saved, and the context is kept beside
+    them for a run that finds nothing changed (qlint/project/snapshot.py)."""
+    from qlint.project.index import ProjectIndex
+    from qlint.project.snapshot import save_context, snapshot_file, state_of
+
+    kept = snapshot_file(store.file)
+    state = state_of(projects) if kept is not None else ""  # before the index reads any file
     context = ProjectContext()
     for root, files in sorted(projects.items()):
         if files:
@@ -256,6 +280,7 @@ def index_projects(projects: dict[str, list[str]], store: SummaryStore, exports:
                 add_index(context, ProjectIndex.build(root, files, read=store.read, read_exports=exports.read))
     store.save()
     exports.save()
+    save_context(kept, state, context)
     return context
 
 
