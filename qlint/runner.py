@@ -43,6 +43,7 @@ class FileResult:
     digest: str = ""  # of the bytes linted; "" if the file could not be read
     fixed: int = 0
     diff: str = ""
+    quick: str = ""  # the cache's quick key (quick_key), when found where the bytes were read
 
 
 @dataclass
@@ -77,20 +78,20 @@ def lint_file(
     source, error = read_source(path)
     if source is None:
         return FileResult(errors=[error or f"{path}: cannot read"])
-    digest = result_key(source, path, project)
+    digest, quick = cache_keys(source, path, project)
     if fix_mode is None:
         from qlint.screen import Verdict, screen
 
         view = project.view_for(path) if project is not None else None
         verdict = screen(source, path, settings, view) if screen_first else Verdict(True)
         if not verdict.may_fire:
-            return FileResult([], [], digest)  # what the engine would find
+            return FileResult([], [], digest, quick=quick)  # what the engine would find
         from qlint.engine import FIX_EDITS, FIX_MARKS, check_source
 
         report = check_source(
             source, path, settings, fixes=FIX_EDITS if edits else FIX_MARKS, project=view, tree=verdict.tree
         )
-        return FileResult(report.diagnostics, report.errors, digest)
+        return FileResult(report.diagnostics, report.errors, digest, quick=quick)
     from qlint.fix import fix_source
 
     view = project.view_for(path) if project is not None else None
@@ -157,6 +158,14 @@ def quick_key(source: bytes, path: str, project: Optional[ProjectContext]) -> st
     project; no text is narrowed. Alone (no project), the same as `result_key`."""
     quick = project.quick_key_for(path) if project is not None else ""
     return content_digest(source) + (f":{quick}" if quick else "")
+
+
+def cache_keys(source: bytes, path: str, project: Optional[ProjectContext]) -> tuple[str, str]:
+    """`result_key` and `quick_key` of a file, its bytes hashed once."""
+    content = content_digest(source)
+    extra = project.key_for(path, source) if project is not None else ""
+    quick = project.quick_key_for(path) if project is not None else ""
+    return content + (f":{extra}" if extra else ""), content + (f":{quick}" if quick else "")
 
 
 def _lint_chunk(
@@ -247,6 +256,8 @@ def run(
     for path, outcome in [*zip(missing, linted), *(settled or {}).items()]:
         outcomes[path] = outcome
         if cache is not None and fix_mode is None and outcome.digest:
+            if path not in quick and outcome.quick:
+                quick[path] = outcome.quick
             if path not in quick:
                 source, _ = read_source(path)
                 quick[path] = quick_key(source, path, project) if source is not None else ""

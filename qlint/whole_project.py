@@ -32,7 +32,7 @@ from qlint.project.gates import needed_rules, possibly_needed_besides
 from qlint.project.reading import Reading, reading_of
 from qlint.project.source import read_bytes
 from qlint.project.view import ProjectView, import_words_of
-from qlint.runner import POOL_THRESHOLD, FileResult, RunResult, read_source, result_key, run
+from qlint.runner import POOL_THRESHOLD, FileResult, RunResult, cache_keys, read_source, result_key, run
 from qlint.settings import Settings
 
 # What the first pass sends back for a file: its reading for the index (None: the store
@@ -89,11 +89,26 @@ def run_whole_project(
         again = by_size(again)
         views = [context.view_for(path) for path in again]
         settled.update(zip(again, pool.map(_lint_with_view, again, repeat(settings), repeat(edits), views)))
-    if cache is not None:  # keyed as a later run will look them up: with the file's view
-        for path, result in settled.items():
-            source, _ = read_source(path)
-            result.digest = result_key(source, path, context) if source is not None else ""
+        if cache is not None:  # keyed as a later run will look them up: with the file's view, by the workers
+            kept = [(path, result.digest) for path, result in settled.items() if result.digest]
+            parts = [kept[start :: jobs * 2] for start in range(jobs * 2)]
+            for keys in pool.map(_cache_keys_chunk, parts, repeat(context)):
+                for path, digest, quick in keys:
+                    settled[path].digest, settled[path].quick = digest, quick
     return run(files, settings, jobs, None, cache, edits, context, settled)
+
+
+def _cache_keys_chunk(files: list[tuple[str, str]], context: ProjectContext) -> list[tuple[str, str, str]]:
+    """(path, result key, quick key) of each (path, digest of the bytes it was linted from):
+    in a worker. A file whose bytes changed since is not kept: ("", "")."""
+    keys = []
+    for path, linted in files:
+        source, _ = read_source(path)
+        if source is None or result_key(source, path, None) != linted:
+            keys.append((path, "", ""))
+        else:
+            keys.append((path, *cache_keys(source, path, context)))
+    return keys
 
 
 def _lint_with_view(path: str, settings: Settings, edits: bool, view: Optional[ProjectView]) -> FileResult:
@@ -104,7 +119,7 @@ def _lint_with_view(path: str, settings: Settings, edits: bool, view: Optional[P
     from qlint.engine import FIX_EDITS, FIX_MARKS, check_source
 
     report = check_source(source, path, settings, fixes=FIX_EDITS if edits else FIX_MARKS, project=view)
-    return FileResult(report.diagnostics, report.errors)
+    return FileResult(report.diagnostics, report.errors, result_key(source, path, None))
 
 
 def _may_differ(

@@ -118,6 +118,23 @@ def test_what_one_pass_stores_serves_the_next_run_whole(tmp_path: Path, monkeypa
     assert _lines(second) == _lines(first) and first.diagnostics
 
 
+def test_a_file_changed_since_its_lint_is_not_keyed(tmp_path: Path) -> None:
+    """The workers key each result by the bytes it was linted from: a file whose bytes
+    differ by then gets no key, and is not cached."""
+    from qlint.runner import cache_keys, result_key
+
+    (tmp_path / "pyproject.toml").write_text("")
+    path = tmp_path / "drain.py"
+    path.write_text("def drain(client):\n    client.inbox.join()\n")
+    context = build_context([str(tmp_path)])
+    linted = result_key(path.read_bytes(), str(path), None)
+    assert whole_project._cache_keys_chunk([(str(path), linted)], context) == [
+        (str(path), *cache_keys(path.read_bytes(), str(path), context))
+    ]
+    path.write_text("def drain(client):\n    client.outbox.join()\n")
+    assert whole_project._cache_keys_chunk([(str(path), linted)], context) == [(str(path), "", "")]
+
+
 def test_one_pass_reports_bad_input_as_two_passes_do(tmp_path: Path) -> None:
     """Files that do not decode, parse or read give the same findings and errors either way."""
     import os
