@@ -12,6 +12,27 @@ import pytest
 from qlint import runner
 from qlint.cli import main
 
+# A queue in orders.py, joined in checkout.py.
+ORDERS = """\
+import queue
+
+orders = queue.Queue()
+
+
+def process_orders():
+    while True:
+        order = orders.get()
+        print(order)
+        orders.task_done()
+"""
+CHECKOUT = """\
+import orders
+
+# wait for the orders to be processed
+def checkout():
+    orders.orders.join()
+"""
+
 
 def recording_project(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str], name: str = "app"

@@ -8,27 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.project_cache import recording_project, run_qlint
-
-ORDERS = """\
-import queue
-
-orders = queue.Queue()
-
-
-def process_orders():
-    while True:
-        order = orders.get()
-        print(order)
-        orders.task_done()
-"""
-CHECKOUT = """\
-import orders
-
-# wait for the orders to be processed
-def checkout():
-    orders.orders.join()
-"""
+from tests.project_cache import CHECKOUT, ORDERS, recording_project, run_qlint
 
 
 @pytest.fixture

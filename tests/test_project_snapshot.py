@@ -14,27 +14,8 @@ from qlint.files import DEFAULT_EXCLUDE
 from qlint.project import layout, snapshot
 from qlint.project.context import build_context
 from qlint.project.index import ProjectIndex
-from tests.project_cache import recording_project, run_qlint
+from tests.project_cache import CHECKOUT, ORDERS, recording_project, run_qlint
 
-ORDERS = """\
-import queue
-
-orders = queue.Queue()
-
-
-def process_orders():
-    while True:
-        order = orders.get()
-        print(order)
-        orders.task_done()
-"""
-CHECKOUT = """\
-import orders
-
-# wait for the orders to be processed
-def checkout():
-    orders.orders.join()
-"""
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
