@@ -12,6 +12,7 @@ import re
 import sys
 from typing import Any, Callable, Iterable, Optional, Union
 
+from qlint.code_fields import CODE_FIELDS, code_fields
 from qlint.registry import QUEUE_METHODS, SUBMITTERS
 
 _WORD = re.compile(r"[^\W\d]\w*")
@@ -144,7 +145,7 @@ class Summary:
             visit = visits.get(kind)
             if visit is not None and visit(self, node, context):
                 continue  # the visit pushed what it wants walked
-            for name in _FIELDS.get(kind) or _fields(kind):
+            for name in CODE_FIELDS.get(kind) or code_fields(kind):
                 value = getattr(node, name)
                 if value.__class__ is list:
                     for child in value:
@@ -154,7 +155,7 @@ class Summary:
                     append((value, context))
 
     def _children(self, node: ast.AST, context: Context, fields: Optional[Iterable[str]] = None) -> bool:
-        for name in _fields(node.__class__) if fields is None else fields:
+        for name in code_fields(node.__class__) if fields is None else fields:
             value = getattr(node, name)
             for child in value if isinstance(value, list) else [value]:
                 if child is not None and child.__class__ not in _LEAVES:
@@ -294,21 +295,6 @@ _LEAVES = frozenset(
     {ast.Name, ast.Constant, ast.Load, ast.Store, ast.Del, ast.MatchSingleton, type(None)}
     | {c for base in (ast.operator, ast.boolop, ast.cmpop, ast.unaryop) for c in base.__subclasses__()}
 )
-# Fields that hold identifiers, numbers or singletons, never code (import names are read by their visit).
-_NOT_CODE = frozenset(
-    {"ctx", "op", "ops", "id", "attr", "arg", "asname", "name", "names", "module", "level", "conversion",
-     "is_async", "kind", "kwd_attrs", "rest", "simple", "tag", "type_comment", "type_ignores", "n", "s"}
-)
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _fields(kind: type) -> tuple[str, ...]:
-    fields = _FIELDS.get(kind)
-    if fields is None:
-        fields = _FIELDS[kind] = tuple(f for f in getattr(kind, "_fields", ()) if f not in _NOT_CODE)
-    return fields
-
-
 def _words(node: ast.AST) -> list[str]:
     """The words of an annotation: names, attributes, and those of a string annotation."""
     if isinstance(node, ast.Name):

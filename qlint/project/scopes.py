@@ -20,29 +20,17 @@ from __future__ import annotations
 import ast
 from typing import Iterable, Optional
 
+from qlint.code_fields import CODE_FIELDS, code_fields
+
 # The id of the module, or of a def, class or lambda -> the nodes of its own scope.
 ScopeNodes = dict[int, list[ast.AST]]
 
-SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-_SCOPE_KINDS = frozenset(SCOPES)
+_SCOPE_KINDS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
 # Values that are never walked into: singletons, absent children, identifiers.
 _LEAVES = frozenset(
     {ast.Load, ast.Store, ast.Del, type(None), str, bytes, bool, int, float, complex, type(...)}
     | {kind for base in (ast.operator, ast.boolop, ast.cmpop, ast.unaryop) for kind in base.__subclasses__()}
 )
-# Fields that hold identifiers, numbers or import names, never code.
-_NOT_CODE = frozenset(
-    {"ctx", "op", "ops", "id", "attr", "arg", "asname", "name", "names", "module", "level", "conversion",
-     "is_async", "kind", "kwd_attrs", "rest", "simple", "tag", "type_comment", "type_ignores", "n", "s"}
-)
-_FIELDS: dict[type, tuple[str, ...]] = {ast.Name: (), ast.Constant: (), ast.MatchSingleton: ()}
-
-
-def _fields(kind: type) -> tuple[str, ...]:
-    fields = _FIELDS.get(kind)
-    if fields is None:
-        fields = _FIELDS[kind] = tuple(name for name in getattr(kind, "_fields", ()) if name not in _NOT_CODE)
-    return fields
 
 
 def scope_nodes(tree: ast.Module) -> ScopeNodes:
@@ -55,9 +43,9 @@ def scope_nodes(tree: ast.Module) -> ScopeNodes:
         node, own = pop()
         own.append(node)
         kind = node.__class__
-        fields = _FIELDS.get(kind)
+        fields = CODE_FIELDS.get(kind)
         if fields is None:
-            fields = _fields(kind)
+            fields = code_fields(kind)
         inner = None
         if kind in _SCOPE_KINDS:
             inner = found[id(node)] = []
@@ -83,9 +71,9 @@ def descendants(nodes: Iterable[ast.AST]) -> list[ast.AST]:
         node = pop()
         found.append(node)
         kind = node.__class__
-        fields = _FIELDS.get(kind)
+        fields = CODE_FIELDS.get(kind)
         if fields is None:
-            fields = _fields(kind)
+            fields = code_fields(kind)
         scope = kind in _SCOPE_KINDS
         for name in fields:
             if scope and name == "body":
