@@ -75,20 +75,19 @@ def run_whole_project(
                     store.keep(path, reading[1], reading[2])
                     exports.keep(path, reading[1], reading[3])
         context = index_projects(projects, store, exports)
-        again = []
-        for path in linted:
+        # A file that may differ is linted again by the workers (which have loaded LibCST
+        # already) as soon as it is found, while the rest are checked; the largest first,
+        # so that no big file starts last.
+        again = {}
+        for path in by_size(linted):
             first = passes.get(os.path.abspath(path))
             if first is None or first[2] is None:
                 continue  # not read: the run reports why
             if _may_differ(path, first[3], first[4], first[5], context):
-                again.append(path)
+                again[path] = pool.submit(_lint_with_view, path, settings, edits, context.view_for(path))
             else:
                 settled[path] = first[2]
-        # Linted again by the workers, which have loaded LibCST already; the largest first,
-        # so that no big file starts last.
-        again = by_size(again)
-        views = [context.view_for(path) for path in again]
-        settled.update(zip(again, pool.map(_lint_with_view, again, repeat(settings), repeat(edits), views)))
+        settled.update((path, linting.result()) for path, linting in again.items())
         if cache is not None:  # keyed as a later run will look them up: with the file's view, by the workers
             kept = [(path, result.digest) for path, result in settled.items() if result.digest]
             parts = [kept[start :: jobs * 2] for start in range(jobs * 2)]
