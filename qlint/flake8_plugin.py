@@ -8,7 +8,8 @@ engine's own gates decide the rest, once per file: the rules' text gates, then t
 gate on flake8's tree, as in `qlint`.
 
 `flake8 --jobs N` forks its workers after handing the plugin its options: the project
-view and the engine are made ready then, once, for all of them.
+view and the engine are made ready then, once, for all of them, and frozen for the
+cyclic collector, which each worker's collections then skip.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import ast
 import functools
+import gc
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Optional, Union
@@ -102,6 +104,10 @@ def _prepare_for_workers(given: tuple[str, ...], excluded: tuple[str, ...]) -> N
         import qlint.engine  # noqa: F401  (LibCST with it)
     except Exception:
         return
+    # What the workers inherit lives as long as they do: frozen, their cyclic collections
+    # (flake8 allocates a tree per file) do not walk it again and again.
+    gc.collect()
+    gc.freeze()
 
 
 class QlintChecker:
