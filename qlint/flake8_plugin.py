@@ -4,8 +4,12 @@
 Editors run flake8 on every save, so loading the plugin costs nothing: the engine (and
 LibCST with it) is imported only when a file holds a word that can make a name a queue
 (qlint/evidence.py), and each project's configuration is read once per process. The
-rules' text gates come before the tree gate, as in `qlint`: the tree gate walks the
-whole tree, the text gates a few words.
+engine's own gates decide the rest, once per file: the rules' text gates, then the tree
+gate on flake8's tree, as in `qlint`.
+
+`flake8 --jobs N` forks its workers after handing the plugin its options: the project
+view and the engine are made ready then, once, for all of them, and frozen for the
+cyclic collector, which each worker's collections then skip.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import argparse
 import ast
 import functools
+import gc
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Optional, Union
@@ -72,6 +77,39 @@ def _cache_folder(root: str) -> Path:
     return (found.resolve().parent if found is not None else Path.cwd()) / CACHE_DIR_NAME
 
 
+def _forks_workers(options: argparse.Namespace, given: tuple[str, ...]) -> bool:
+    """Whether flake8 will fork workers that each lint named files: more than one job, a
+    folder or several files given (else flake8 runs serially), `fork` as the start method."""
+    jobs = getattr(options, "jobs", None)
+    count = (os.cpu_count() or 1) if getattr(jobs, "is_auto", False) else getattr(jobs, "n_jobs", 1)
+    if not isinstance(count, int) or count < 2 or "-" in given:
+        return False
+    if len(given) < 2 and not os.path.isdir(given[0]):
+        return False
+    if os.environ.get("QLINT_ISOLATED_MODULES", "") not in ("", "0"):
+        return False
+    import multiprocessing
+
+    # What flake8's Pool will use, asked without fixing it (the first method is the default).
+    method = multiprocessing.get_start_method(allow_none=True) or multiprocessing.get_all_start_methods()[0]
+    return method == "fork"
+
+
+def _prepare_for_workers(given: tuple[str, ...], excluded: tuple[str, ...]) -> None:
+    """Build the project view of flake8's paths and import the engine in the process that
+    forks the workers: each would build and import its own, on its first file (every named
+    file asks for the view). A failure here is left for the file that meets it again."""
+    try:
+        project_for(given, excluded)
+        import qlint.engine  # noqa: F401  (LibCST with it)
+    except Exception:
+        return
+    # What the workers inherit lives as long as they do: frozen, their cyclic collections
+    # (flake8 allocates a tree per file) do not walk it again and again.
+    gc.collect()
+    gc.freeze()
+
+
 class QlintChecker:
     """flake8 AST plugin. flake8 applies its own `# noqa`, `--select` and per-file ignores on top."""
 
@@ -86,6 +124,8 @@ class QlintChecker:
         cls.given = tuple(sorted(getattr(options, "filenames", None) or ["."]))
         excluded = [*(getattr(options, "exclude", None) or []), *(getattr(options, "extend_exclude", None) or [])]
         cls.excluded = tuple(pattern for pattern in excluded if isinstance(pattern, str) and pattern)
+        if _forks_workers(options, cls.given):
+            _prepare_for_workers(cls.given, cls.excluded)
 
     def __init__(self, tree: ast.AST, filename: str, lines: list[str]) -> None:
         self.filename = filename
@@ -99,28 +139,18 @@ class QlintChecker:
             yield self._error(f"configuration: {settings}")
             return
         source = "".join(self.lines)
-        view = None
-        alone = may_hold_a_queue(source, settings)  # the text first (qlint/evidence.py), then the tree
-        if alone:
-            from qlint.engine import rules_for  # the rules' own text gates, as `qlint` asks them
-
-            codes = [rule.code for rule in rules_for(source, settings, self.filename if named else "")]
-            alone = bool(codes)
-            if alone and self.tree is not None:
-                from qlint.prefilter import possible_rules
-
-                alone = bool(possible_rules(self.tree, codes, settings))
-        if not alone:
+        view = self._view(named)
+        if not may_hold_a_queue(source, settings):  # the text first (qlint/evidence.py)
             # No rule can fire on the file alone; perhaps with what another module says
             # (`client.inbox.put(x)`, the asyncio queue built elsewhere).
             from qlint.project.gates import needed_rules
 
-            view = self._view(named)
             if view is None or not needed_rules(view, source):
-                return  # LibCST never parses this file
+                return  # the engine (and LibCST) is never loaded for this file
+        # The engine asks the rules' text gates, then the tree gate on flake8's tree, as
+        # `qlint` does: once, and LibCST parses only a file that one of them lets through.
         from qlint.engine import NO_FIXES, check_source
 
-        view = view or self._view(named)
         report = check_source(
             source, self.filename, settings, apply_noqa=False, tree=self.tree, fixes=NO_FIXES, steps=False,
             project=view,

@@ -1,18 +1,21 @@
 """Fix edits on demand: a plain lint renders no module; json/sarif edits cost a fixed
-number of module renders per file, whatever the number of fixes; the fast edits are the
-ones the reference way (one render per fix) gives; a marked fix is a fix that applies."""
+number of module renders per file, whatever the number of fixes (one, when each fix puts
+statements or a block in place); the fast edits are the ones the reference way (one
+render per fix) gives; a marked fix is a fix that applies."""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
+from typing import Callable, Optional
 
 import libcst as cst
 import pytest
 
 from qlint.cache import ResultCache
 from qlint.cli import main
+from qlint.diagnostic import SAFE, Fix
 from qlint.engine import FIX_EDITS, FIX_MARKS, NO_FIXES, check_source
 from qlint.files import Discovered
 from qlint.fixes import edits as fix_edits_module
@@ -46,11 +49,13 @@ def module_renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return renders
 
 
-def test_edits_of_many_fixes_cost_two_module_renders(module_renders: list[int]) -> None:
+def test_edits_of_many_fixes_cost_one_module_render(module_renders: list[int]) -> None:
     source = module_text(60, correct=False)
     report = check_source(source, "generated.py")  # what json and sarif ask for
     assert len(report.diagnostics) == 60 and all(d.fix is not None and d.fix.edits for d in report.diagnostics)
-    assert len(module_renders) == 2  # the module as it is, and with all 60 fixes applied (was 2 per fix)
+    # The module as it is; each fix's new block is rendered alone in its place (was the
+    # module with all 60 fixes applied too, and before that 2 renders per fix).
+    assert len(module_renders) == 1
 
 
 def test_marking_fixes_renders_nothing(module_renders: list[int]) -> None:
@@ -96,6 +101,101 @@ def test_fast_edits_are_the_reference_edits_and_marks_match_them(path: Path) -> 
         edits for _, edits in sorted(zip([d for d, _ in marked.fixes], reference))]
     for edits in reference:  # each edit, applied alone, leaves code that compiles
         compile(_applied(decode(source), edits), str(path), "exec", dont_inherit=True)
+
+
+def _hand_fixes(source: str, pick: Callable[[cst.CSTNode], Optional[cst.CSTNode]]) -> tuple[cst.Module, list[Fix]]:
+    """The module of `source`, and one fix per node for which `pick` gives a replacement."""
+    module = cst.parse_module(source)
+    found: list[Fix] = []
+
+    class Picker(cst.CSTVisitor):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            new = pick(node)
+            if new is not None:
+                found.append(Fix(SAFE, "hand-made", ((node, new),)))
+            return True
+
+    module.visit(Picker())
+    return module, found
+
+
+def _reference(module: cst.Module, fixes: list[Fix]) -> list[object]:
+    text = module.code
+    return [fix_edits_module._alone(module, text, fix, fix_edits_module._LineStarts(text)) for fix in fixes]
+
+
+def test_an_elif_replaced_stays_an_elif(module_renders: list[int]) -> None:
+    """An `elif` is an `If` rendered by its parent `If`: alone it would render as `if`."""
+    source = "if a:\n    x()\nelif b:\n    y()\n"
+    module, fixes = _hand_fixes(source, lambda n: _body_with_call(n, "z") if isinstance(n, cst.If)
+                                and n.test.deep_equals(cst.Name("b")) else None)
+    assert len(fixes) == 1
+    edits = fix_edits_module.fix_edits(module, fixes)
+    assert edits == _reference(module, fixes) and "if" not in str(edits)
+
+
+def test_a_small_statement_replaced_keeps_its_semicolon() -> None:
+    """`pass; b()`: the line, not the statement, writes the `;` between them (without it,
+    `ab()` would still compile)."""
+    module, fixes = _hand_fixes("pass; b()\n", lambda n: cst.Expr(cst.Name("a")) if isinstance(n, cst.Pass) else None)
+    assert len(fixes) == 1
+    edits = fix_edits_module.fix_edits(module, fixes)
+    assert edits == _reference(module, fixes) and edits[0][0].content == "a"
+
+
+def test_fixes_inside_one_another_or_on_one_node_take_the_general_way(module_renders: list[int]) -> None:
+    """Spliced in one text, a statement and a statement inside it would still compile here."""
+    source = "import os\nwhile a:\n    x()\n    y()\n"
+    nested, outer_and_inner = _hand_fixes(source, lambda n: _body_with_call(n, "z") if isinstance(n, cst.While)
+                                          else cst.SimpleStatementLine([cst.Expr(cst.Call(cst.Name("w")))])
+                                          if isinstance(n, cst.SimpleStatementLine) and "y()" in _code_of(n)
+                                          else None)
+    module, one = _hand_fixes(source, lambda n: _body_with_call(n, "z") if _innermost_block(n) else None)
+    same_node = [one[0], Fix(SAFE, "another", ((one[0].changes[0][0], _body_with_call(one[0].changes[0][0], "w")),))]
+    for tree, fixes in ((nested, outer_and_inner), (module, same_node)):
+        assert len(fixes) == 2
+        module_renders.clear()
+        edits = fix_edits_module.fix_edits(tree, fixes)
+        assert len(module_renders) == 3  # the module, then each fix applied in its own round
+        assert edits == _reference(tree, fixes)
+
+
+def test_a_file_without_a_final_newline_keeps_it_missing(module_renders: list[int]) -> None:
+    source = "def f():\n    while True:\n        x()\n\ndef g():\n    while True:\n        y()"
+    module, fixes = _hand_fixes(source, lambda n: _body_with_call(n, "z") if _innermost_block(n) else None)
+    assert len(fixes) == 2 and not module.has_trailing_newline
+    edits = fix_edits_module.fix_edits(module, fixes)
+    assert edits == _reference(module, fixes) and edits[1][0].content == "\n        z()"
+
+
+def test_blocks_replaced_in_place_at_every_depth(module_renders: list[int]) -> None:
+    """Tabs, a deeper block, a block after a colon: each put in place as the module would render it."""
+    source = "class C:\n\tdef f(self):\n\t\tif a:\n\t\t\tx()  # keep\n\t\t# footer\n\t\ty()\nwhile b: pass\n"
+    module, fixes = _hand_fixes(source, lambda n: _body_with_call(n, "z") if _innermost_block(n)
+                                else cst.IndentedBlock([cst.SimpleStatementLine([cst.Pass()])])
+                                if isinstance(n, cst.SimpleStatementSuite) else None)
+    assert len(fixes) == 2
+    edits = fix_edits_module.fix_edits(module, fixes)
+    assert len(module_renders) == 1
+    assert edits == _reference(module, fixes)
+
+
+def _innermost_block(node: cst.CSTNode) -> bool:
+    return isinstance(node, cst.IndentedBlock) and not any(isinstance(s, cst.BaseCompoundStatement) for s in node.body)
+
+
+def _code_of(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def _body_with_call(node: cst.CSTNode, name: str) -> Optional[cst.CSTNode]:
+    """`node`, a block or a compound statement, with `name()` added to its body's statements."""
+    block = node if isinstance(node, cst.IndentedBlock) else getattr(node, "body", None)
+    if not isinstance(block, cst.IndentedBlock):
+        return None
+    extra = cst.SimpleStatementLine([cst.Expr(cst.Call(cst.Name(name)))])
+    new_block = block.with_changes(body=[*block.body, extra])
+    return new_block if node is block else node.with_changes(body=new_block)
 
 
 def _applied(text: str, edits: tuple) -> str:  # type: ignore[type-arg]

@@ -454,3 +454,70 @@ def test_a_read_only_file_is_not_replaced_and_keeps_its_findings(tmp_path: Path,
     assert path.read_bytes() == BUGGY.encode("latin-1")
     assert err.strip() == f"qlint: {path}: cannot write the fixed file: the file is read-only"
     assert " QL104 " in out and "(0 fixed, 1 remaining)" in out
+
+
+def test_the_walk_to_a_call_statement_finds_what_the_full_walk_finds() -> None:
+    """`chain_to_call_statement` skips expressions: for every call of the fixtures, from
+    its top-level statement down, it gives the full walk's chain when the call is a line
+    of its own, and None otherwise."""
+    from qlint.fixes.blocks import chain_to, chain_to_call_statement, lone_call_statement
+
+    calls: list[cst.Call] = []
+
+    class Calls(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> None:
+            calls.append(node)
+
+    checked = Counter()
+    for path in fixture_files():
+        if b"task_done()" not in path.read_bytes():
+            continue  # the call the fixes look for
+        for statement in cst.parse_module(path.read_bytes()).body:
+            calls.clear()
+            statement.visit(Calls())
+            for call in calls:
+                full = chain_to(statement, call)
+                assert full is not None
+                alone = len(full) >= 3 and lone_call_statement(full[-3], call)
+                assert chain_to_call_statement(statement, call) == (full if alone else None), (path.name, alone)
+                checked[alone] += 1
+    assert checked[True] > 100 and checked[False] > 100
+
+
+@pytest.mark.parametrize("body, leaves", [
+    ("work(item)", False),
+    ("return item", True),
+    ("if item:\n    break", True),
+    ("continue", True),
+    ("q.task_done()", True),
+    ("callback = q.task_done", True),
+    ("while more():\n    break", False),
+    ("for part in item:\n    continue", False),
+    ("while more():\n    pass\nelse:\n    break", True),
+    ("for part in item:\n    return part", True),
+    ("def inner():\n    return q.task_done()", False),
+    ("handler = lambda: q.task_done()", False),
+    ("class Inner:\n    done = q.task_done", False),
+])
+def test_what_leaves_the_loop_or_acknowledges(body: str, leaves: bool) -> None:
+    """The statements QL104 would wrap in try/finally: not when they leave the consumer
+    loop or acknowledge themselves (a nested scope or loop has its own)."""
+    from qlint.fixes.blocks import leaves_or_acknowledges
+
+    assert leaves_or_acknowledges(cst.parse_module(body + "\n").body) is leaves
+
+
+@pytest.mark.parametrize("body, acknowledged", [
+    ("work(item)", False),
+    ("callback = q.task_done", True),
+    ("def inner():\n    q.task_done()", True),
+    ("finish(q)", True),
+])
+def test_what_acknowledges_within(body: str, acknowledged: bool) -> None:
+    """A `task_done` anywhere, or a call the analysis says may acknowledge (`finish` here)."""
+    from qlint.fixes.acknowledge import _acknowledged_within
+
+    def acknowledges(call: cst.Call) -> bool:
+        return isinstance(call.func, cst.Name) and call.func.value == "finish"
+
+    assert _acknowledged_within(cst.parse_module(body + "\n").body, acknowledges) is acknowledged

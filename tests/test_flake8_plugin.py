@@ -124,3 +124,41 @@ def test_the_project_view_leaves_out_what_flake8_excludes(tmp_path: Path) -> Non
     assert QlintChecker.excluded == ()
     assert codes([]), "the join in tests/ makes the client's findings"
     assert codes(["tests"]) == []
+
+
+@pytest.mark.parametrize("jobs, prepared", [("2", True), ("1", False)])
+def test_the_view_and_the_engine_are_ready_before_flake8_forks_its_workers(
+    tmp_path: Path, jobs: str, prepared: bool,
+) -> None:
+    """With more than one job, the process that forks flake8's workers builds the project
+    view and imports the engine once, for all of them, and freezes what they inherit (their
+    collections need not walk it); with one job, the first file does the work."""
+    (tmp_path / "app.py").write_text(GEVENT_WORKER)
+    script = (
+        "import argparse, sys\n"
+        "from flake8.main.options import JobsArgument\n"
+        "from qlint.flake8_plugin import QlintChecker, project_for\n"
+        f"QlintChecker.parse_options(argparse.Namespace(filenames=[{str(tmp_path)!r}], jobs=JobsArgument({jobs!r})))\n"
+        "import gc\n"
+        "print(project_for.cache_info().currsize, 'libcst' in sys.modules, gc.get_freeze_count() > 0)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    import multiprocessing
+
+    prepared = prepared and multiprocessing.get_all_start_methods()[0] == "fork"  # else each worker starts afresh
+    assert done.stdout.split() == (["1", "True", "True"] if prepared else ["0", "False", "False"])
+
+
+def test_a_file_that_may_fire_passes_each_gate_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rules' text gates and the tree gate are the engine's to ask: the plugin asked
+    them first too, and LibCST's files paid both twice."""
+    import qlint.engine
+
+    asked: list[str] = []
+    for name in ("rules_for", "possible_rules"):
+        original = getattr(qlint.engine, name)
+        monkeypatch.setattr(qlint.engine, name, lambda *args, _f=original, _n=name, **kw: asked.append(_n) or _f(*args, **kw))
+    path = _project(tmp_path, "[tool.qlint]\n", BUGGY)
+    assert [m.split()[0] for _, _, m in _plugin(path)] == ["QL104"]
+    assert sorted(asked) == ["possible_rules", "rules_for"]

@@ -13,12 +13,11 @@ from typing import Callable, Optional, Sequence
 import libcst as cst
 
 from qlint.fixes.blocks import (
-    chain_to,
+    chain_to_call_statement,
     children,
     contains,
     is_guard,
     leaves_or_acknowledges,
-    lone_call_statement,
     moved_to_front,
     try_finally,
     without_blank_lead,
@@ -34,8 +33,8 @@ Acknowledges = Callable[[cst.Call], bool]
 
 def _statement_of(loop: cst.CSTNode, done: cst.CSTNode) -> Optional[list[cst.CSTNode]]:
     """The chain from the loop to a `q.task_done()` that is a line of its own, in a block."""
-    chain = chain_to(loop, done)
-    if chain is None or len(chain) < 5 or not lone_call_statement(chain[-3], done):
+    chain = chain_to_call_statement(loop, done)
+    if chain is None or len(chain) < 5:
         return None
     if not isinstance(chain[-4], cst.IndentedBlock):
         return None
@@ -205,9 +204,10 @@ def _acknowledged_within(statements: Sequence[cst.CSTNode], acknowledges: Acknow
     stack = list(statements)
     while stack:
         node = stack.pop()
-        if isinstance(node, cst.Attribute) and node.attr.value == "task_done":
+        # final classes: `is` beats a failing `isinstance` of LibCST
+        if type(node) is cst.Attribute and node.attr.value == "task_done":
             return True
-        if isinstance(node, cst.Call) and acknowledges(node):
+        if type(node) is cst.Call and acknowledges(node):
             return True
         stack.extend(children(node))
     return False

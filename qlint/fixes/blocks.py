@@ -39,9 +39,6 @@ _NODE, _SEQUENCE, _OTHER = "node", "sequence", "other"
 _KINDS: dict[type, str] = {}
 
 
-_LOOPS = (cst.For, cst.While)
-
-
 def chain_to(root: cst.CSTNode, target: cst.CSTNode) -> Optional[list[cst.CSTNode]]:
     """The nodes from `root` down to `target`, both included; None if `target` is not under `root`."""
     stack: list[tuple[cst.CSTNode, int]] = [(root, 0)]
@@ -54,6 +51,30 @@ def chain_to(root: cst.CSTNode, target: cst.CSTNode) -> Optional[list[cst.CSTNod
             return path
         stack.extend((child, depth + 1) for child in reversed(children(node)))
     return None
+
+
+def chain_to_call_statement(root: cst.CSTNode, call: cst.CSTNode) -> Optional[list[cst.CSTNode]]:
+    """`chain_to(root, call)` when `call` is an expression statement of its own (`q.task_done()`
+    on its line); None otherwise. Such a call is never inside another expression, so the
+    walk does not enter them: most of a loop's nodes are."""
+    stack: list[tuple[cst.CSTNode, int]] = [(root, 0)]
+    path: list[cst.CSTNode] = []
+    while stack:
+        node, depth = stack.pop()
+        del path[depth:]
+        path.append(node)
+        if node is call:
+            return path if depth >= 2 and lone_call_statement(path[-3], call) else None
+        kind = type(node)
+        expression = _EXPRESSIONS.get(kind)
+        if expression is None:
+            expression = _EXPRESSIONS[kind] = issubclass(kind, cst.BaseExpression)
+        if not expression:
+            stack.extend((child, depth + 1) for child in reversed(children(node)))
+    return None
+
+
+_EXPRESSIONS: dict[type, bool] = {}
 
 
 def contains(root: cst.CSTNode, targets: Sequence[cst.CSTNode]) -> bool:
@@ -83,15 +104,17 @@ def leaves_or_acknowledges(statements: Sequence[cst.CSTNode]) -> bool:
     stack: list[tuple[cst.CSTNode, bool]] = [(s, False) for s in statements]
     while stack:
         node, in_inner_loop = stack.pop()
-        if isinstance(node, _SCOPES):
+        kind = type(node)  # each kind asked is a final class: `is` beats a failing `isinstance` of LibCST
+        if kind in _SCOPES:
             continue
-        if isinstance(node, cst.Return):
+        if kind is cst.Return:
             return True
-        if isinstance(node, (cst.Continue, cst.Break)) and not in_inner_loop:
+        if (kind is cst.Continue or kind is cst.Break) and not in_inner_loop:
             return True
-        if isinstance(node, cst.Attribute) and node.attr.value == "task_done":
+        if type(node) is cst.Attribute and node.attr.value == "task_done":
             return True
-        if isinstance(node, _LOOPS):  # inside, continue/break are the inner loop's; its `else` is not inside
+        if type(node) is cst.For or type(node) is cst.While:
+            # inside, continue/break are the inner loop's; its `else` is not inside
             stack.append((node.body, True))
             if node.orelse is not None:
                 stack.append((node.orelse, in_inner_loop))

@@ -3,13 +3,15 @@ module renders that does not grow with the number of fixes.
 
 A fix replaces nodes of the parsed module. Its edit is where the replaced nodes' text
 was, and what the replacements render to in their place. One render of the module finds
-the first; one render of the module with every compatible fix applied finds the second
-for all those fixes at once (fixes that overlap wait for the next render). Each render
-records, with a codegen state, where the chosen nodes start and end. The edits are then
-checked against the fixed render: applied to the original text, they must give it
-exactly; when they do not, the fixes of that render fall back to one render each.
+the first (qlint/fixes/render.py). When every fix replaces statements with statements or
+a block with a block, and none is inside another, that render is all: each replacement
+is rendered alone where it goes, and spliced into the text. Otherwise one render of the
+module with every compatible fix applied finds the second for all those fixes at once
+(fixes that overlap wait for the next render); the edits are then checked against that
+render: applied to the original text, they must give it exactly; when they do not, the
+fixes of that render fall back to one render each.
 
-A fix is offered only if the module it leaves compiles: the fixed render of a batch is
+A fix is offered only if the module it leaves compiles: the fixed text of a batch is
 compiled once; when it does not compile, each fix of the batch is rendered and compiled
 alone, and the one that breaks the module gets `BreaksCode` instead of edits (or every
 fix `DoesNotCompile`, when the module does not compile as it is).
@@ -19,14 +21,13 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from dataclasses import dataclass, field
 from typing import Callable, Optional, Sequence, Union
 
 import libcst as cst
-from libcst._nodes.internal import CodegenState
 
 from qlint.diagnostic import Edit, Fix
 from qlint.fixes.apply import apply_fixes, compatible, compiles
+from qlint.fixes.render import Rendering, render, renders_in_place, text_in_place
 
 # A fix's edits, or why it has none: what applying it raised (a bug in the fix), or
 # BreaksCode / DoesNotCompile.
@@ -41,40 +42,17 @@ class DoesNotCompile(Exception):
     """The module does not compile as it is: no fix can be shown to leave code that does."""
 
 
-@dataclass
-class _RecordingState(CodegenState):
-    """Codegen that notes the token index where each wanted node starts and ends."""
-
-    wanted: frozenset[int] = frozenset()
-    places: dict[int, list[int]] = field(default_factory=dict)
-
-    def before_codegen(self, node: cst.CSTNode) -> None:
-        if id(node) in self.wanted:
-            self.places[id(node)] = [len(self.tokens), len(self.tokens)]
-
-    def after_codegen(self, node: cst.CSTNode) -> None:
-        if id(node) in self.wanted:
-            self.places[id(node)][1] = len(self.tokens)
-
-
-def render(module: cst.Module, wanted: set[int]) -> tuple[str, dict[int, tuple[int, int]]]:
-    """The module's code, and the character span of each node in `wanted` it contains."""
-    state = _RecordingState(module.default_indent, module.default_newline, wanted=frozenset(wanted))
-    module._codegen(state)
-    tokens = state.tokens
-    offsets = [0, *itertools.accumulate(map(len, tokens))]
-    last = len(tokens)  # the module may pop its final newline after a node ended
-    places = {key: (offsets[min(start, last)], offsets[min(end, last)]) for key, (start, end) in state.places.items()}
-    return "".join(tokens), places
-
-
 def fix_edits(module: cst.Module, fixes: Sequence[Fix]) -> list[FixEdits]:
     """The text edit of each fix (one per fix, as small as the change), in order."""
     result: list[FixEdits] = [()] * len(fixes)
     if not fixes:
         return result
-    text, before = render(module, {id(node) for fix in fixes for node, _ in fix.changes})
+    rendering = render(module, {id(node) for fix in fixes for node, _ in fix.changes})
+    text, before = rendering.text, rendering.places
     lines = _LineStarts(text)
+    in_place = _in_place_edits(module, rendering, fixes, lines)
+    if in_place is not None:
+        return in_place
     pending = list(range(len(fixes)))
     original_compiles: Optional[bool] = None  # asked only when some fixed module does not compile
     while pending:
@@ -103,9 +81,49 @@ def _batch_edits(
         fixed = apply_fixes(module, fixes)
     except Exception:
         return None
-    new_text, after = render(fixed, {id(node) for fix in fixes for _, new in fix.changes for node in _nodes(new)})
+    fixed_rendering = render(fixed, {id(node) for fix in fixes for _, new in fix.changes for node in _nodes(new)})
+    new_text, after = fixed_rendering.text, fixed_rendering.places
     segments = _segments(fixes, before, after)
     if segments is None or not _consistent(text, new_text, sorted(segments.values())) or not compiles(new_text):
+        return None
+    return [_edit(text, [segments[id(node)] for node, _ in fix.changes], new_text, lines) for fix in fixes]
+
+
+def _in_place_edits(
+    module: cst.Module, rendering: Rendering, fixes: Sequence[Fix], lines: _LineStarts
+) -> Optional[list[FixEdits]]:
+    """The edits of all the fixes from the one render of the module, if each fix replaces
+    statements with statements or a block with a block (qlint/fixes/render.py), no replaced
+    node is inside another (so the fixes are all compatible), and the module ends in a
+    newline (else its render drops the last one); None otherwise, or if the fixed text does
+    not compile (then the general way decides)."""
+    changes = [(node, new) for fix in fixes for node, new in fix.changes]
+    places = rendering.places
+    if rendering.nested or not module.has_trailing_newline or len({id(node) for node, _ in changes}) != len(changes):
+        return None
+    pieces: dict[int, str] = {}
+    for node, new in changes:
+        replacements = _nodes(new)
+        if id(node) not in places or not renders_in_place(node, replacements):
+            return None
+        try:
+            pieces[id(node)] = text_in_place(replacements, rendering.indents[id(node)], module)
+        except Exception:  # a bug in the fix: the general way names it
+            return None
+    text = rendering.text
+    parts: list[str] = []
+    segments: dict[int, Segment] = {}
+    previous, shift = 0, 0
+    for node, _ in sorted(changes, key=lambda change: places[id(change[0])]):
+        start, end = places[id(node)]
+        piece = pieces[id(node)]
+        parts += [text[previous:start], piece]
+        segments[id(node)] = (start, end, start + shift, start + shift + len(piece))
+        shift += len(piece) - (end - start)
+        previous = end
+    parts.append(text[previous:])
+    new_text = "".join(parts)
+    if not compiles(new_text):
         return None
     return [_edit(text, [segments[id(node)] for node, _ in fix.changes], new_text, lines) for fix in fixes]
 
