@@ -160,9 +160,12 @@ def quick_key(source: bytes, path: str, project: Optional[ProjectContext]) -> st
     return content_digest(source) + (f":{quick}" if quick else "")
 
 
-def cache_keys(source: bytes, path: str, project: Optional[ProjectContext]) -> tuple[str, str]:
-    """`result_key` and `quick_key` of a file, its bytes hashed once."""
-    content = content_digest(source)
+def cache_keys(
+    source: bytes, path: str, project: Optional[ProjectContext], content: Optional[str] = None
+) -> tuple[str, str]:
+    """`result_key` and `quick_key` of a file, its bytes hashed once (`content`: their
+    `content_digest`, when the caller has it)."""
+    content = content_digest(source) if content is None else content
     extra = project.key_for(path, source) if project is not None else ""
     quick = project.quick_key_for(path) if project is not None else ""
     return content + (f":{extra}" if extra else ""), content + (f":{quick}" if quick else "")

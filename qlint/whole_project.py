@@ -22,7 +22,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import Optional
 
-from qlint.cache import ResultCache
+from qlint.cache import ResultCache, content_digest
 from qlint.collector import collector_paused
 from qlint.files import Discovered
 from qlint.project.asked import AskingView, Question, answered
@@ -32,7 +32,7 @@ from qlint.project.gates import needed_rules, possibly_needed_besides
 from qlint.project.reading import Reading, reading_of
 from qlint.project.source import read_bytes
 from qlint.project.view import ProjectView, import_words_of
-from qlint.runner import POOL_THRESHOLD, FileResult, RunResult, cache_keys, read_source, result_key, run
+from qlint.runner import POOL_THRESHOLD, FileResult, RunResult, cache_keys, read_source, run
 from qlint.settings import Settings
 
 # What the first pass sends back for a file: its reading for the index (None: the store
@@ -105,10 +105,10 @@ def _cache_keys_chunk(files: list[tuple[str, str]], context: ProjectContext) -> 
     keys = []
     for path, linted in files:
         source, _ = read_source(path)
-        if source is None or result_key(source, path, None) != linted:
+        if source is None or content_digest(source) != linted:
             keys.append((path, "", ""))
         else:
-            keys.append((path, *cache_keys(source, path, context)))
+            keys.append((path, *cache_keys(source, path, context, linted)))
     return keys
 
 
@@ -120,7 +120,7 @@ def _lint_with_view(path: str, settings: Settings, edits: bool, view: Optional[P
     from qlint.engine import FIX_EDITS, FIX_MARKS, check_source
 
     report = check_source(source, path, settings, fixes=FIX_EDITS if edits else FIX_MARKS, project=view)
-    return FileResult(report.diagnostics, report.errors, result_key(source, path, None))
+    return FileResult(report.diagnostics, report.errors, content_digest(source))
 
 
 def _may_differ(
@@ -167,7 +167,7 @@ def _first_pass(path: str, shown: Optional[str], settings: Settings, edits: bool
 
     view = AskingView("")
     report = check_source(source, shown, settings, fixes=FIX_EDITS if edits else FIX_MARKS, project=view, tree=tree)
-    result = FileResult(report.diagnostics, report.errors, result_key(source, shown, None))
+    result = FileResult(report.diagnostics, report.errors, content_digest(source))
     # A rule that another module could make needed here and that did not run: the words of
     # the import lines tell whether the real view may need it (_may_differ).
     text = source.decode("latin-1")

@@ -39,8 +39,11 @@ _NODE, _SEQUENCE, _OTHER = "node", "sequence", "other"
 _KINDS: dict[type, str] = {}
 
 
-def chain_to(root: cst.CSTNode, target: cst.CSTNode) -> Optional[list[cst.CSTNode]]:
-    """The nodes from `root` down to `target`, both included; None if `target` is not under `root`."""
+def chain_to(
+    root: cst.CSTNode, target: cst.CSTNode, *, into_expressions: bool = True
+) -> Optional[list[cst.CSTNode]]:
+    """The nodes from `root` down to `target`, both included; None if `target` is not under
+    `root` (or, without `into_expressions`, is only inside an expression other than itself)."""
     stack: list[tuple[cst.CSTNode, int]] = [(root, 0)]
     path: list[cst.CSTNode] = []
     while stack:
@@ -49,6 +52,13 @@ def chain_to(root: cst.CSTNode, target: cst.CSTNode) -> Optional[list[cst.CSTNod
         path.append(node)
         if node is target:
             return path
+        if not into_expressions:
+            kind = type(node)
+            expression = _EXPRESSIONS.get(kind)
+            if expression is None:
+                expression = _EXPRESSIONS[kind] = issubclass(kind, cst.BaseExpression)
+            if expression:
+                continue
         stack.extend((child, depth + 1) for child in reversed(children(node)))
     return None
 
@@ -57,21 +67,8 @@ def chain_to_call_statement(root: cst.CSTNode, call: cst.CSTNode) -> Optional[li
     """`chain_to(root, call)` when `call` is an expression statement of its own (`q.task_done()`
     on its line); None otherwise. Such a call is never inside another expression, so the
     walk does not enter them: most of a loop's nodes are."""
-    stack: list[tuple[cst.CSTNode, int]] = [(root, 0)]
-    path: list[cst.CSTNode] = []
-    while stack:
-        node, depth = stack.pop()
-        del path[depth:]
-        path.append(node)
-        if node is call:
-            return path if depth >= 2 and lone_call_statement(path[-3], call) else None
-        kind = type(node)
-        expression = _EXPRESSIONS.get(kind)
-        if expression is None:
-            expression = _EXPRESSIONS[kind] = issubclass(kind, cst.BaseExpression)
-        if not expression:
-            stack.extend((child, depth + 1) for child in reversed(children(node)))
-    return None
+    path = chain_to(root, call, into_expressions=False)
+    return path if path is not None and len(path) >= 3 and lone_call_statement(path[-3], call) else None
 
 
 _EXPRESSIONS: dict[type, bool] = {}
