@@ -19,7 +19,7 @@ from qlint.fixes.edits import BreaksCode, DoesNotCompile, fix_edits
 from qlint.noqa import NoqaMap
 from qlint.positions import spans
 from qlint.prefilter import possible_rules
-from qlint.project.view import ProjectView
+from qlint.project.view import MADE_RULES, ProjectView
 from qlint.rules import RULES, SYNTAX_ERROR
 from qlint.rules.base import Finding, Rule, as_finding
 from qlint.screen import decode
@@ -138,8 +138,15 @@ def check_source(
         return report
     # The second, sharper gate: on CPython's tree, which rules could fire at all. LibCST's
     # parse (about 9x CPython's) is paid only for files where one could.
-    possible = possible_rules(tree, [rule.code for rule in rules], settings)
-    rules = [rule for rule in rules if rule.code in possible or rule in extra]
+    # A queue attribute another module builds is evidence the prefilter can weigh, for the
+    # rules it makes needed (and for those alone: the first pass of a whole-project run
+    # judged the others without it). A target or a helper of another module is not: the
+    # rules those make needed always run.
+    weighed = [rule.code for rule in extra if rule.code in MADE_RULES]
+    possible = possible_rules(tree, [rule.code for rule in rules if rule.code not in weighed], settings)
+    if project is not None and weighed:
+        possible |= possible_rules(tree, weighed, settings, project.made_classes(text))
+    rules = [rule for rule in rules if rule.code in possible or (rule in extra and rule.code not in MADE_RULES)]
     if not rules:
         return report
     if nesting_exceeds(tree, MAX_NESTING):

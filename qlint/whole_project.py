@@ -6,9 +6,10 @@ run the first pass is most of the index's cost, and it reads, gates and parses t
 files the lint does. Here one pass does both: each worker reads a file, summarizes it
 for the index (sharing CPython's tree with the engine), and lints it with a view that
 answers nothing but writes down what the analysis asked (qlint/project/asked.py). Once
-the index is built, a file is linted again (by the same workers, which have LibCST
+the index is built, the workers check each file, and lint it again (they have LibCST
 loaded) only if its real view answers one of those questions, or makes a rule needed
-that its own text does not and the first pass did not run (qlint/project/gates.py).
+that its own text does not, that the first pass did not run and that could fire there
+(qlint/project/gates.py; the prefilter weighs a queue attribute another module builds).
 
 A run that finds the summaries in their store (a warm cache, one changed file), or
 that has few files or one process, builds the index first and lints once, as before.
@@ -31,15 +32,16 @@ from qlint.project.exports import ExportsStore, exports_file
 from qlint.project.gates import needed_rules, possibly_needed_besides
 from qlint.project.reading import Reading, reading_of
 from qlint.project.source import read_bytes
-from qlint.project.view import ProjectView, import_words_of
+from qlint.project.view import MADE_RULES, import_words_of
 from qlint.runner import POOL_THRESHOLD, FileResult, RunResult, cache_keys, read_source, run
 from qlint.settings import Settings
 
 # What the first pass sends back for a file: its reading for the index (None: the store
 # holds it), its findings with no other module's answers (None: not linted), the questions
-# it asked, the rules it ran on LibCST's tree, and the words of its import lines (None:
-# no rule another module could make needed is left to run).
-Pass = tuple[str, Optional[Reading], Optional[FileResult], list[Question], frozenset[str], Optional[frozenset[str]]]
+# it asked, the rules it ran on LibCST's tree, and the words of its import lines with the
+# rules another module could make needed that are left to run (None: there are none).
+Left = tuple[frozenset[str], frozenset[str]]
+Pass = tuple[str, Optional[Reading], Optional[FileResult], list[Question], frozenset[str], Optional[Left]]
 
 
 def run_whole_project(
@@ -77,69 +79,115 @@ def run_whole_project(
                     store.keep(path, reading[1], reading[2])
                     exports.keep(path, reading[1], reading[3])
         context = index_projects(projects, store, exports)
-        # A file that may differ is linted again by the workers (which have loaded LibCST
-        # already) as soon as it is found, while the rest are checked; the largest first,
-        # so that no big file starts last.
-        again = {}
+        # The workers check each file that has something to check (its questions, or a rule
+        # another module could make needed here), in shares, on every process; and key each
+        # result that stands for the cache, as a later run will look it up. A file whose
+        # findings may differ is linted again with its real view by the workers (which have
+        # loaded LibCST already) as soon as its share is checked: the largest first.
+        work = []
         for path in by_size(linted):
             first = passes.get(os.path.abspath(path))
             if first is None or first[2] is None:
                 continue  # not read: the run reports why
-            if _may_differ(path, first[3], first[4], first[5], context):
-                again[path] = pool.submit(_lint_with_view, path, settings, edits, context.view_for(path))
-            else:
-                settled[path] = first[2]
-        settled.update((path, linting.result()) for path, linting in again.items())
-        if cache is not None:  # keyed as a later run will look them up: with the file's view, by the workers
-            kept = [(path, result.digest) for path, result in settled.items() if result.digest]
-            parts = [kept[start :: jobs * 2] for start in range(jobs * 2)]
-            for keys in pool.map(_cache_keys_chunk, parts, repeat(context)):
-                for path, digest, quick in keys:
-                    settled[path].digest, settled[path].quick = digest, quick
+            settled[path] = first[2]
+            if first[3] or first[5] is not None or (cache is not None and first[2].digest):
+                work.append((path, first[3], first[4], first[5], first[2].digest))
+        keyed = cache is not None
+        count = min(len(work), jobs * 4)
+        again = {}
+        for checked in pool.map(_check_chunk, [work[start::count] for start in range(count)], repeat(settings), repeat(context), repeat(keyed)):
+            for path, keys in checked:
+                if keys is None:
+                    again[path] = pool.submit(_lint_with_view, path, settings, edits, context, keyed)
+                else:
+                    settled[path].digest, settled[path].quick = keys
+        for path, linting in again.items():
+            settled[path] = linting.result()
     return run(files, settings, jobs, None, cache, edits, context, settled)
 
 
-def _cache_keys_chunk(files: list[tuple[str, str]], context: ProjectContext) -> list[tuple[str, str, str]]:
-    """(path, result key, quick key) of each (path, digest of the bytes it was linted from):
-    in a worker. A file whose bytes changed since is not kept: ("", "")."""
-    keys = []
-    for path, linted in files:
-        source, _ = read_source(path)
-        if source is None or content_digest(source) != linted:
-            keys.append((path, "", ""))
-        else:
-            keys.append((path, *cache_keys(source, path, context, linted)))
-    return keys
+# A file to check: its path, and what the first pass found (questions, rules run, what is
+# left, the digest of the bytes it was linted from).
+Unchecked = tuple[str, list[Question], frozenset[str], Optional[Left], str]
 
 
-def _lint_with_view(path: str, settings: Settings, edits: bool, view: Optional[ProjectView]) -> FileResult:
-    """The file linted with its view of the project: in a worker."""
+def _check_chunk(
+    files: list[Unchecked], settings: Settings, context: ProjectContext, keyed: bool
+) -> list[tuple[str, Optional[tuple[str, str]]]]:
+    """In a worker: (path, None) for each file whose findings with its real view may differ
+    from the first pass's; with `keyed`, (path, its result key and quick key) for the others."""
+    done: list[tuple[str, Optional[tuple[str, str]]]] = []
+    for path, questions, ran, left, digest in files:
+        if _may_differ(path, questions, ran, left, context, settings):
+            done.append((path, None))
+        elif keyed and digest:
+            done.append((path, _cache_key(path, digest, context)))
+    return done
+
+
+def _cache_key(path: str, linted: str, context: ProjectContext) -> tuple[str, str]:
+    """(result key, quick key) of the file linted from bytes of digest `linted`; ("", "") when
+    its bytes changed since: the result is not kept."""
+    source, _ = read_source(path)
+    if source is None or content_digest(source) != linted:
+        return "", ""
+    return cache_keys(source, path, context, linted)
+
+
+def _lint_with_view(path: str, settings: Settings, edits: bool, context: ProjectContext, keyed: bool) -> FileResult:
+    """The file linted with its view of the project, and with `keyed` its keys: in a worker."""
     source, error = read_source(path)
     if source is None:
         return FileResult(errors=[error or f"{path}: cannot read"])
     from qlint.engine import FIX_EDITS, FIX_MARKS, check_source
 
-    report = check_source(source, path, settings, fixes=FIX_EDITS if edits else FIX_MARKS, project=view)
-    return FileResult(report.diagnostics, report.errors, content_digest(source))
+    report = check_source(source, path, settings, fixes=FIX_EDITS if edits else FIX_MARKS, project=context.view_for(path))
+    digest = content_digest(source)
+    result = FileResult(report.diagnostics, report.errors, digest)
+    if keyed:
+        result.digest, result.quick = cache_keys(source, path, context, digest)
+    return result
 
 
 def _may_differ(
-    path: str, questions: list[Question], ran: frozenset[str], words: Optional[frozenset[str]], context: ProjectContext
+    path: str, questions: list[Question], ran: frozenset[str], left: Optional[Left], context: ProjectContext,
+    settings: Settings,
 ) -> bool:
     """Whether the file's findings with its real view may differ from those of the first
-    pass, which asked `questions`, ran the rules `ran` on LibCST's tree, and saw `words` on
-    its import lines (None: no rule another module could make needed was left to run)."""
-    if not questions and words is None:
+    pass, which asked `questions`, ran the rules `ran` on LibCST's tree, and saw the words
+    `left[0]` on its import lines, with `left[1]` the rules another module could make
+    needed that did not run (None: there are none)."""
+    if not questions and left is None:
         return False
     view = context.view_for(path)
     if view is None:
         return False
     if answered(questions, view):
         return True
-    if words is None or not view.may_need_rules(set(words)):
+    if left is None:
+        return False
+    words, codes = left
+    if not view.may_need_rules(set(words), codes):
         return False
     source, _ = read_source(path)
-    return source is None or bool(needed_rules(view, source.decode("latin-1"), words) - ran)
+    if source is None:
+        return True
+    text = source.decode("latin-1")
+    extra = needed_rules(view, text, words) - ran
+    if not extra <= MADE_RULES:
+        return True
+    if not extra:
+        return False
+    # Rules a queue attribute of another module makes needed: the engine weighs them with
+    # the prefilter, on CPython's tree, as here (engine.check_source).
+    from qlint.prefilter import possible_rules
+    from qlint.project.source import UNREADABLE, parse_source
+
+    try:
+        decoded, tree = parse_source(source, path)
+    except UNREADABLE:
+        return True
+    return bool(possible_rules(tree, extra, settings, view.in_file(path).made_classes(decoded)))
 
 
 def _first_pass_chunk(paths: list[tuple[str, Optional[str], bool]], settings: Settings, edits: bool) -> list[Pass]:
@@ -168,8 +216,9 @@ def _first_pass(path: str, shown: Optional[str], settings: Settings, edits: bool
     view = AskingView("")
     report = check_source(source, shown, settings, fixes=FIX_EDITS if edits else FIX_MARKS, project=view, tree=tree)
     result = FileResult(report.diagnostics, report.errors, content_digest(source))
-    # A rule that another module could make needed here and that did not run: the words of
-    # the import lines tell whether the real view may need it (_may_differ).
+    # The rules that another module could make needed here and that did not run: the words
+    # of the import lines tell whether the real view may need one (_may_differ).
     text = source.decode("latin-1")
-    words = frozenset(import_words_of(text)) if possibly_needed_besides(text, report.ran) else None
-    return path, reading, result, list(view.asked), report.ran, words
+    codes = possibly_needed_besides(text, report.ran)
+    left = (frozenset(import_words_of(text)), codes) if codes else None
+    return path, reading, result, list(view.asked), report.ran, left

@@ -65,4 +65,16 @@ def test_besides_what_ran_nothing_when_every_possible_rule_ran() -> None:
 @given(st.lists(st.sampled_from(WORDS), max_size=8), st.frozensets(st.sampled_from(CODES)))
 def test_besides_what_ran_is_the_set_difference_asked_lazily(words: list[str], ran: frozenset[str]) -> None:
     text = "".join(words)
-    assert possibly_needed_besides(text, ran) == bool(possibly_needed(text) - ran)
+    assert possibly_needed_besides(text, ran) == possibly_needed(text) - ran
+
+
+def test_only_the_entries_that_can_make_a_left_rule_needed_are_looked_at() -> None:
+    """`from app.acks import finish` names a helper that acknowledges: it can make only the
+    path rules needed, so a file with only QL303 left to run needs no second look."""
+    words = {"app", "acks", "finish"}
+    assert VIEW.may_need_rules(words, frozenset({"QL102"}))
+    assert not VIEW.may_need_rules(words, frozenset({"QL303", "QL203"}))
+    assert VIEW.may_need_rules({"app", "client", "Client"}, frozenset({"QL303"}))
+    assert not VIEW.may_need_rules({"app", "client", "Client"}, frozenset({"QL102", "QL203"}))
+    assert VIEW.may_need_rules({"app", "workers", "consume"}, frozenset({"QL203"}))
+    assert not VIEW.may_need_rules({"app", "workers", "consume"}, frozenset({"QL303", "QL202"}))

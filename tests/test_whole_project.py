@@ -7,6 +7,7 @@ file with its finished view reports."""
 from __future__ import annotations
 
 import ast
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -35,19 +36,29 @@ def test_one_pass_reports_what_two_passes_report(monkeypatch: pytest.MonkeyPatch
     settings = Settings()
     two = run(files, settings, 1, None, None, True, build_context(given, None, DEFAULT_EXCLUDE, 1, linted))
 
-    verdicts: list[bool] = []
-    real = whole_project._may_differ
+    checked: list[str] = []
+    again: list[str] = []
 
-    def noting(*args: Any) -> bool:
-        verdicts.append(real(*args))
-        return verdicts[-1]
+    class Noting(ProcessPoolExecutor):
+        """The pool, noting the files the workers check and those linted again."""
 
-    monkeypatch.setattr(whole_project, "_may_differ", noting)
+        def map(self, fn: Any, *iterables: Any, **kwargs: Any) -> Any:
+            if fn is whole_project._check_chunk:
+                iterables = (list(iterables[0]), *iterables[1:])
+                checked.extend(unchecked[0] for share in iterables[0] for unchecked in share)
+            return super().map(fn, *iterables, **kwargs)
+
+        def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+            if fn is whole_project._lint_with_view:
+                again.append(args[0])
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(whole_project, "ProcessPoolExecutor", Noting)
     one = whole_project.run_whole_project(files, settings, 2, None, True, given, None, DEFAULT_EXCLUDE)
     assert _lines(one) == _lines(two)
     # Both kinds of file were met: settled in the first pass, and linted again because
     # their view answers (the findings that name a join in another file).
-    assert True in verdicts and False in verdicts
+    assert again and set(checked) - set(again)
     assert any(" in " in d.message and "join()" in d.message for d in one.diagnostics)
 
 
@@ -65,8 +76,11 @@ def test_the_asking_view_notes_every_question_the_analysis_asks() -> None:
                     called.add(node.func.attr)
     assert called, "the analysis asks its view something"
     # `in_file` answers nothing: it gives the view of an `__init__.py`, which the
-    # AskingView must be itself (a copy would note the questions apart).
-    assert called - {"in_file"} <= set(QUESTIONS), called - set(QUESTIONS)
+    # AskingView must be itself (a copy would note the questions apart). `made_classes`,
+    # like `rules_needed`, says which rules run: the AskingView says none, and the check
+    # after the index weighs what is left (whole_project._may_differ).
+    assert called - {"in_file", "made_classes"} <= set(QUESTIONS), called - set(QUESTIONS)
+    assert AskingView("").made_classes("from app import Client\nClient().inbox.put(1)\n") == {}
     asking = AskingView("")
     assert asking.in_file("pkg/__init__.py") is asking and asking.package
     for question in QUESTIONS:
@@ -128,11 +142,9 @@ def test_a_file_changed_since_its_lint_is_not_keyed(tmp_path: Path) -> None:
     path.write_text("def drain(client):\n    client.inbox.join()\n")
     context = build_context([str(tmp_path)])
     linted = result_key(path.read_bytes(), str(path), None)
-    assert whole_project._cache_keys_chunk([(str(path), linted)], context) == [
-        (str(path), *cache_keys(path.read_bytes(), str(path), context))
-    ]
+    assert whole_project._cache_key(str(path), linted, context) == cache_keys(path.read_bytes(), str(path), context)
     path.write_text("def drain(client):\n    client.outbox.join()\n")
-    assert whole_project._cache_keys_chunk([(str(path), linted)], context) == [(str(path), "", "")]
+    assert whole_project._cache_key(str(path), linted, context) == ("", "")
 
 
 def test_one_pass_reports_bad_input_as_two_passes_do(tmp_path: Path) -> None:

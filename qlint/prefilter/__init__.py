@@ -106,12 +106,22 @@ class Evidence:
         return any(all(self.summary.find(n) in roots for roots in wanted) for n in names)
 
 
-def possible_rules(tree: ast.Module, codes: Iterable[str], settings: Settings) -> set[str]:
-    """The codes among `codes` that the analysis could report for this module."""
+def possible_rules(
+    tree: ast.Module, codes: Iterable[str], settings: Settings, made: Optional[dict[str, str]] = None
+) -> set[str]:
+    """The codes among `codes` that the analysis could report for this module. `made`: the
+    queue attributes other modules build that this one may use (attribute -> dotted
+    constructor, qlint/project/view.py): the analysis learns their class from its project
+    view, so here they are built from it, as if in the module."""
     codes = set(codes)
     if not codes:
         return set()
-    evidence = _evidence(Summary(tree), settings)
+    summary = Summary(tree)
+    for attribute, constructor in (made or {}).items():
+        summary.builds.setdefault(attribute, set()).add(constructor.rsplit(".", 1)[-1])
+        summary.find(attribute)
+        summary.tokens.update(constructor.split("."))
+    evidence = _evidence(summary, settings)
     predicates = _predicates()
     return {code for code in codes if code not in predicates or predicates[code](evidence)}
 

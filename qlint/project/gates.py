@@ -35,6 +35,6 @@ def possibly_needed(text: str) -> frozenset[str]:
     return frozenset(code for codes, looks in _LOOKS_FOR if looks(text) for code in codes)
 
 
-def possibly_needed_besides(text: str, ran: frozenset[str]) -> bool:
-    """Whether `possibly_needed(text) - ran` is not empty, testing no more than it must."""
-    return any(not codes <= ran and looks(text) for codes, looks in _LOOKS_FOR)
+def possibly_needed_besides(text: str, ran: frozenset[str]) -> frozenset[str]:
+    """`possibly_needed(text) - ran`, testing the text only for the groups not all run."""
+    return frozenset(code for codes, looks in _LOOKS_FOR if not codes <= ran and looks(text) for code in codes - ran)

@@ -39,7 +39,7 @@ MadeQueue = tuple[str, int, str]
 
 # The rules that learn a queue's class from the module that builds it, and those that
 # judge a thread target another module defines.
-_MADE_RULES = frozenset({"QL202", "QL303"})
+MADE_RULES = frozenset({"QL202", "QL303"})
 _TARGET_RULES = frozenset({"QL203", "QL204"})
 # The rules that follow the paths of a consumer loop through a helper that acknowledges
 # (their own gates want a `task_done` in the file's text).
@@ -144,14 +144,18 @@ class ProjectView:
             if name.rsplit(".", 1)[-1] in text and name.rsplit(".", 2)[-2] in text
         }
 
-    def may_need_rules(self, import_words: set[str]) -> bool:
+    def may_need_rules(self, import_words: set[str], codes: frozenset[str] = ACK_RULES | MADE_RULES | _TARGET_RULES) -> bool:
         """False when a file whose import lines hold `import_words` (`import_words_of`) names
-        no target or queue attribute of another module on them: `rules_needed` is then
-        empty, whatever the rest of its text."""
-        return any(
-            entries and not import_words.isdisjoint(_grouped(entries, parts))
-            for entries, parts in ((_rule_making(self.targets), 2), (self.made, 3))
+        no target or queue attribute of another module on them that could make one of
+        `codes` needed: `rules_needed` then holds none of them, whatever the rest of its
+        text. Most files that may get from a queue could need only the path rules, and
+        only a helper that acknowledges makes those needed: the few such are all it looks at."""
+        running, acknowledging = _rule_making(self.targets)
+        groups = (
+            (running if codes & _TARGET_RULES else {}, 2), (acknowledging if codes & ACK_RULES else {}, 2),
+            (self.made if codes & MADE_RULES else {}, 3),
         )
+        return any(entries and not import_words.isdisjoint(_grouped(entries, parts)) for entries, parts in groups)
 
     def rules_needed(self, text: str, import_words: Optional[frozenset[str]] = None) -> frozenset[str]:
         """Rules a module with this `text` must run though its own text (the rules' gates)
@@ -172,9 +176,18 @@ class ProjectView:
         helpers = says_get(text) and any(acknowledges(facts) for _, facts in imported)
         made = bool(_imported_entries(self.made, own, imports, text, 3))
         return (
-            (_TARGET_RULES if targets else frozenset()) | (_MADE_RULES if made else frozenset())
+            (_TARGET_RULES if targets else frozenset()) | (MADE_RULES if made else frozenset())
             | (ACK_RULES if helpers else frozenset())
         )
+
+    def made_classes(self, text: str, import_words: Optional[frozenset[str]] = None) -> dict[str, str]:
+        """The queue attributes of other modules that a module with this `text` may use, as
+        the prefilter reads them: attribute name -> the dotted constructor that builds it."""
+        if not self.made:
+            return {}
+        words = set(import_words_of(text) if import_words is None else import_words)
+        found = _imported_entries(self.made, self.module or None, (words, lambda: import_prefixes(text, self.module)), text, 3)
+        return {name.rsplit(".", 1)[-1]: made[2] for name, made in found.items()}
 
     def narrowed(self, text: str) -> None:
         """Keep only the project-wide answers a module with this `text` could use: a target
@@ -222,15 +235,17 @@ def _runs_rules(facts: TargetFacts) -> bool:
 
 
 # The last filtering `_rule_making` made: the targets it filtered (kept, so their id stays theirs), and the result.
-_RULE_MAKING: list[tuple[dict[str, Target], dict[str, Target]]] = []
+_RULE_MAKING: list[tuple[dict[str, Target], tuple[dict[str, Target], dict[str, Target]]]] = []
 
 
-def _rule_making(targets: dict[str, Target]) -> dict[str, Target]:
-    """The targets that can make `rules_needed` name a rule: judged by QL203/QL204, or
-    helpers that acknowledge. Every view of a run shares one dict of targets: filtered once."""
+def _rule_making(targets: dict[str, Target]) -> tuple[dict[str, Target], dict[str, Target]]:
+    """The targets that can make `rules_needed` name a rule: those QL203/QL204 judge, and
+    the helpers that acknowledge (which make the path rules needed). Every view of a run
+    shares one dict of targets: filtered once."""
     if not (_RULE_MAKING and _RULE_MAKING[0][0] is targets):
-        kept = {name: target for name, target in targets.items() if _runs_rules(target[1]) or acknowledges(target[1])}
-        _RULE_MAKING[:] = [(targets, kept)]
+        running = {name: target for name, target in targets.items() if _runs_rules(target[1])}
+        acknowledging = {name: target for name, target in targets.items() if acknowledges(target[1])}
+        _RULE_MAKING[:] = [(targets, (running, acknowledging))]
     return _RULE_MAKING[0][1]
 
 
