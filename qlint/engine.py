@@ -39,6 +39,7 @@ class FileReport:
     module: Optional[cst.Module] = None
     fixes: list[tuple[Diagnostic, Fix]] = field(default_factory=list)
     ran: frozenset[str] = frozenset()  # the codes of the rules run on LibCST's tree
+    tree: Optional[ast.Module] = None  # CPython's tree, when the engine parsed the file (or was given it)
 
 
 DEFAULT_SETTINGS = Settings()
@@ -136,6 +137,7 @@ def check_source(
     except (RecursionError, MemoryError, ValueError) as error:
         report.errors.append(f"{path}: cannot parse: {type(error).__name__}: {_one_line(error)}")
         return report
+    report.tree = tree
     # The second, sharper gate: on CPython's tree, which rules could fire at all. LibCST's
     # parse (about 9x CPython's) is paid only for files where one could.
     # A queue attribute another module builds is evidence the prefilter can weigh, for the

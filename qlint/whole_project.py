@@ -3,9 +3,9 @@
 Every file's view depends on the index of its whole project, so the plain way is two
 passes: read every file for the index, then lint every file with its view. On a cold
 run the first pass is most of the index's cost, and it reads, gates and parses the same
-files the lint does. Here one pass does both: each worker reads a file, summarizes it
-for the index (sharing CPython's tree with the engine), and lints it with a view that
-answers nothing but writes down what the analysis asked (qlint/project/asked.py). Once
+files the lint does. Here one pass does both: each worker reads a file, lints it with a
+view that answers nothing but writes down what the analysis asked (qlint/project/asked.py),
+and summarizes it for the index with the tree CPython parsed for the engine. Once
 the index is built, the workers check each file, and lint it again (they have LibCST
 loaded) only if its real view answers one of those questions, or makes a rule needed
 that its own text does not, that the first pass did not run and that could fire there
@@ -202,19 +202,19 @@ def _first_pass_chunk(paths: list[tuple[str, Optional[str], bool]], settings: Se
 
 
 def _first_pass(path: str, shown: Optional[str], settings: Settings, edits: bool, read: bool) -> Pass:
-    """One file: read once, summarized for the index if the store lacks it (`read`), and
-    linted under the name `shown` if the run lints it."""
+    """One file: read once, linted under the name `shown` if the run lints it, and read for
+    the index (with the engine's tree, if it parsed one) if the store lacks it (`read`)."""
     stamp, source = read_bytes(path)
     if stamp is None or source is None:
         # Not a regular file, or unreadable: the second pass reports it, as `qlint` always does.
         return path, None, None, [], frozenset(), None
-    reading, tree = reading_of(path, stamp, source) if read else (None, None)
     if shown is None:
-        return path, reading, None, [], frozenset(), None
+        return path, reading_of(path, stamp, source) if read else None, None, [], frozenset(), None
     from qlint.engine import FIX_EDITS, FIX_MARKS, check_source
 
     view = AskingView("")
-    report = check_source(source, shown, settings, fixes=FIX_EDITS if edits else FIX_MARKS, project=view, tree=tree)
+    report = check_source(source, shown, settings, fixes=FIX_EDITS if edits else FIX_MARKS, project=view)
+    reading = reading_of(path, stamp, source, report.tree) if read else None  # CPython's parse, once
     result = FileResult(report.diagnostics, report.errors, content_digest(source))
     # The rules that another module could make needed here and that did not run: the words
     # of the import lines tell whether the real view may need one (_may_differ).

@@ -176,7 +176,7 @@ def _read_chunk(paths: list[str]) -> list[Reading]:
     for path in paths:
         stamp, source = read_bytes(path)
         with collector_paused():
-            found = reading_of(path, stamp, source)[0] if stamp is not None and source is not None else None
+            found = reading_of(path, stamp, source) if stamp is not None and source is not None else None
         done.append(found or (path, None, None, None))
     return done
 

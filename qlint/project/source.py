@@ -35,8 +35,13 @@ def read_bytes(path: str) -> tuple[Optional[list[int]], Optional[bytes]]:
 def parse_source(source: bytes, path: str) -> tuple[str, ast.Module]:
     """The text of `source`, decoded as Python decodes it (its coding cookie; `utf-8-sig`
     drops a BOM), and CPython's tree of it. Raises one of UNREADABLE."""
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
-    text = source.decode(encoding)
+    text = decode_source(source)
     with warnings.catch_warnings():  # CPython's warnings about the user's code are not ours to print
         warnings.simplefilter("ignore")
         return text, ast.parse(text, filename=path)
+
+
+def decode_source(source: bytes) -> str:
+    """`source` decoded as Python decodes it. Raises one of UNREADABLE."""
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
+    return source.decode(encoding)

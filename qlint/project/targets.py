@@ -30,6 +30,7 @@ from typing import Iterable, Optional
 from qlint.project.acknowledgers import acknowledged_parameters
 from qlint.project.bytescan import GAP
 from qlint.project.scopes import ScopeNodes, descendants
+from qlint.project.top_level import top_level_functions
 
 # qualname -> (line of the def, endless loop line or 0, params put into, params got from, any get at all,
 # params acknowledged on every path, params acknowledged on some paths only)
@@ -55,6 +56,18 @@ def target_gate(source: bytes) -> bool:
         (b"get" in source or b"put" in source or b"task_done" in source) and _QUEUE_CALL.search(source) is not None
         and _TOP_LEVEL_DEF.search(source) is not None
     )
+
+
+# The gate's expression, for the lines of one function.
+_QUEUE_CALL_TEXT = re.compile(_QUEUE_CALL.pattern.decode("ascii"))
+
+
+def targets_of_text(text: str, path: str) -> Optional[dict[str, TargetFacts]]:
+    """targets_of, from the module-level functions that say a queue call, each parsed alone
+    (qlint/project/top_level.py): for a file read for nothing else. None when the module
+    must be parsed whole."""
+    functions = top_level_functions(text, _QUEUE_CALL_TEXT, path)
+    return None if functions is None else targets_of(ast.Module(body=functions, type_ignores=[]))
 
 
 def targets_of(tree: ast.Module, scopes: Optional[ScopeNodes] = None) -> dict[str, TargetFacts]:
