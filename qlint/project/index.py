@@ -45,6 +45,7 @@ def summary_gate(source: Union[str, bytes]) -> bool:
     data = source.encode("utf-8", "surrogateescape") if isinstance(source, str) else source
     if not may_call(data, (b"join",), _JOIN_HERE):
         return False
+    refused: set[bytes] = set()  # receivers already looked for (`t.join()` in a loop and after it)
     for match in _EMPTY_JOIN.finditer(data):
         end = match.start()
         while end > 0 and data[end - 1] in _SPACE:
@@ -62,6 +63,9 @@ def summary_gate(source: Union[str, bytes]) -> bool:
             before -= 1
         if before > 0 and data[before - 1 : before] == b".":
             return True  # `client.inbox.join()`
+        if data[start:end] in refused:
+            continue
+        refused.add(data[start:end])
         name = re.escape(data[start:end])
         if re.search(rb"[(,\[]" + GAP + name + GAP + rb"[,)\]]", data):
             return True  # an argument, or an element of a tuple, list or import list
