@@ -94,8 +94,9 @@ def run_whole_project(
                 work.append((path, first[3], first[4], first[5], first[2].digest))
         keyed = cache is not None
         count = min(len(work), jobs * 4)
+        shares = [work[start::count] for start in range(count)]
         again = {}
-        for checked in pool.map(_check_chunk, [work[start::count] for start in range(count)], repeat(settings), repeat(context), repeat(keyed)):
+        for checked in pool.map(_check_chunk, shares, repeat(settings), repeat(context), repeat(keyed)):
             for path, keys in checked:
                 if keys is None:
                     again[path] = pool.submit(_lint_with_view, path, settings, edits, context, keyed)
