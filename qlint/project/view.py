@@ -249,11 +249,24 @@ def _rule_making(targets: dict[str, Target]) -> tuple[dict[str, Target], dict[st
     return _RULE_MAKING[0][1]
 
 
-def _words_in(words: list[str], text: str) -> bool:
-    """Whether each of `words` is a word of `text` (not only part of a longer one)."""
-    return all(word in text for word in words) and all(
-        re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", text) is not None for word in words
-    )
+def _words_in(words: list[str], text: str, known: dict[str, tuple[bool, Optional[bool]]]) -> bool:
+    """Whether each of `words` is a word of `text` (not only part of a longer one): each in
+    it at all first, then as a word. `known`: for each word asked of this text so far, the
+    two answers (None: not asked yet); the names of a project's entries share their
+    classes and modules."""
+    for word in words:
+        if word not in known:
+            known[word] = (word in text, None)
+        if not known[word][0]:
+            return False
+    for word in words:
+        inside, alone = known[word]
+        if alone is None:
+            alone = re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", text) is not None
+            known[word] = (inside, alone)
+        if not alone:
+            return False
+    return True
 
 
 def import_words_of(text: str) -> set[str]:
@@ -288,11 +301,12 @@ def _imported_entries(
     words, read_prefixes = imports
     groups = _grouped(entries, parts)
     found = {}
+    known: dict[str, tuple[bool, Optional[bool]]] = {}
     prefixes: list[Optional[frozenset[str]]] = []
     for word in words & groups.keys():
         for name in groups[word]:
             # `own` exactly: a package's own submodules (`shop.jobs.workers` of `shop.jobs`) are others.
-            if (own is None or name.rsplit(".", parts - 1)[0] != own) and _words_in(name.split(".")[-2:], text):
+            if (own is None or name.rsplit(".", parts - 1)[0] != own) and _words_in(name.split(".")[-2:], text, known):
                 if not prefixes:
                     prefixes.append(read_prefixes())
                 if reaches(name, prefixes[0]):
