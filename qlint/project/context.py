@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Optional, Sequence, Union
 
 from qlint.collector import collector_paused
 from qlint.project.layout import ROOT_MARKERS, find_root
-from qlint.project.stored import JsonStore
+from qlint.project.stored import JsonStore, stamp_of
 from qlint.project.view import Location, MadeQueue, ProjectView, Target
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ class SummaryStore(JsonStore):
         from qlint.project.summary import ModuleSummary
 
         key = f"{int(gated)}{path}"
-        stamp = self.stamp(path)
+        stamp = stamp_of(path)
         if stamp is None:
             return None
         if self.fresh(key, stamp):
@@ -126,9 +126,7 @@ class SummaryStore(JsonStore):
         """The files of `paths` whose summary (or exports) the stores do not hold as they are now."""
         wanted = []
         for path in paths:
-            stamp = self.stamp(path)
-            if exports is not None:
-                exports.know(path, stamp)
+            stamp = stamp_of(path)
             if stamp is not None and not (self.fresh(f"1{path}", stamp) and (exports is None or exports.fresh(path, stamp))):
                 wanted.append(path)
         return wanted
@@ -136,7 +134,6 @@ class SummaryStore(JsonStore):
     def keep(self, path: str, stamp: list[int], summary: Any) -> None:
         """What a worker read (`ModuleSummary.to_json()` or None) for the file whose stamp was `stamp`."""
         self.put(f"1{path}", stamp, summary)
-        self.know(path, stamp)
 
     def prefetch(self, paths: list[str], jobs: int, exports: Optional[ExportsStore] = None) -> None:
         """Read what the stores do not hold yet: each file's summary and exports from one

@@ -14,7 +14,7 @@ from typing import Any, Optional
 from qlint.project.attributes import QueueAttribute, attributes_gate, queue_attributes
 from qlint.project.scopes import scope_nodes
 from qlint.project.source import UNREADABLE, decode_source, parse_source, read_bytes
-from qlint.project.stored import JsonStore, as_bool, as_int, as_str
+from qlint.project.stored import JsonStore, as_bool, as_int, as_str, stamp_of
 from qlint.project.targets import TargetFacts, target_gate, targets_of, targets_of_text
 
 
@@ -47,10 +47,9 @@ class ExportsStore(JsonStore):
     def keep(self, path: str, stamp: list[int], exported: Any) -> None:
         """What a worker read (`Exports.to_json()`) for the file whose stamp was `stamp`."""
         self.put(path, stamp, exported)
-        self.know(path, stamp)
 
     def read(self, path: str) -> Exports:
-        stamp = self.stamp(path)
+        stamp = stamp_of(path)
         if stamp is None:
             return Exports()
         if self.fresh(path, stamp):

@@ -28,24 +28,11 @@ class JsonStore:
         self.file = file
         self.entries: dict[str, Any] = {}
         self.dirty = False
-        # Each file's stamp as this run first took it: a run looks a file up in a store
-        # more than once (is it stale? then its summary, its exports), one stat does.
-        self._stamps: dict[str, Optional[list[int]]] = {}
         if file is not None:
             with contextlib.suppress(OSError, ValueError, RecursionError):
                 data = json.loads(file.read_bytes())
                 if isinstance(data, dict):
                     self.entries = data
-
-    def stamp(self, path: str) -> Optional[list[int]]:
-        """`stamp_of(path)`, taken once per store, or as `know` was told."""
-        if path not in self._stamps:
-            self._stamps[path] = stamp_of(path)
-        return self._stamps[path]
-
-    def know(self, path: str, stamp: Optional[list[int]]) -> None:
-        """The stamp of `path` as this run took it (before reading the file)."""
-        self._stamps[path] = stamp
 
     def fresh(self, key: str, stamp: list[int]) -> bool:
         """Whether the entry of `key` was kept for a file whose stamp was `stamp`."""
