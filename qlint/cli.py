@@ -267,16 +267,19 @@ def _main(argv: Optional[Sequence[str]]) -> int:
         if args.isolated_modules:
             result = run(files, settings, args.jobs, fix_mode, cache, edits)
         elif fix_mode is None:
-            from qlint.project.snapshot import kept_context
+            from qlint.project.snapshot import kept_context, plan_run
 
             linted = [found.path for found in files if not found.error]
-            kept = kept_context(store, given, discovery.exclude, linted)
+            planned = plan_run(given, discovery.exclude, linted) if store is not None else None  # once, for both
+            kept = kept_context(store, given, discovery.exclude, linted, planned)
             if kept is not None:  # nothing the projects' index is built from has changed
                 result = run(files, settings, args.jobs, None, cache, edits, kept)
             else:
                 from qlint.whole_project import run_whole_project
 
-                result = run_whole_project(files, settings, args.jobs, cache, edits, given, store, discovery.exclude)
+                result = run_whole_project(
+                    files, settings, args.jobs, cache, edits, given, store, discovery.exclude, planned
+                )
         else:
             from qlint.project.context import build_context
 

@@ -21,7 +21,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from qlint.cache import ResultCache, content_digest
 from qlint.collector import collector_paused
@@ -36,6 +36,9 @@ from qlint.project.view import MADE_RULES, import_words_of
 from qlint.runner import POOL_THRESHOLD, FileResult, RunResult, cache_keys, read_source, run
 from qlint.settings import Settings
 
+if TYPE_CHECKING:
+    from qlint.project.snapshot import Planned
+
 # What the first pass sends back for a file: its reading for the index (None: the store
 # holds it), its findings with no other module's answers (None: not linted), the questions
 # it asked, the rules it ran on LibCST's tree, and the words of its import lines with the
@@ -46,12 +49,14 @@ Pass = tuple[str, Optional[Reading], Optional[FileResult], list[Question], froze
 
 def run_whole_project(
     files: list[Discovered], settings: Settings, jobs: Optional[int], cache: Optional[ResultCache], edits: bool,
-    given: list[str], store_file: Optional[Path], exclude: Optional[tuple[str, ...]],
+    given: list[str], store_file: Optional[Path], exclude: Optional[tuple[str, ...]], planned: Optional[Planned] = None,
 ) -> RunResult:
     """Lint `files` with the index of their projects (`given`: the paths of the command line;
-    the other arguments as for `runner.run` and `context.build_context`)."""
+    `planned`: the run's plan, when the look-up of a kept context made it; the other
+    arguments as for `runner.run` and `context.build_context`)."""
     linted = [found.path for found in files if not found.error]
-    projects = plan_projects(given, exclude, linted)
+    projects = planned.projects if planned is not None else plan_projects(given, exclude, linted)
+    state = planned.state if planned is not None else None
     store = SummaryStore(store_file)
     exports = ExportsStore(exports_file(store_file))
     held = sorted({file for files in projects.values() for file in files})
@@ -59,7 +64,7 @@ def run_whole_project(
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(stale) < POOL_THRESHOLD:
         store.prefetch(held, jobs, exports)
-        return run(files, settings, jobs, None, cache, edits, index_projects(projects, store, exports))
+        return run(files, settings, jobs, None, cache, edits, index_projects(projects, store, exports, state))
     # Each file once, by the name the run shows it under (the index knows it by its absolute path).
     shown = {os.path.abspath(path): path for path in linted}
     read = frozenset(stale)
@@ -78,7 +83,7 @@ def run_whole_project(
                 if reading is not None and reading[1] is not None:
                     store.keep(path, reading[1], reading[2])
                     exports.keep(path, reading[1], reading[3])
-        context = index_projects(projects, store, exports)
+        context = index_projects(projects, store, exports, state)
         # The workers check each file that has something to check (its questions, or a rule
         # another module could make needed here), in shares, on every process; and key each
         # result that stands for the cache, as a later run will look it up. A file whose

@@ -142,3 +142,35 @@ def test_a_snapshot_that_is_not_ours_is_ignored(
     indexed.clear()
     assert run_qlint(project) == first
     assert indexed
+
+
+def test_a_run_the_kept_context_misses_plans_its_projects_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, indexed: list[str]
+) -> None:
+    """The look-up of the kept context plans the projects and takes their state; when it
+    misses, the index is built from that plan, not from a second one (pre-commit's one
+    changed file pays this on every commit)."""
+    from qlint.project import context
+
+    project = _shop(tmp_path, monkeypatch, {"orders.py": ORDERS, "checkout.py": CHECKOUT})
+    run_qlint(project)
+    (project / "checkout.py").write_text(CHECKOUT + "\n# edited\n")
+    plans: list[object] = []
+    states: list[object] = []
+    real_plan, real_state = context.plan_projects, snapshot.state_of
+
+    def planning(*args: object, **kwargs: object) -> object:
+        plans.append(args)
+        return real_plan(*args, **kwargs)  # type: ignore[arg-type]
+
+    def stating(*args: object) -> object:
+        states.append(args)
+        return real_state(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(snapshot, "plan_projects", planning)
+    monkeypatch.setattr(context, "plan_projects", planning)
+    monkeypatch.setattr(snapshot, "state_of", stating)
+    monkeypatch.setattr("qlint.whole_project.plan_projects", planning)
+    indexed.clear()
+    assert "checkout.py:5" in run_qlint(project)
+    assert indexed and len(plans) == 1 and len(states) == 1

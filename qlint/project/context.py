@@ -264,15 +264,21 @@ def plan_projects(paths: list[str], exclude: Optional[tuple[str, ...]] = None, l
     return projects
 
 
-def index_projects(projects: dict[str, list[str]], store: SummaryStore, exports: ExportsStore) -> ProjectContext:
+def index_projects(
+    projects: dict[str, list[str]], store: SummaryStore, exports: ExportsStore, state: Optional[str] = None
+) -> ProjectContext:
     """The context of `projects`, from the summaries and exports in the stores (what they
     lack is read as the index asks); the stores are saved, and the context is kept beside
-    them for a run that finds nothing changed (qlint/project/snapshot.py)."""
+    them for a run that finds nothing changed (qlint/project/snapshot.py), under `state`:
+    the projects' `state_of`, when the caller took it already."""
     from qlint.project.index import ProjectIndex
     from qlint.project.snapshot import save_context, snapshot_file, state_of
 
     kept = snapshot_file(store.file)
-    state = state_of(projects) if kept is not None else ""  # before the index reads any file
+    if kept is None:
+        state = ""
+    elif state is None:
+        state = state_of(projects)  # before the index reads any file
     context = ProjectContext()
     for root, files in sorted(projects.items()):
         if files:

@@ -19,6 +19,7 @@ import contextlib
 import hashlib
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
@@ -36,13 +37,31 @@ def snapshot_file(summaries: Optional[Path]) -> Optional[Path]:
     return None if summaries is None else summaries.with_name("context-" + summaries.name.split("-", 1)[-1])
 
 
+@dataclass(frozen=True)
+class Planned:
+    """A run's projects (`context.plan_projects`) and their state now (`state_of`): made once,
+    for the look-up of the kept context and, when it misses, for building the index."""
+
+    projects: dict[str, list[str]]
+    state: str
+
+
+def plan_run(given: list[str], exclude: Optional[tuple[str, ...]], linted: list[str]) -> Planned:
+    projects = plan_projects(given, exclude, linted)
+    return Planned(projects, state_of(projects))
+
+
 def kept_context(
-    summaries: Optional[Path], given: list[str], exclude: Optional[tuple[str, ...]], linted: list[str]
+    summaries: Optional[Path], given: list[str], exclude: Optional[tuple[str, ...]], linted: list[str],
+    planned: Optional[Planned] = None,
 ) -> Optional[ProjectContext]:
-    """The context of a run (its arguments as for `context.build_context`) if a snapshot
-    beside the summaries' file holds it as it would be built now, else None."""
+    """The context of a run (its arguments as for `context.build_context`; `planned`: its
+    plan_run, if the caller made it) if a snapshot beside the summaries' file holds it as
+    it would be built now, else None."""
     file = snapshot_file(summaries)
-    return None if file is None else load_context(file, state_of(plan_projects(given, exclude, linted)))
+    if file is None:
+        return None
+    return load_context(file, (planned or plan_run(given, exclude, linted)).state)
 
 
 def state_of(projects: dict[str, list[str]]) -> str:
