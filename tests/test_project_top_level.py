@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from qlint.project.exports import exports_of_file
-from qlint.project.source import UNREADABLE, decode_source, parse_source
-from qlint.project.targets import target_gate, targets_of, targets_of_text
+from qlint.project.source import UNREADABLE, parse_source
+from qlint.project.targets import target_gate, targets_alone, targets_of
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CONSUME = "def consume(q):\n    while True:\n        q.get()\n        q.task_done()\n"
@@ -24,7 +24,7 @@ def _whole(text: str) -> dict[str, object]:
 
 def test_only_the_functions_that_say_a_queue_call_are_parsed() -> None:
     text = "import json\n\n\n" + CONSUME + "\n\ndef other(x):\n    return json.dumps(x)\n"
-    assert targets_of_text(text, "m.py") == _whole(text) and "consume" in _whole(text)
+    assert targets_alone(text.encode(), "m.py") == _whole(text) and "consume" in _whole(text)
 
 
 @pytest.mark.parametrize(
@@ -44,7 +44,7 @@ def test_only_the_functions_that_say_a_queue_call_are_parsed() -> None:
     ],
 )
 def test_cut_where_python_would(text: str) -> None:
-    found = targets_of_text(text, "m.py")
+    found = targets_alone(text.encode(), "m.py")
     assert found is not None and found == _whole(text) and found
 
 
@@ -59,7 +59,7 @@ def test_cut_where_python_would(text: str) -> None:
     ],
 )
 def test_a_cut_that_cannot_be_trusted_leaves_it_to_the_whole_parse(text: str, tmp_path: Path) -> None:
-    assert targets_of_text(text, "m.py") is None
+    assert targets_alone(text.encode(), "m.py") is None
     path = tmp_path / "m.py"
     path.write_text(text)
     try:
@@ -75,7 +75,7 @@ def test_a_module_that_does_not_parse_still_gives_the_functions_that_do() -> Non
     text = "print 'hello'\n\n" + CONSUME
     with pytest.raises(SyntaxError):
         ast.parse(text)
-    assert set(targets_of_text(text, "m.py") or ()) == {"consume"}
+    assert set(targets_alone(text.encode(), "m.py") or ()) == {"consume"}
 
 
 def _gated_files() -> list[Path]:
@@ -95,7 +95,7 @@ def test_the_same_targets_as_the_whole_parse_on_real_code() -> None:
             text, tree = parse_source(source, str(path))
         except (*UNREADABLE, OSError):
             continue
-        found = targets_of_text(decode_source(source), str(path))
+        found = targets_alone(source, str(path))
         assert found is None or found == targets_of(tree), path
         compared += found is not None
     assert compared > 50

@@ -44,7 +44,7 @@ class AskingView(ProjectView):
         module makes needed are known once the index is (whole_project._may_differ)."""
         return frozenset()
 
-    def made_classes(self, text: str, import_words: Optional[frozenset[str]] = None) -> dict[str, str]:
+    def made_classes(self, text: str) -> dict[str, str]:
         """None known yet (see rules_needed)."""
         return {}
 

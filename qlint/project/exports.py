@@ -13,9 +13,9 @@ from typing import Any, Optional
 
 from qlint.project.attributes import QueueAttribute, attributes_gate, queue_attributes
 from qlint.project.scopes import scope_nodes
-from qlint.project.source import UNREADABLE, decode_source, parse_source, read_bytes
+from qlint.project.source import UNREADABLE, parse_source, read_bytes
 from qlint.project.stored import JsonStore, as_bool, as_int, as_str, stamp_of
-from qlint.project.targets import TargetFacts, target_gate, targets_of, targets_of_text
+from qlint.project.targets import TargetFacts, target_gate, targets_alone, targets_of
 
 
 @dataclass
@@ -75,7 +75,7 @@ def exports_of_file(path: str) -> Exports:
         return Exports()
     if not attributes:  # its functions may do (qlint/project/top_level.py)
         try:
-            found = targets_of_text(decode_source(source), path)
+            found = targets_alone(source, path)
         except UNREADABLE:
             return Exports()
         if found is not None:

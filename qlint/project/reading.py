@@ -18,7 +18,7 @@ from qlint.project.index import summary_gate
 from qlint.project.scopes import scope_nodes
 from qlint.project.source import UNREADABLE, decode_source, parse_source
 from qlint.project.summary import summarize
-from qlint.project.targets import target_gate, targets_of, targets_of_text
+from qlint.project.targets import target_gate, targets_alone, targets_of
 
 # (path, stamp before reading or None, summary as JSON or None, exports as JSON or None)
 Reading = tuple[str, Optional[list[int]], Any, Any]
@@ -34,7 +34,7 @@ def reading_of(path: str, stamp: list[int], source: bytes, tree: Optional[ast.Mo
         return nothing
     try:
         if tree is None and not (summarized or attributes):  # its functions may be targets: those alone are parsed
-            found = targets_of_text(decode_source(source), path)
+            found = targets_alone(source, path)
             if found is not None:
                 return path, stamp, None, Exports(found, {}).to_json()
         text, tree = (decode_source(source), tree) if tree is not None else parse_source(source, path)

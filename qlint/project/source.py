@@ -36,9 +36,14 @@ def parse_source(source: bytes, path: str) -> tuple[str, ast.Module]:
     """The text of `source`, decoded as Python decodes it (its coding cookie; `utf-8-sig`
     drops a BOM), and CPython's tree of it. Raises one of UNREADABLE."""
     text = decode_source(source)
+    return text, parse_text(text, path)
+
+
+def parse_text(text: str, path: str) -> ast.Module:
+    """CPython's tree of `text`. Raises one of UNREADABLE."""
     with warnings.catch_warnings():  # CPython's warnings about the user's code are not ours to print
         warnings.simplefilter("ignore")
-        return text, ast.parse(text, filename=path)
+        return ast.parse(text, filename=path)
 
 
 def decode_source(source: bytes) -> str:

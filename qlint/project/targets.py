@@ -30,6 +30,7 @@ from typing import Iterable, Optional
 from qlint.project.acknowledgers import acknowledged_parameters
 from qlint.project.bytescan import GAP
 from qlint.project.scopes import ScopeNodes, descendants
+from qlint.project.source import decode_source
 from qlint.project.top_level import top_level_functions
 
 # qualname -> (line of the def, endless loop line or 0, params put into, params got from, any get at all,
@@ -62,11 +63,11 @@ def target_gate(source: bytes) -> bool:
 _QUEUE_CALL_TEXT = re.compile(_QUEUE_CALL.pattern.decode("ascii"))
 
 
-def targets_of_text(text: str, path: str) -> Optional[dict[str, TargetFacts]]:
+def targets_alone(source: bytes, path: str) -> Optional[dict[str, TargetFacts]]:
     """targets_of, from the module-level functions that say a queue call, each parsed alone
     (qlint/project/top_level.py): for a file read for nothing else. None when the module
-    must be parsed whole."""
-    functions = top_level_functions(text, _QUEUE_CALL_TEXT, path)
+    must be parsed whole. Raises one of UNREADABLE when it does not decode."""
+    functions = top_level_functions(decode_source(source), _QUEUE_CALL_TEXT, path)
     return None if functions is None else targets_of(ast.Module(body=functions, type_ignores=[]))
 
 

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import ast
 import re
-import warnings
 from typing import Optional
+
+from qlint.project.source import UNREADABLE, parse_text
 
 _DEFINITION_AT_COLUMN_0 = re.compile(r"^(?:def|class|async)\b", re.MULTILINE)
 _DEF = re.compile(r"(?:async[ \t]+)?def[ \t]")
@@ -73,8 +74,6 @@ def _function_at(region: str, line: int, path: str) -> Optional[ast.stmt]:
 
 def _parse(region: str, line: int, path: str) -> Optional[ast.Module]:
     try:
-        with warnings.catch_warnings():  # CPython's warnings about the user's code are not ours to print
-            warnings.simplefilter("ignore")
-            return ast.parse("\n" * (line - 1) + region, filename=path)
-    except (SyntaxError, ValueError, RecursionError, MemoryError, SystemError):
+        return parse_text("\n" * (line - 1) + region, path)
+    except UNREADABLE:
         return None

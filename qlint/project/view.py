@@ -180,13 +180,13 @@ class ProjectView:
             | (ACK_RULES if helpers else frozenset())
         )
 
-    def made_classes(self, text: str, import_words: Optional[frozenset[str]] = None) -> dict[str, str]:
+    def made_classes(self, text: str) -> dict[str, str]:
         """The queue attributes of other modules that a module with this `text` may use, as
         the prefilter reads them: attribute name -> the dotted constructor that builds it."""
         if not self.made:
             return {}
-        words = set(import_words_of(text) if import_words is None else import_words)
-        found = _imported_entries(self.made, self.module or None, (words, lambda: import_prefixes(text, self.module)), text, 3)
+        imports = import_words_of(text), lambda: import_prefixes(text, self.module)
+        found = _imported_entries(self.made, self.module or None, imports, text, 3)
         return {name.rsplit(".", 1)[-1]: made[2] for name, made in found.items()}
 
     def narrowed(self, text: str) -> None:
